@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The README's test command: set up, lint, validate the real archive, build it strictly, run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/setup.sh --test
+VENV="${VENV:-.venv}"
+export NO_MKDOCS_2_WARNING=1 PYTHONDONTWRITEBYTECODE=1
+"$VENV/bin/ruff" check hooks tests
+"$VENV/bin/notices" validate
+"$VENV/bin/mkdocs" build --strict --clean --site-dir "${SITE_DIR:-site}"
+"$VENV/bin/pytest" -q -p no:cacheprovider "$@"

@@ -1,0 +1,65 @@
+"""MkDocs adapter: wires MkDocs events to the engine-free core in notice_archive. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from notice_archive.site import Site, anchored_markdown
+
+log = get_plugin_logger("notice_archive")
+STATE = "notice_archive_site"  # key on the per-build config object: no module-level mutable state
+
+
+def _site(config: MkDocsConfig) -> Site:
+    return config[STATE]
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    site = Site.load(config.docs_dir)
+    for problem in site.archive.problems:
+        # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
+        if problem.severity == "error":
+            log.warning(problem.format())
+        else:
+            log.info(problem.format())
+    config[STATE] = site
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    site = _site(config)
+    env = config.theme.get_env()
+    for page in site.generated_pages():
+        if files.get_file_from_path(page.src_uri) is not None:
+            log.warning(f"trang sinh tự động {page.src_uri} trùng với một tệp có sẵn trong notices/")
+            continue
+        content = env.get_template(page.template).render(config=config, **page.context)
+        files.append(File.generated(config, page.src_uri, content=content))
+    for file in files.documentation_pages():
+        notice = site.notice_for(file.src_uri)
+        if notice is not None:
+            # The URL comes from the notice's identity, not from where the file sits.
+            file.dest_uri = notice.url + "index.html"
+            file.url = notice.url
+            file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    notice = _site(config).notice_for(page.file.src_uri)
+    if notice is None:
+        return markdown
+    page.meta["template"] = "notice.html"
+    return anchored_markdown(page.file.src_uri, markdown)
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    site = _site(config)
+    context["notice"] = site.notice_for(page.file.src_uri)
+    context["registry"] = site.archive.registry
+    return context

@@ -1,0 +1,263 @@
+"""The notice body: official numbering -> sections, items and points with permanent anchors.
+
+Editors write the text as issued, with Markdown structure only:
+``## I. Tên phần`` (section), ``### 1. Tiêu đề mục`` (item), a paragraph starting ``a)`` (point), and a line
+``***`` where the numbered part ends and the closing paragraph begins. Anchors come from numbers, never wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .problems import Problem
+from .text import POINT_LETTERS, letter_slug, roman_to_int
+
+SECTION = re.compile(r"^##\s+([IVXLC]+)\.\s*(.*?)\s*$")
+ITEM = re.compile(r"^###\s+(\d+)\.\s*(.*?)\s*$")
+POINT = re.compile(r"^([a-zđ])\)\s+(.*)$")
+HEADING = re.compile(r"^#{1,6}\s")
+BARE_ITEM = re.compile(r"^(\d+)\.\s+\S")
+CLOSING = re.compile(r"^\*\*\*\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+# Raw HTML and script are refused: a pull request must not be able to inject code into a government site.
+HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
+JS_LINK = re.compile(r"(?i)\b(?:javascript|vbscript|data)\s*:")
+EVENT_ATTR = re.compile(r"(?i)\bon[a-z]+\s*=")
+REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(?:https?:)?//")
+
+
+@dataclass
+class RawPoint:
+    letter: str
+    text: str
+    line: int
+    anchor: str = ""
+
+
+@dataclass
+class RawItem:
+    number: int
+    heading: str
+    line: int
+    section: int | None
+    anchor: str = ""
+    points: list[RawPoint] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the item's body text, heading excluded
+
+
+@dataclass
+class RawSection:
+    numeral: str
+    number: int
+    title: str
+    line: int
+    anchor: str = ""
+    lines: list[str] = field(default_factory=list)  # text before the section's first item
+
+
+@dataclass
+class ParsedBody:
+    first_line: int = 1
+    preamble: list[str] = field(default_factory=list)
+    sections: list[RawSection] = field(default_factory=list)
+    items: list[RawItem] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)
+    restarts: bool = False
+
+    def anchors(self) -> list[str]:
+        out = [s.anchor for s in self.sections]
+        for item in self.items:
+            out.append(item.anchor)
+            out.extend(p.anchor for p in item.points)
+        return out
+
+
+def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[Problem]]:
+    parsed = ParsedBody(first_line=first_line)
+    problems: list[Problem] = []
+
+    def err(line: int, msg: str, code: str, severity: str = "error") -> None:
+        problems.append(Problem(path, line, msg, severity, code))  # type: ignore[arg-type]
+
+    in_fence = False
+    closed = False
+    current: RawItem | None = None
+    section: RawSection | None = None
+    prev_blank = True
+    for offset, text in enumerate(body.split("\n")):
+        line = first_line + offset
+        _check_unsafe(text, line, err)
+        if FENCE.match(text):
+            in_fence = not in_fence
+        if in_fence:
+            _append(parsed, section, current, closed, text)
+            prev_blank = False
+            continue
+        if CLOSING.match(text):
+            if closed:
+                err(line, "dòng '***' (kết thúc phần các mục) chỉ được dùng một lần", "ket-thuc")
+            closed = True
+            current = None
+            prev_blank = True
+            continue
+        m_section = SECTION.match(text)
+        m_item = ITEM.match(text)
+        if (m_section or m_item) and closed:
+            err(line, "tiêu đề phần/mục nằm sau dòng '***' (phần kết); đặt '***' sau mục cuối cùng", "ket-thuc")
+        if m_section:
+            number = roman_to_int(m_section.group(1)) or 0
+            section = RawSection(m_section.group(1), number, m_section.group(2), line)
+            parsed.sections.append(section)
+            current = None
+        elif m_item:
+            current = RawItem(int(m_item.group(1)), m_item.group(2), line, section.number if section else None)
+            parsed.items.append(current)
+        elif HEADING.match(text):
+            err(line, "tiêu đề không đúng dạng: phần viết '## I. Tên phần', mục viết '### 1. Nội dung mục'",
+                "tieu-de")
+            _append(parsed, section, current, closed, text)
+        elif prev_blank and (m_point := POINT.match(text)) and current is not None and not closed:
+            current.points.append(RawPoint(m_point.group(1), m_point.group(2), line))
+            current.lines.append(text)
+        elif prev_blank and POINT.match(text) and not closed:
+            err(line, f"điểm '{text[:2]}' nằm ngoài mục nào; điểm phải đứng sau tiêu đề mục '### 1. …'", "diem")
+            _append(parsed, section, current, closed, text)
+        elif prev_blank and (m_bare := BARE_ITEM.match(text)) and not closed:
+            err(line, f"dòng bắt đầu bằng '{m_bare.group(1)}.' có vẻ là một mục nhưng thiếu '### '; "
+                f"viết '### {text}'", "muc-thieu-tieu-de")
+            _append(parsed, section, current, closed, text)
+        else:
+            _append(parsed, section, current, closed, text)
+        prev_blank = not text.strip()
+
+    _number(parsed, path, err)
+    return parsed, problems
+
+
+def _append(parsed: ParsedBody, section: RawSection | None, current: RawItem | None, closed: bool,
+            text: str) -> None:
+    if closed:
+        parsed.closing.append(text)
+    elif current is not None and (section is None or current.section == section.number):
+        current.lines.append(text)
+    elif section is not None:
+        section.lines.append(text)
+    else:
+        parsed.preamble.append(text)
+
+
+def _check_unsafe(text: str, line: int, err) -> None:
+    if HTML_TAG.search(text):
+        err(line, "không được dùng mã HTML trong nội dung thông báo (thẻ '<…>'); chỉ dùng văn bản và Markdown",
+            "html")
+    if JS_LINK.search(text):
+        err(line, "không được dùng liên kết 'javascript:', 'data:' hoặc 'vbscript:' trong nội dung", "script")
+    if EVENT_ATTR.search(text) and "<" in text:
+        err(line, "không được dùng thuộc tính sự kiện (onclick=…) trong nội dung", "script")
+    if REMOTE_IMAGE.search(text):
+        err(line, "không được nhúng ảnh từ trang web khác (trang công khai không tải gì từ bên thứ ba)",
+            "anh-ngoai")
+
+
+def _number(parsed: ParsedBody, path: str, err) -> None:
+    seen_sections: dict[int, int] = {}
+    expected = 1
+    for sec in parsed.sections:
+        sec.anchor = f"phan-{sec.number}"
+        if sec.number in seen_sections:
+            err(sec.line, f"phần {sec.numeral} trùng với phần ở dòng {seen_sections[sec.number]}", "trung-phan")
+        elif sec.number != expected:
+            err(sec.line, f"phần {sec.numeral} không đúng thứ tự (phần tiếp theo đáng lẽ là số {expected})",
+                "thu-tu-phan", "advice")
+        seen_sections.setdefault(sec.number, sec.line)
+        expected = sec.number + 1
+
+    by_section: dict[int | None, list[RawItem]] = {}
+    for item in parsed.items:
+        by_section.setdefault(item.section, []).append(item)
+    numbers = [i.number for i in parsed.items]
+    parsed.restarts = len(by_section) > 1 and len(set(numbers)) < len(numbers)
+    scopes = by_section.values() if parsed.restarts else [parsed.items]
+    for scope in scopes:
+        seen: dict[int, int] = {}
+        expected = 1
+        for item in scope:
+            where = f" trong phần {item.section}" if parsed.restarts else ""
+            if item.number in seen:
+                err(item.line, f"mục {item.number} trùng số với mục ở dòng {seen[item.number]}{where}; "
+                    "mỗi mục cần một số riêng để có địa chỉ riêng", "trung-muc")
+            elif item.number != expected:
+                kind = "bị bỏ sót" if item.number > expected else "không đúng thứ tự"
+                err(item.line, f"số mục {kind}: gặp mục {item.number}, đáng lẽ là mục {expected}{where} "
+                    "(giữ nguyên nếu bản gốc như vậy)", "thu-tu-muc", "advice")
+            seen.setdefault(item.number, item.line)
+            expected = item.number + 1
+    for item in parsed.items:
+        prefix = f"phan-{item.section}-" if parsed.restarts and item.section is not None else ""
+        item.anchor = f"{prefix}muc-{item.number}"
+        _letters(item, err)
+
+
+def _letters(item: RawItem, err) -> None:
+    seen: dict[str, int] = {}
+    expected_index = 0
+    for point in item.points:
+        point.anchor = f"{item.anchor}-{letter_slug(point.letter)}"
+        if point.letter in seen:
+            err(point.line, f"điểm {point.letter}) của mục {item.number} trùng với điểm ở dòng {seen[point.letter]}",
+                "trung-diem")
+            continue
+        seen[point.letter] = point.line
+        if point.letter not in POINT_LETTERS:
+            err(point.line, f"điểm {point.letter}) không thuộc bảng chữ cái tiếng Việt dùng đánh số điểm "
+                "(a b c d đ e g h i k …; không có f, j, w, z); giữ nguyên nếu bản gốc như vậy", "chu-diem", "advice")
+            continue
+        index = POINT_LETTERS.index(point.letter)
+        if index != expected_index:
+            want = POINT_LETTERS[expected_index] if expected_index < len(POINT_LETTERS) else "?"
+            kind = "bị bỏ sót" if index > expected_index else "không đúng thứ tự"
+            err(point.line, f"điểm của mục {item.number} {kind}: gặp {point.letter}), đáng lẽ là {want}) "
+                "(giữ nguyên nếu bản gốc như vậy)", "thu-tu-diem", "advice")
+        expected_index = max(expected_index, index + 1)
+
+
+def render_markdown(body: str, parsed: ParsedBody) -> str:
+    """The body with anchors attached (attr_list syntax), ready for Python-Markdown.
+
+    Items become headings with ``{ #muc-4 }``; a point paragraph gets ``{: #muc-4-a }`` and its letter becomes a
+    link to itself, so every item and point has a visible link that works without JavaScript. The ``***`` marker
+    is dropped: the closing paragraph simply follows.
+    """
+    heading_level = "###" if parsed.sections else "##"
+    points = {p.line: p for item in parsed.items for p in item.points}
+    items = {i.line: i for i in parsed.items}
+    sections = {s.line: s for s in parsed.sections}
+    out: list[str] = []
+    open_point = ""
+    in_fence = False
+    for offset, text in enumerate(body.split("\n")):
+        line = parsed.first_line + offset
+        if FENCE.match(text):
+            in_fence = not in_fence
+        if open_point and not text.strip():
+            out.append(f"{{: #{open_point} .point }}")
+            open_point = ""
+        if line in sections:
+            sec = sections[line]
+            out.append(f"## {sec.numeral}. {sec.title} {{ #{sec.anchor} .section }}")
+        elif line in items:
+            item = items[line]
+            out.append(f"{heading_level} {item.number}. {item.heading} {{ #{item.anchor} .item }}")
+        elif line in points:
+            point = points[line]
+            out.append(f"[{point.letter})](#{point.anchor}){{ .point-link }} {point.text}")
+            open_point = point.anchor
+        elif CLOSING.match(text) and not in_fence:
+            out.append("")
+        else:
+            out.append(text)
+    if open_point:
+        out.append(f"{{: #{open_point} .point }}")
+    return "\n".join(out)

@@ -1,0 +1,116 @@
+"""The domain model: frozen, so nothing downstream can rewrite a notice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dates import PartialDate
+
+STATUS_LABELS = {
+    "ban-hanh": "Đã ban hành",
+    "chua-so": "Bản chưa ghi số và ngày ban hành",
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    letter: str
+    anchor: str
+    text: str
+    line: int
+    lead: tuple[str, ...] = ()
+    cooperating: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    numeral: str
+    number: int
+    title: str
+    anchor: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Item:
+    number: int
+    section: int | None
+    anchor: str
+    heading: str
+    text: str
+    line: int
+    points: tuple[Point, ...] = ()
+    presented_by: str | None = None
+    lead: tuple[str, ...] = ()
+    cooperating: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How a citation names it: "Mục 4" (or "Mục 1 phần II" where numbering restarts)."""
+        return f"Mục {self.number}"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Signer:
+    authority: tuple[str, ...]
+    title: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    date: PartialDate
+    invitation: str | None
+    invitation_date: PartialDate | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    src_uri: str  # path relative to notices/, as MkDocs names it
+    issuer: str
+    number: int | None  # None for a pre-issuance copy whose number is still blank
+    number_text: str  # as printed after "Số:"
+    series: str  # e.g. TB-UBND
+    status: str
+    date: PartialDate
+    place: str
+    title: str
+    meeting: Meeting
+    chair: Person
+    signer: Signer
+    recipients: tuple[str, ...]
+    sections: tuple[Section, ...]
+    items: tuple[Item, ...]
+    preamble: str
+    closing: str
+    url: str  # site-relative, ends with "/"
+    replaces: tuple[str, ...] = ()
+    former_urls: tuple[str, ...] = ()
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def display_number(self) -> str:
+        return self.number_text if self.number is not None else f"…/{self.series} (chưa ghi số)"
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        out = [s.anchor for s in self.sections]
+        for item in self.items:
+            out.append(item.anchor)
+            out.extend(p.anchor for p in item.points)
+        return tuple(out)
+
+    def sort_key(self) -> tuple:
+        """Newest first in listings; stable for equal dates."""
+        return (self.date.first_day(), self.number or 0, self.url)

@@ -1,0 +1,36 @@
+"""Problems found in editors' files: reported as ``path:line: message``, all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "advice"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+    severity: Severity = "error"
+    code: str = ""
+
+    def format(self) -> str:
+        tag = "" if self.severity == "error" else "[khuyến nghị] "
+        code = f" [{self.code}]" if self.code else ""
+        return f"{self.path}:{self.line}: {tag}{self.message}{code}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command, so the problem shows on the pull request's diff."""
+        kind = "error" if self.severity == "error" else "warning"
+        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{kind} file={self.path},line={self.line}::{msg}"
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.severity, p.message))

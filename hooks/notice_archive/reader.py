@@ -1,0 +1,203 @@
+"""Read a notice file: bytes -> front matter values with line numbers, and the body.
+
+MkDocs silently drops front matter it cannot parse, so we parse it ourselves, node by node. Scalars are kept as
+the strings the editor wrote; the YAML 1.1 type a plain scalar *would* get elsewhere (MkDocs, GitHub) is recorded so
+the validator can flag the traps (``no`` -> false, ``010`` -> 8, ``12:30`` -> 750) instead of silently converting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+from .text import is_nfc
+
+Path = tuple[str | int, ...]
+
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+NULL_TAG = "tag:yaml.org,2002:null"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+STR_TAG = "tag:yaml.org,2002:str"
+
+TRAP_NAMES = {INT_TAG: "số nguyên", FLOAT_TAG: "số thực", BOOL_TAG: "giá trị đúng/sai", TIMESTAMP_TAG: "ngày"}
+
+
+@dataclass
+class Scalar:
+    """How a scalar was written: its YAML 1.1 implicit type when unquoted (``None`` when quoted)."""
+
+    raw: str
+    implicit_tag: str | None
+    line: int
+
+
+@dataclass
+class Source:
+    path: str
+    text: str = ""
+    data: dict[str, Any] | None = None
+    lines: dict[Path, int] = field(default_factory=dict)
+    scalars: dict[Path, Scalar] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1  # line number (1-based) of the body's first line
+    offset: int = 2  # file line of the YAML text's first line, plus one
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, path: Path) -> int:
+        """The line of a value, or of its nearest enclosing value (a missing key points at its parent)."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def error(self, line: int, message: str, code: str) -> None:
+        self.problems.append(Problem(self.path, line, message, "error", code))
+
+
+def read_bytes(path: str, raw: bytes) -> Source:
+    src = Source(path)
+    if not raw.strip():
+        src.error(1, "tệp rỗng: một thông báo cần khối thông tin (front matter) giữa hai dòng '---' và nội dung",
+                  "tep-rong")
+        return src
+    if raw.startswith(b"\xef\xbb\xbf"):
+        src.error(1, "tệp bắt đầu bằng dấu BOM; lưu lại dạng UTF-8 không BOM (chạy: notices fix " + path + ")",
+                  "bom")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        src.error(line, f"tệp không phải văn bản UTF-8 hợp lệ (byte 0x{raw[exc.start]:02x}); lưu lại bằng UTF-8",
+                  "utf8")
+        return src
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        src.error(line, "tệp dùng ký tự xuống dòng kiểu Windows (CRLF); chuyển sang LF (chạy: notices fix "
+                  + path + ")", "crlf")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    src.text = text
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        if not is_nfc(line_text):
+            src.error(number, "văn bản chưa chuẩn hóa Unicode NFC (thường do dán từ Word hoặc PDF); "
+                      "chạy: notices fix " + path, "nfc")
+    _split(src)
+    return src
+
+
+def read_file(path: str, display: str | None = None) -> Source:
+    with open(path, "rb") as fh:
+        return read_bytes(display or path, fh.read())
+
+
+def _split(src: Source) -> None:
+    lines = src.text.split("\n")
+    if lines[0].rstrip() != "---":
+        src.error(1, "thiếu khối thông tin (front matter): dòng đầu tiên phải là '---'", "front-matter-mo")
+        src.body = src.text
+        return
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        src.error(1, "khối thông tin (front matter) mở bằng '---' ở dòng 1 nhưng không có dòng '---' đóng lại",
+                  "front-matter-dong")
+        return
+    for i in range(1, end):
+        if "\t" in lines[i]:
+            src.error(i + 1, "có ký tự tab trong khối thông tin; YAML chỉ cho phép thụt lề bằng dấu cách", "tab")
+    yaml_text = "\n".join(lines[1:end])
+    src.body = "\n".join(lines[end + 1:])
+    src.body_line = end + 2
+    if any(p.code == "tab" for p in src.problems):
+        return
+    _parse_yaml(src, yaml_text, offset=2)
+
+
+def read_bytes_yaml(path: str, raw: bytes) -> Source:
+    """A registry file: plain YAML, read with the same care as front matter."""
+    src = Source(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        src.error(raw[: exc.start].count(b"\n") + 1, "tệp không phải văn bản UTF-8 hợp lệ", "utf8")
+        return src
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        if "\t" in line_text:
+            src.error(number, "có ký tự tab; YAML chỉ cho phép thụt lề bằng dấu cách", "tab")
+        if not is_nfc(line_text):
+            src.error(number, "văn bản chưa chuẩn hóa Unicode NFC; chạy: notices fix " + path, "nfc")
+    if not src.problems:
+        _parse_yaml(src, text, offset=1)
+    return src
+
+
+def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + offset) if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        src.error(line, f"không phải YAML hợp lệ: {problem}", "yaml")
+        return
+    if node is None:
+        src.error(1, "khối thông tin (front matter) rỗng", "front-matter-rong")
+        return
+    if not isinstance(node, yaml.MappingNode):
+        src.error(node.start_mark.line + offset, "cần các dòng dạng 'khóa: giá trị'", "yaml")
+        return
+    src.offset = offset
+    src.data = _convert(src, node, ())
+
+
+def _line(node: yaml.Node, offset: int = 2) -> int:
+    # compose() counts lines from 0 at the YAML text's start; front matter starts on the file's line 2.
+    return node.start_mark.line + offset
+
+
+def _convert(src: Source, node: yaml.Node, path: Path) -> Any:
+    src.lines[path] = _line(node, src.offset)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                src.error(_line(key_node, src.offset), "khóa phải là một từ đơn giản", "yaml")
+                continue
+            key = key_node.value
+            if key_node.style is None and key_node.tag != STR_TAG:
+                kind = TRAP_NAMES.get(key_node.tag, "giá trị đặc biệt")
+                src.error(_line(key_node, src.offset), f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 hiểu là {kind}, "
+                          f"không phải tên trường; kiểm tra lại tên trường", "yaml-bay")
+                continue
+            if key in out:
+                src.error(_line(key_node, src.offset), f"trường '{_dotted(path + (key,))}' bị khai báo hai lần "
+                          f"(lần đầu ở dòng {src.lines[path + (key,)]})", "trung-khoa")
+                continue
+            out[key] = _convert(src, value_node, path + (key,))
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(src, child, path + (i,)) for i, child in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
+    implicit = node.tag if node.style is None else None
+    src.scalars[path] = Scalar(node.value, implicit, _line(node, src.offset))
+    if implicit == NULL_TAG:
+        return None
+    return node.value
+
+
+def _dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+dotted = _dotted
+
+FENCE = re.compile(r"^(```|~~~)")

@@ -1,0 +1,34 @@
+"""The URL scheme: a promise. Derived from a notice's identity, never from its title or file position.
+
+    /<issuer>/<year>/<number>-<series>/             123/TB-UBND of 2020 -> /ubnd-tp-lang-son/2020/123-tb-ubnd/
+    /<issuer>/<year>/chua-so-<series>-<meeting>/    a copy whose number is still blank, keyed by its meeting date
+
+Item anchors: #muc-4, #muc-4-a, #muc-4-dd (point đ), #phan-2-muc-1 where item numbers restart in each section.
+"""
+
+from __future__ import annotations
+
+from .dates import PartialDate
+from .text import slugify
+
+# First path segments that belong to the site, not to an issuer.
+RESERVED = frozenset({"don-vi", "du-an", "nam", "tim-kiem", "assets", "search", "pagefind", "du-lieu", "feeds",
+                      "lien-ket", "gioi-thieu", "404"})
+
+
+def notice_url(issuer: str, series: str, number: int | None, date: PartialDate, meeting: PartialDate) -> str:
+    if number is not None:
+        return f"{issuer}/{date.year}/{number}-{slugify(series)}/"
+    return f"{issuer}/{date.year}/chua-so-{slugify(series)}-{meeting.iso()}/"
+
+
+def department_url(key: str) -> str:
+    return f"don-vi/{key}/"
+
+
+def project_url(key: str) -> str:
+    return f"du-an/{key}/"
+
+
+def year_url(year: int) -> str:
+    return f"nam/{year}/"

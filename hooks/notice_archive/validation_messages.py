@@ -1,0 +1,121 @@
+"""Pydantic errors and YAML 1.1 traps, told in Vietnamese with the field and what was expected."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+
+from pydantic import BaseModel, ValidationError
+
+from .problems import Problem
+from .reader import BOOL_TAG, FLOAT_TAG, INT_TAG, TIMESTAMP_TAG, TRAP_NAMES, Path, Source, dotted
+
+DATE_FIELDS = frozenset({"date", "invitation_date", "valid_from", "valid_to", "deadline"})
+INT_FIELDS = frozenset({"period"})
+
+
+def _field_model(model: type[BaseModel] | None, loc: Path) -> tuple[type[BaseModel] | None, str | None]:
+    """Walk the model along loc; return the model owning the last named field and that field's description."""
+    owner, description = model, None
+    current: typing.Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            if info is None:
+                return current, None
+            owner, description = current, info.description
+            current = _inner_model(info.annotation)
+        else:
+            current = None
+    return owner, description
+
+
+def _inner_model(annotation: typing.Any) -> typing.Any:
+    for arg in (annotation, *typing.get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+        for sub in typing.get_args(arg):
+            if isinstance(sub, type) and issubclass(sub, BaseModel):
+                return sub
+    return None
+
+
+def translate(exc: ValidationError, src: Source, model: type[BaseModel] | None = None,
+              prefix: Path = ()) -> list[Problem]:
+    out = []
+    for error in exc.errors():
+        loc: Path = tuple(error["loc"])
+        full = prefix + loc
+        name = dotted(full)
+        owner, desc = _field_model(model, loc) if model else (None, None)
+        what = f" ({desc})" if desc else ""
+        kind = error["type"]
+        value = error.get("input")
+        if kind == "missing":
+            msg = f"thiếu trường bắt buộc '{name}'{what}"
+        elif kind == "extra_forbidden":
+            known = list(owner.model_fields) if owner else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
+            hint = f"; có phải ý bạn là '{close[0]}'?" if close else (
+                f"; các trường được dùng: {', '.join(known)}" if known else "")
+            msg = f"trường '{name}' không có trong mẫu thông báo{hint}"
+        elif value is None:
+            msg = f"trường '{name}' đang để trống{'; cần ' + desc if desc else ''}"
+        elif kind == "string_type" and isinstance(value, dict):
+            msg = (f"trường '{name}': dòng có dấu ':' bị YAML hiểu thành cặp khóa-giá trị; "
+                   f"đặt cả dòng trong dấu nháy kép, ví dụ \"Lưu: VT.\"")
+        elif kind == "string_type":
+            msg = f"trường '{name}' cần là một dòng chữ{what}"
+        elif kind == "list_type":
+            msg = f"trường '{name}' cần là một danh sách (mỗi phần tử một dòng bắt đầu bằng '- '){what}"
+        elif kind in ("model_type", "dict_type", "model_attributes_type"):
+            msg = f"trường '{name}' cần gồm các dòng con dạng 'khóa: giá trị'{what}"
+        elif kind == "literal_error":
+            msg = f"trường '{name}': giá trị '{value}' không hợp lệ; cần một trong: {error['ctx']['expected']}"
+        elif kind == "string_pattern_mismatch":
+            msg = (f"trường '{name}': khóa '{value}' không đúng dạng; khóa viết thường, không dấu, nối bằng '-', "
+                   "ví dụ phong-quan-ly-do-thi")
+        elif kind in ("string_too_short", "too_short"):
+            msg = f"trường '{name}' đang để trống{'; cần ' + desc if desc else ''}"
+        elif kind == "too_long":
+            msg = f"trường '{name}' có quá nhiều phần tử"
+        elif kind == "value_error":
+            msg = f"trường '{name}': {error['ctx']['error']}"
+        elif kind in ("int_parsing", "int_type"):
+            msg = f"trường '{name}' cần là một số nguyên"
+        else:
+            msg = f"trường '{name}': {error['msg']}"
+        out.append(Problem(src.path, src.line_of(full), msg, "error", "truong"))
+    return out
+
+
+def yaml_traps(src: Source) -> list[Problem]:
+    """Unquoted values that YAML 1.1 readers (MkDocs, GitHub's preview) would turn into something else."""
+    out = []
+    for path, scalar in src.scalars.items():
+        tag = scalar.implicit_tag
+        if tag not in (INT_TAG, FLOAT_TAG, BOOL_TAG, TIMESTAMP_TAG):
+            continue
+        named = [p for p in path if isinstance(p, str)]
+        last = named[-1] if named else ""
+        if tag == TIMESTAMP_TAG and last in DATE_FIELDS:
+            continue
+        if tag == INT_TAG and last in INT_FIELDS:
+            continue
+        out.append(Problem(src.path, scalar.line,
+                           f"trường '{dotted(path)}': giá trị {scalar.raw} không đặt trong dấu nháy sẽ bị YAML 1.1 "
+                           f"(MkDocs, GitHub) hiểu là {TRAP_NAMES[tag]}{_example(tag, scalar.raw)}; "
+                           f"viết \"{scalar.raw}\" trong dấu nháy kép", "error", "yaml-bay"))
+    return out
+
+
+def _example(tag: str, raw: str) -> str:
+    import yaml
+
+    try:
+        value = yaml.safe_load(raw)
+    except (yaml.YAMLError, ValueError):
+        return ""
+    return f" {value!r}" if str(value) != raw else ""

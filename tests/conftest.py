@@ -1,0 +1,124 @@
+"""Shared test helpers: tiny archives built with the real MkDocs + Material, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTICES = ROOT / "notices"
+SEED = NOTICES / "ubnd-tp-lang-son" / "2020" / "2020-11-10-hop-thuong-ky-thang-11.md"
+CHROMIUM = "/usr/bin/chromium"
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    site: Path
+    root: Path
+
+    def page(self, url: str) -> str:
+        return (self.site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def make_archive(tmp: Path, notices: dict[str, str] | None = None, with_seed: bool = True,
+                 registry_dir: Path | None = None) -> Path:
+    """A tiny archive in tmp: the real registries, the seed (optional) and extra notice files."""
+    root = tmp / "archive"
+    docs = root / "notices"
+    shutil.copytree(registry_dir or NOTICES / "_registry", docs / "_registry")
+    if with_seed:
+        dest = docs / SEED.relative_to(NOTICES)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SEED, dest)
+    for rel, text in (notices or {}).items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    config["docs_dir"] = str(docs)
+    config["theme"]["custom_dir"] = str(ROOT / "theme")
+    config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def build(root: Path, *args: str) -> Build:
+    site = root / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(root / "mkdocs.yml"),
+                           "--site-dir", str(site), *args], capture_output=True, text=True, env=env, cwd=root)
+    return Build(proc.returncode, proc.stdout + proc.stderr, site, root)
+
+
+@pytest.fixture
+def tiny_archive(tmp_path: Path):
+    def factory(notices: dict[str, str] | None = None, with_seed: bool = True) -> Path:
+        return make_archive(tmp_path, notices, with_seed)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Playwright driving Debian's Chromium (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run .ci/setup.sh --test (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def serve(directory: Path):
+    """Serve a built site on 127.0.0.1 (random port) in a thread; returns (base_url, stop)."""
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # keep test output readable
+            pass
+
+    handler = functools.partial(Handler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        httpd.shutdown()
+        httpd.server_close()
+
+    return f"http://127.0.0.1:{httpd.server_address[1]}/", stop
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real archive, built once per test session with the README's strict build."""
+    out = tmp_path_factory.mktemp("real-site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_site_url(real_site: Path):
+    url, stop = serve(real_site)
+    yield url
+    stop()
