@@ -8,7 +8,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-
 from notice_archive.site import Site, anchored_markdown
 
 log = get_plugin_logger("notice_archive")
