@@ -72,6 +72,13 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_import_commands(sub) -> None:
+    """``notices import FILE`` and ``notices new --issuer KEY`` (hooks/notice_archive/importer/command.py)."""
+    from .importer.command import add_parsers
+
+    add_parsers(sub, _docs_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="notices", description="Công cụ cho biên tập viên kho Thông báo kết luận")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     p_fix = sub.add_parser("fix", help="chuẩn hóa mã hóa: bỏ BOM, CRLF -> LF, Unicode NFC (không sửa câu chữ)")
     p_fix.add_argument("paths", nargs="+")
     p_fix.set_defaults(func=cmd_fix)
+    _add_import_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -70,13 +70,9 @@ def import_file(source: str, docs_dir: str, out_dir: str | None = None, dry_run:
 
 
 def todo_lines(result: ImportResult) -> list[tuple[int, str, str]]:
-    """(line, field, hint) of every marker in the written text, for the editor's list."""
-    out = []
-    hints = dict(result.emitted.todo)
-    for number, line in enumerate(result.text.split("\n"), start=1):
-        if MARKER + ":" in line:
-            field_name = next((f for f in hints if line.strip().startswith(f.rsplit(".", 1)[-1] + ":")
-                               or (f == "recipients" and line.strip().startswith("-"))), "")
-            hint = line.split(MARKER + ":", 1)[1].strip().rstrip('"]').strip()
-            out.append((number, field_name, hint))
-    return out
+    """(line, field, hint) of every marker in the written text, in file order, for the editor's list."""
+    lines = [n for n, line in enumerate(result.text.split("\n"), start=1) if f"{MARKER}:" in line]
+    todo = result.emitted.todo
+    if len(lines) != len(todo):  # never expected: every marker is recorded once, in file order
+        return [(n, "", "") for n in lines]
+    return [(n, field_name, hint) for n, (field_name, hint) in zip(lines, todo, strict=True)]
