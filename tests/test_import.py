@@ -10,16 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import NOTICES, SEED, build, make_archive
-
 from notice_archive.cli import main
 from notice_archive.importer import Refused, import_file, todo_lines
 from notice_archive.validate import load_archive
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-if not SHARED.is_dir():  # the main checkout sits next to the worktrees' parent
-    SHARED = Path("/work/shared")
-SEED_TXT = SHARED / "seeds" / "ubnd-tp-lang-son-2020-11-ket-luan-hop-thuong-ky.txt"
-SAMPLES = SHARED / "samples"
+# Copies of ../shared/seeds and ../shared/samples, byte for byte (see tests/samples/README.md), so CI has them.
+SAMPLES = Path(__file__).resolve().parent / "samples"
+SEED_TXT = SAMPLES / "ubnd-tp-lang-son-2020-11-ket-luan-hop-thuong-ky.txt"
 LAM_DONG = SAMPLES / "ubnd-tinh-lam-dong-2026-nonum-tb-ubnd-ketluan-cao-toc-gpmb-20260424.txt"
 LAO_CAI = SAMPLES / "vp-ubnd-tinh-lao-cai-2026-nonum-tb-vp-ketluan-cum-cong-nghiep-20260619.txt"
 HA_NOI = SAMPLES / "ubnd-tp-ha-noi-2026-453-tb-ubnd-20260429.txt"
