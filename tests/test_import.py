@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import NOTICES, SEED, build, make_archive
+
 from notice_archive.cli import main
 from notice_archive.importer import Refused, import_file, todo_lines
 from notice_archive.validate import load_archive

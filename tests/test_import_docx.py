@@ -13,6 +13,7 @@ import yaml
 from conftest import make_archive
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+
 from notice_archive.importer import Refused, import_file
 from notice_archive.validate import load_archive
 
