@@ -16,7 +16,7 @@ from . import model as m
 from .body import ParsedBody, parse_body
 from .dates import PartialDate
 from .problems import Problem, sort_problems
-from .reader import Source, read_bytes
+from .reader import Source, dotted, read_bytes
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions
 from .schema import NUMBER, FrontMatter
 from .urls import notice_url
@@ -84,19 +84,45 @@ def check_notice(display: str, src_uri: str, raw: bytes, registry: Registry,
     if src.data is None:
         return None, problems
     problems.extend(yaml_traps(src))
+    problems = _drop_marked(src, problems) + _marker_problems(src)
     parsed, body_problems = parse_body(display, src.body, src.body_line)
     problems.extend(body_problems)
     try:
         fm = FrontMatter.model_validate(src.data)
     except ValidationError as exc:
-        problems.extend(translate(exc, src, FrontMatter))
+        problems.extend(_drop_marked(src, translate(exc, src, FrontMatter)))
         return None, problems
     checker = _Checker(src, fm, parsed, registry, today)
     checker.run()
-    problems.extend(checker.problems)
+    problems.extend(_drop_marked(src, checker.problems))
     if any(p.severity == "error" for p in problems):
         return None, problems
     return _build(src_uri, fm, parsed, checker.number), problems
+
+
+MARKER = "TODO"
+
+
+def _marker_problems(src: Source) -> list[Problem]:
+    """Values left as 'TODO: …' (by notices import / notices new) are reported until an editor fills them in."""
+    out = []
+    for path, scalar in src.scalars.items():
+        if scalar.raw.lstrip().startswith(MARKER):
+            hint = scalar.raw.lstrip()[len(MARKER):].lstrip(":-– ").strip()
+            out.append(Problem(src.path, scalar.line, f"trường '{dotted(path)}' còn chờ biên tập viên điền (dấu "
+                               f"{MARKER} do công cụ nhập để lại): {hint or 'điền giá trị như bản gốc'}",
+                               "error", "chua-dien"))
+    for offset, line in enumerate(src.body.split("\n")):
+        if line.startswith(MARKER + ":"):
+            out.append(Problem(src.path, src.body_line + offset, "nội dung còn dòng chờ biên tập viên điền (dấu "
+                               f"{MARKER}): {line[len(MARKER) + 1:].strip()}", "error", "chua-dien"))
+    return out
+
+
+def _drop_marked(src: Source, problems: list[Problem]) -> list[Problem]:
+    """Other errors about a marked value (its form, its key) are left out: the marker says what to write."""
+    marked = {s.line for s in src.scalars.values() if s.raw.lstrip().startswith(MARKER)}
+    return [p for p in problems if p.line not in marked]
 
 
 class _Checker:
