@@ -75,6 +75,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
     site = _site(config)
-    context["notice"] = site.notice_for(page.file.src_uri)
+    notice = site.notice_for(page.file.src_uri)
+    context["notice"] = notice
     context["registry"] = site.registry
+    if notice is not None:
+        context["related"] = site.related(notice)
     return context

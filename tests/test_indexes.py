@@ -254,3 +254,31 @@ def test_real_manifest_lists_every_published_url(real_site):
     for url, anchors in site.published_pages().items():
         assert url in manifest, f"/{url} is published but not in the manifest: run `notices manifest`"
         assert anchors <= manifest[url][1]
+
+
+def test_replacement_is_linked_both_ways_and_old_text_stays(tiny_archive):
+    replacing = CITING_371.replace("items:\n", "replaces:\n  - 370/TB-UBND\nitems:\n", 1)
+    result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
+                                 "ubnd-tp-lang-son/2020/tb-371.md": replacing}))
+    assert result.returncode == 0, result.output
+    old = result.page("ubnd-tp-lang-son/2020/370-tb-ubnd")
+    assert "Thông báo này đã được thay thế" in old
+    assert 'href="../../../ubnd-tp-lang-son/2020/371-tb-ubnd/">Thông báo số 371/TB-UBND ngày 20/10/2020</a>' in old
+    assert "Giao phòng Quản lý đô thị rà soát hệ thống chiếu sáng." in old  # the original text stays
+    new = result.page("ubnd-tp-lang-son/2020/371-tb-ubnd")
+    assert 'href="../../../ubnd-tp-lang-son/2020/370-tb-ubnd/">Thông báo số 370/TB-UBND ngày 15/10/2020</a>' in new
+
+
+def test_malformed_replacement_is_an_error_with_its_line(tiny_archive):
+    replacing = CITING_371.replace("items:\n", "replaces:\n  - số 370\nitems:\n", 1)
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
+                         "ubnd-tp-lang-son/2020/tb-371.md": replacing})
+    archive = load_archive(str(root / "notices"))
+    lines = [p.format() for p in archive.errors]
+    assert lines == ["notices/ubnd-tp-lang-son/2020/tb-371.md:21: trường 'replaces': 'số 370' không đúng dạng số "
+                     "ký hiệu, ví dụ 123/TB-UBND hoặc 123/TB-UBND ngày 12/11/2020 [thay-the]"]
+
+
+def test_notice_page_has_an_edit_link_to_its_source(real_site):
+    html = (real_site / SEED_URL / "index.html").read_text(encoding="utf-8")
+    assert "/edit/main/notices/ubnd-tp-lang-son/2020/2020-11-10-hop-thuong-ky-thang-11.md" in html

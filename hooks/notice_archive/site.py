@@ -63,6 +63,17 @@ class Site:
     def newest_first(self) -> list[Notice]:
         return sorted(self.archive.notices, key=Notice.sort_key, reverse=True)
 
+    def related(self, notice: Notice) -> dict:
+        """Replacement links both ways, with URLs relative to the notice's page."""
+        base = "../" * notice.url.count("/")
+        return {
+            "base": base,
+            "replaces": [(n, base + n.url) for n in self.archive.replaces.get(notice.url, [])],
+            "replaced_by": [(n, base + n.url) for n in self.archive.replaced_by.get(notice.url, [])],
+            "unresolved": [t for t in notice.replaces
+                           if not any(t.startswith(f"{n.number_text}") for n in self.archive.replaces.get(notice.url, []))],
+        }
+
     def issuer_name(self, notice: Notice) -> str:
         return self.registry.issuers[notice.issuer].short_name
 
