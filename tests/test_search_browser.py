@@ -8,7 +8,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
