@@ -6,6 +6,7 @@ import json
 
 import pytest
 from conftest import ROOT, serve
+
 from notice_archive.search import canon, fold, index_form, index_html
 
 CASES = json.loads((ROOT / "tests" / "search_normalise_cases.json").read_text(encoding="utf-8"))

@@ -175,7 +175,8 @@ function setup() {
     render(list, sections, q);
   };
   input.addEventListener("focus", () => { loadPagefind(); }, { once: true });
-  input.addEventListener("input", run);
+  let timer = 0; // a short pause between keystrokes: fewer index chunks fetched for half-typed words
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 60); });
   root.querySelectorAll("select[data-filter]").forEach((s) => s.addEventListener("change", run));
   root.querySelector("details").addEventListener("toggle", (e) => { if (e.target.open) filterOptions(); });
   document.addEventListener("keydown", (e) => {
