@@ -81,3 +81,11 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     if notice is not None:
         context["related"] = site.related(notice)
     return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # Search: Pagefind indexes the built pages marked data-pagefind-body, in Vietnamese index form.
+    from notice_archive.search import build_index
+
+    report = build_index(config.site_dir)
+    log.info(f"tìm kiếm: đã lập chỉ mục {report.pages} trang ({report.files} tệp, {report.bytes // 1024} KB)")
