@@ -84,8 +84,13 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    # Search: Pagefind indexes the built pages marked data-pagefind-body, in Vietnamese index form.
-    from notice_archive.search import build_index
+    # Search: the sharded index of every notice's opening, items and closing, under site/tim-kiem/.
+    import time
 
-    report = build_index(config.site_dir)
-    log.info(f"tìm kiếm: đã lập chỉ mục {report.pages} trang ({report.files} tệp, {report.bytes // 1024} KB)")
+    from notice_archive.search_index import write_index
+
+    site = _site(config)
+    start = time.perf_counter()
+    report = write_index(config.site_dir, list(site.archive.notices), site.registry)
+    log.info(f"tìm kiếm: đã lập chỉ mục {report.docs} phần ({report.files} tệp, {report.bytes // 1024} KB) "
+             f"trong {time.perf_counter() - start:.1f} s")

@@ -1,4 +1,5 @@
-"""The real search box of the built real archive, in Chromium: each public query puts the expected item first."""
+"""The real search box of the built real archive, in Chromium: each public query puts the expected item first; a
+result opens its item with the words highlighted; a filter narrows the results."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ QUERIES = Path(os.environ.get("SEARCH_QUERIES", ROOT.parent / "shared" / "search
 # The text of the section a URL points at: from the anchored heading to the next anchored heading of the same or
 # a higher level; without an anchor, the notice up to its first anchored heading.
 SECTION_TEXT = """() => {
-  const article = document.querySelector('[data-pagefind-body]');
+  const article = document.querySelector('[data-search-body]');
   const id = decodeURIComponent(location.hash.slice(1));
   const heads = [...article.querySelectorAll('h1[id],h2[id],h3[id],h4[id],h5[id],h6[id]')];
   const start = id ? document.getElementById(id) : null;
@@ -73,3 +74,36 @@ def test_public_queries_put_the_expected_section_first(browser, real_site_url):
             failures.append(f"{query!r} ({note}): first result {href} is a section without {expected!r}")
     page.close()
     assert not failures, "\n".join(failures)
+
+
+def test_a_result_opens_its_item_with_the_words_highlighted(browser, real_site_url):
+    page = browser.new_page(viewport={"width": 360, "height": 740})  # a phone
+    href = first_result(page, real_site_url, "den led")
+    assert href.endswith("#muc-4") and "tim=den+led" in href
+    title = page.locator(".vn-search__result .vn-search__title").first
+    assert "Led" in title.locator("mark").all_inner_texts()  # matched words marked in the result's title too
+    assert page.locator(".vn-search__result .vn-search__notice").first.inner_text().startswith("Số ")
+    page.locator(".vn-search__result a").first.click()
+    page.wait_for_url("**#muc-4")
+    marks = page.locator("#muc-4 mark.vn-search-hit").all_inner_texts()
+    assert "đèn" in marks and "Led" in marks  # đ typed as d, matched accent-insensitively
+    assert page.evaluate("() => document.getElementById('muc-4').getBoundingClientRect().top") < 200  # scrolled to it
+    page.close()
+
+
+def test_a_filter_narrows_the_results(browser, real_site_url):
+    page = browser.new_page()
+    first_result(page, real_site_url, "du thao")
+    before = [a.split("#")[-1] for a in page.locator(".vn-search__result a").evaluate_all(
+        "els => els.map(e => new URL(e.href).hash)")]
+    assert {"muc-1", "muc-3", "muc-4"} <= set(before)
+    page.locator(".vn-search__filters summary").click()
+    select = page.locator("select[data-filter='don-vi']")
+    page.wait_for_function("() => document.querySelector(\"select[data-filter='don-vi']\").options.length > 1")
+    assert "Phòng Kinh tế" in select.inner_text()
+    select.select_option("phong-kinh-te")
+    page.wait_for_function("""() => [...document.querySelectorAll('.vn-search__result a')]
+        .every(a => !/#muc-[124-9]/.test(a.href))""")
+    after = page.locator(".vn-search__result a").evaluate_all("els => els.map(e => new URL(e.href).hash)")
+    assert "#muc-3" in after and len(after) < len(before)
+    page.close()

@@ -1,35 +1,44 @@
-"""Full-text search: Vietnamese-aware text forms and the Pagefind index of the built site.
+"""Vietnamese text forms and search terms: the rules shared by the index (search_index.py) and the browser.
 
 Citizens type without diacritics, with "d" for "đ", paste decomposed Unicode (NFD) from Word, and write the tone of
-"hoà/hòa", "thuỷ/thủy" in either place. Pagefind already folds combining marks (exact-diacritic matches rank higher),
-but "đ" is a letter of its own, not "d" plus a mark, so it never folds. The index is therefore built from a copy of
-each page (never served) whose text is in *index form*:
+"hoà/hòa", "thuỷ/thủy" in either place. Both sides therefore reduce text to the same forms:
 
-- NFC; non-breaking and other odd spaces become plain spaces;
-- tone marks in the old, official place ("hoà" -> "hòa", "thuỷ" -> "thủy", "khoẻ" -> "khỏe");
-- "đ"/"Đ" written as "d"/"D" + U+0335 (combining short stroke overlay), which Pagefind folds to "d" like any other
-  mark, while an exact "đ" query (sent in the same form) still ranks exact matches first.
+- canon(): NFC; non-breaking and other odd spaces become plain spaces; zero-width characters go; tone marks in the
+  old, official place ("hoà" -> "hòa", "thuỷ" -> "thủy", "khoẻ" -> "khỏe"). Case and diacritics stay.
+- fold(): canon(), then no diacritics, "đ" -> "d", lower case: what a phone user types.
 
-The browser (theme/assets/javascripts/search-normalise.js) applies the same rules to the query, and turns U+0335
-back into "đ" when it shows excerpts. Both sides are tested against tests/search_normalise_cases.json.
+and cut it into the same terms (analyse() / terms()):
+
+- syllables, folded ("giai", "phong", …): Vietnamese is written in syllables separated by spaces;
+- bigrams of adjacent syllables ("giai phong", "phong mat", …): most Vietnamese words are two syllables, and a
+  bigram's posting list is short even where each syllable occurs in every notice;
+- document numbers whole ("464/gm-ubnd", "81-cv/tu": letters and digits joined by "/", "-" or "." with at least
+  one digit), their parts being syllables like any other; numbers lose leading zeros ("05" -> "5");
+- exact forms of syllables with diacritics ("=đèn"), so a query typed with diacritics ranks exact matches first.
+
+The browser twin is theme/assets/javascripts/search-normalise.js; both are tested against the same tables
+(tests/search_normalise_cases.json, tests/search_terms_cases.json).
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from functools import lru_cache
 
-STROKE = "\u0335"  # COMBINING SHORT STROKE OVERLAY: "d" + STROKE is how "đ" is indexed
 SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000]")
 ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 # A syllable ending in oa/oe/uy (not "qu"+y, where u is part of the consonant) takes its tone on the first vowel.
 OLD_STYLE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])$")
 LETTERS = re.compile(r"[^\W\d_]+")
-PAGE_MARKER = "data-pagefind-body"
+# A word: letters and digits, possibly joined by "/", "-" or "." ("464/GM-UBND", "81-CV/TU", "11/2020").
+WORD = re.compile(r"[^\W_]+(?:[/.\-][^\W_]+)*")
+PART = re.compile(r"[^\W_]+")
+DIGIT = re.compile(r"\d")
+LEADING_ZEROS = re.compile(r"(?<![^\W_])0+(?=[0-9])")  # "05/TB-UBND" is found as "5/TB-UBND" and the reverse
+EXACT = "="  # prefix of exact-form terms
 
 
 def canon(text: str) -> str:
@@ -39,6 +48,7 @@ def canon(text: str) -> str:
     return LETTERS.sub(lambda m: _tone_place(m.group(0)), text)
 
 
+@lru_cache(maxsize=100_000)
 def _tone_place(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
     tones = [ch for ch in decomposed if ch in TONES]
@@ -61,54 +71,49 @@ def fold(text: str) -> str:
     return text.replace("đ", "d").replace("Đ", "D").lower()
 
 
-def index_form(text: str) -> str:
-    """The text Pagefind indexes and the query it is sent: canon() with "đ" as "d" + U+0335 (see module doc)."""
-    return canon(text).replace("đ", "d" + STROKE).replace("Đ", "D" + STROKE)
-
-
-TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)", re.S | re.I)
-
-
-def index_html(html: str) -> str:
-    """The page as Pagefind should read it: text nodes in index form, tags and attributes untouched."""
-    parts = TAG_OR_TEXT.split(html)
-    return "".join(part if i % 2 else index_form(part) for i, part in enumerate(parts))
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> tuple[tuple[str, ...], tuple[str | None, ...], str | None]:
+    """One word (NFC, plain spaces): its folded syllables, their exact forms (None without diacritics) and, for a
+    document number, its folded whole. canon() works letter run by letter run, and letter runs never cross a
+    syllable, so applying it per syllable here gives what it gives on the whole text."""
+    folded, exact = [], []
+    for part in PART.findall(word):
+        f = fold(part)
+        e = canon(part).lower()
+        folded.append(LEADING_ZEROS.sub("", f))
+        exact.append(e if e != f else None)
+    number = LEADING_ZEROS.sub("", fold(word)) if len(folded) > 1 and DIGIT.search(word) else None
+    return tuple(folded), tuple(exact), number
 
 
 @dataclass(frozen=True)
-class IndexReport:
-    pages: int
-    files: int
-    bytes: int
+class Analysis:
+    syllables: tuple[str, ...]  # folded, in order
+    exact: tuple[str | None, ...]  # canonical lower-case form of each syllable that has diacritics, else None
+    numbers: tuple[tuple[str, int, int], ...]  # (folded document number, first syllable, last syllable + 1)
 
 
-def searchable_pages(site_dir: Path) -> list[tuple[str, Path]]:
-    """(site URL, file) of every built page that marks its searchable part with data-pagefind-body, sorted."""
-    out = []
-    for path in sorted(site_dir.rglob("*.html")):
-        if path.is_relative_to(site_dir / "pagefind"):
-            continue
-        if PAGE_MARKER in path.read_text(encoding="utf-8"):
-            rel = path.relative_to(site_dir).as_posix()
-            url = "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
-            out.append((url, path))
+def analyse(text: str) -> Analysis:
+    """Syllables, their exact forms and the document numbers of a text (a query or a part of a notice)."""
+    syllables: list[str] = []
+    exact: list[str | None] = []
+    numbers: list[tuple[str, int, int]] = []
+    text = ZERO_WIDTH.sub("", SPACES.sub(" ", unicodedata.normalize("NFC", text)))
+    for word in WORD.findall(text):
+        f, e, number = _word(word)
+        if number is not None:
+            numbers.append((number, len(syllables), len(syllables) + len(f)))
+        syllables += f
+        exact += e
+    return Analysis(tuple(syllables), tuple(exact), tuple(numbers))
+
+
+def terms(a: Analysis) -> list[str]:
+    """Every term of an analysed text, with repeats (their counts are term frequencies), in a fixed order:
+    syllables, bigrams, document numbers, exact forms."""
+    s = a.syllables
+    out = list(s)
+    out += [f"{s[i - 1]} {s[i]}" for i in range(1, len(s))]
+    out += [n for n, _, _ in a.numbers]
+    out += [EXACT + e for e in a.exact if e is not None]
     return out
-
-
-def build_index(site_dir: str | Path, output: str = "pagefind") -> IndexReport:
-    """Index the built site's searchable pages (in index form) into site_dir/<output> with Pagefind."""
-    site = Path(site_dir)
-    pages = searchable_pages(site)
-    asyncio.run(_write_index(site, pages, output))
-    files = [p for p in (site / output).rglob("*") if p.is_file()]
-    return IndexReport(len(pages), len(files), sum(p.stat().st_size for p in files))
-
-
-async def _write_index(site: Path, pages: list[tuple[str, Path]], output: str) -> None:
-    from pagefind.index import PagefindIndex  # imported here: only a build that indexes needs the binary
-
-    config = {"force_language": "vi", "output_path": str(site / output)}
-    async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
-        for url, path in pages:
-            await index.add_html_file(content=index_html(path.read_text(encoding="utf-8")), url=url)
-        await index.write_files(output_path=str(site / output))

@@ -1,139 +1,186 @@
-// The header search box: Pagefind (served from this site) queried in Vietnamese index form, sections ranked so the
-// item that best matches what was typed comes first, results opening the item's anchor with the words highlighted.
-import { canon, display, fold, indexForm } from "./search-normalise.js";
+// The header search box over the site's own sharded index (hooks/notice_archive/search_index.py, files under
+// tim-kiem/): the query is cut into the index's terms (search-normalise.js), only the shards holding those terms
+// are fetched (and kept), documents are ranked, and the display data of the best few is fetched. A result opens
+// the item's anchor with ?tim=<query>, and the matched words are highlighted there.
+import { analyse, EXACT, fnv1a, fold } from "./search-normalise.js";
 
-const MAX_PAGES = 6; // pages whose sections are ranked (each costs one small fragment download)
-const MAX_SECTIONS = 10;
+const MAX_RESULTS = 10;
+const MAX_SYLLABLES = 30; // coverage is a bit mask
+const DEBOUNCE_MS = 50; // a pause between keystrokes: fewer shards fetched for half-typed words
+const BIGRAM = 1.5; // syllables side by side as typed weigh more than the same syllables apart
+const NUMBER = 2; // a whole document number ("464/GM-UBND") weighs more than its parts
 const PARAM = "tim"; // ?tim=<query> on a result link: the words to highlight on the opened page
 
 const root = document.querySelector("[data-vn-search]");
 const base = new URL(root ? root.dataset.base : "./", document.baseURI);
-let pagefind = null;
-let seq = 0;
+const dir = new URL("tim-kiem/", base);
+const files = new Map(); // path -> Promise of parsed JSON; files are immutable for a given manifest hash
 
-function loadPagefind() {
-  if (!pagefind) {
-    pagefind = import(new URL("pagefind/pagefind.js", base).href).then(async (pf) => {
-      await pf.options({ baseUrl: base.pathname, excerptLength: 24, ranking: { pageLength: 0.2, termFrequency: 0.6 } });
-      await pf.init();
-      return pf;
+function getJSON(path, version) {
+  if (!files.has(path)) {
+    const url = new URL(path, dir);
+    if (version) url.searchParams.set("v", version);
+    const p = fetch(url, version ? {} : { cache: "no-cache" }).then((r) => {
+      if (!r.ok) throw new Error(`${url}: ${r.status}`);
+      return r.json();
     });
+    p.catch(() => files.delete(path));
+    files.set(path, p);
   }
-  return pagefind;
+  return files.get(path);
 }
 
-// Query words as the user meant them: canonical (for exact-diacritic ranking) and folded (for matching).
-export function queryTerms(query) {
-  return canon(query).split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""))
-    .filter(Boolean).map((w) => ({ exact: w.toLowerCase(), folded: fold(w), accented: fold(w) !== w.toLowerCase() }));
-}
+const manifest = () => getJSON("index.json");
 
-function wordParts(folded) {
-  return folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-}
-
-function matches(term, word, isLast) {
-  if (!word) return false;
-  if (word === term.folded) return true;
-  if (/[^\p{L}\p{N}]/u.test(term.folded) ? word.includes(term.folded) : wordParts(word).includes(term.folded)) return true;
-  return isLast && term.folded.length >= 3 && word.startsWith(term.folded); // the word still being typed
-}
-
-function clean(word) {
-  return display(word).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
-}
-
-// Rank one section: distinct words matched, then words found side by side as typed, then exact diacritics, then
-// words in the item's own title, then frequency, then Pagefind's page score.
-export function scoreSection(terms, words, locations, title) {
-  const hit = terms.map(() => 0);
-  const exact = terms.map(() => false);
-  let phrase = 0;
-  const folded = new Map();
-  const f = (loc) => {
-    if (!folded.has(loc)) folded.set(loc, fold(clean(words[loc] || "")));
-    return folded.get(loc);
+// What to look up for a query: each term with the query syllables it covers (bit mask), the accented syllables it
+// matches exactly, and how much its weight counts.
+export function plan(query) {
+  const a = analyse(query);
+  const n = Math.min(a.syllables.length, MAX_SYLLABLES);
+  const terms = new Map();
+  const add = (term, mask, exact, factor) => {
+    const t = terms.get(term);
+    if (t) { t.mask |= mask; t.exact |= exact; } else terms.set(term, { mask, exact, factor });
   };
-  const next = (loc) => { // the next word that is not bare punctuation ("Tài chính - Kế hoạch")
-    let n = loc + 1;
-    while (n < words.length && !/[\p{L}\p{N}]/u.test(words[n])) n += 1;
-    return n;
-  };
-  for (const loc of locations) {
-    const w = f(loc);
-    terms.forEach((t, i) => {
-      if (!matches(t, w, i === terms.length - 1)) return;
-      hit[i] += 1;
-      if (t.accented && canon(clean(words[loc])).toLowerCase() === t.exact) exact[i] = true;
-      if (i + 1 < terms.length && matches(terms[i + 1], f(next(loc)), i + 1 === terms.length - 1)) phrase += 1;
-    });
+  for (let i = 0; i < n; i += 1) {
+    add(a.syllables[i], 1 << i, 0, 1);
+    if (i > 0) add(`${a.syllables[i - 1]} ${a.syllables[i]}`, (1 << i) | (1 << (i - 1)), 0, BIGRAM);
+    if (a.exact[i] !== null) add(EXACT + a.exact[i], 1 << i, 1 << i, 1);
   }
-  const titleWords = wordParts(fold(title));
-  const inTitle = terms.filter((t) => titleWords.some((w) => matches(t, w, false)) || fold(title).includes(t.folded)).length;
-  return [hit.filter(Boolean).length, Math.min(phrase, 3), exact.filter(Boolean).length, inTitle,
-    hit.reduce((a, b) => a + Math.log2(1 + b), 0)];
+  for (const [term, start, end] of a.numbers) {
+    if (end > n) continue;
+    let mask = 0;
+    for (let i = start; i < end; i += 1) mask |= 1 << i;
+    add(term, mask, 0, NUMBER);
+  }
+  return { analysis: a, size: n, terms };
 }
 
-function compare(a, b) {
-  for (let i = 0; i < a.key.length; i += 1) if (a.key[i] !== b.key[i]) return b.key[i] - a.key[i];
-  return b.pageScore - a.pageScore || a.order - b.order;
+function bits(x) {
+  let c = 0;
+  for (let v = x; v; v &= v - 1) c += 1;
+  return c;
 }
 
-function selectedFilters() {
-  const filters = {};
-  root.querySelectorAll("select[data-filter]").forEach((s) => { if (s.value) filters[s.dataset.filter] = s.value; });
-  return filters;
+async function allowedDocs(filters, m) {
+  const sets = [];
+  for (const [kind, value] of Object.entries(filters)) {
+    if (!value) continue;
+    if (kind === "nam") {
+      const all = await getJSON("f.json", m.hash);
+      const row = all.nam.find(([y]) => String(y) === value);
+      sets.push(row ? ((d) => d >= row[1] && d < row[2]) : () => false);
+    } else {
+      const deltas = await getJSON(`f/${kind}/${value}.json`, m.hash);
+      const ids = new Set();
+      let d = 0;
+      for (const g of deltas) { d += g; ids.add(d); }
+      sets.push((doc) => ids.has(doc));
+    }
+  }
+  return (doc) => sets.every((ok) => ok(doc));
 }
 
-export async function search(query, filters = {}) {
-  const terms = queryTerms(query);
-  if (!terms.length) return [];
-  const pf = await loadPagefind();
-  const found = await pf.search(indexForm(query), { filters });
-  if (!found || !found.results) return [];
-  const pages = await Promise.all(found.results.slice(0, MAX_PAGES).map((r) => r.data().then((d) => [r, d])));
-  const sections = [];
-  pages.forEach(([r, d], pageIndex) => {
-    const words = d.content.split(" ");
-    d.sub_results.forEach((sub, subIndex) => {
-      const title = display(sub.title || d.meta.title || "").replace(/\s*[#¶]\s*$/, "");
-      const key = scoreSection(terms, words, sub.locations || [], title);
-      if (key[0] === 0) return;
-      sections.push({ key, pageScore: r.score, order: pageIndex * 1000 + subIndex, url: sub.url, title,
-        excerpt: display(sub.excerpt || ""), meta: d.meta, isPage: !sub.anchor });
-    });
+// Rank documents: most query syllables covered, then most accented syllables matched exactly (when the query has
+// diacritics), then the sum of weights (bigrams and document numbers counting more), then the newer document.
+export async function rank(query, filters = {}, isStale = () => false) {
+  const p = plan(query);
+  if (!p.size) return { plan: p, ranked: [] };
+  const m = await manifest();
+  const list = [...p.terms.keys()];
+  const shards = await Promise.all(list.map((t) => getJSON(`i/${fnv1a(t) & (m.shards - 1)}.json`, m.hash)));
+  const ok = await allowedDocs(filters, m);
+  const acc = new Map();
+  list.forEach((term, k) => {
+    const postings = shards[k][term];
+    if (!postings) return;
+    const t = p.terms.get(term);
+    let doc = 0;
+    for (let j = 0; j < postings.length; j += 2) {
+      doc += postings[j];
+      let r = acc.get(doc);
+      if (!r) { r = { doc, mask: 0, exact: 0, score: 0 }; acc.set(doc, r); }
+      r.mask |= t.mask;
+      r.exact |= t.exact;
+      r.score += postings[j + 1] * t.factor;
+    }
   });
-  sections.sort(compare);
-  return sections.slice(0, MAX_SECTIONS);
+  if (isStale()) return null;
+  const ranked = [...acc.values()].filter((r) => ok(r.doc)).map((r) => ({ ...r, cover: bits(r.mask), ex: bits(r.exact) }));
+  ranked.sort((a, b) => b.cover - a.cover || b.ex - a.ex || b.score - a.score || b.doc - a.doc);
+  return { plan: p, ranked, manifest: m };
 }
 
-function render(list, sections, query) {
+export async function search(query, filters = {}, isStale = () => false) {
+  const r = await rank(query, filters, isStale);
+  if (!r || isStale()) return null;
+  if (!r.ranked.length) return [];
+  const top = r.ranked.slice(0, MAX_RESULTS);
+  const size = r.manifest.chunk;
+  const chunks = await Promise.all(top.map((x) => getJSON(`d/${Math.floor(x.doc / size)}.json`, r.manifest.hash)));
+  return top.map((x, k) => {
+    const chunk = chunks[k];
+    const [ni, anchor, title] = chunk.d[x.doc % size];
+    const [url, number, date, noticeTitle] = chunk.n[ni];
+    return { url: url + (anchor ? `#${anchor}` : ""), anchor, title, number, date, noticeTitle,
+      covered: x.cover, of: r.plan.size };
+  });
+}
+
+// Matching words on a page or in a title: the query's syllables, and its document numbers whole.
+function matcher(query) {
+  const a = analyse(query);
+  const inNumber = new Set();
+  for (const [, s, e] of a.numbers) for (let i = s; i < e; i += 1) inNumber.add(i);
+  const free = new Set(a.syllables.filter((_, i) => !inNumber.has(i)));
+  const numbers = new Set(a.numbers.map(([n]) => n));
+  return (word) => {
+    const w = analyse(word);
+    return w.numbers.some(([n]) => numbers.has(n)) || w.syllables.some((s) => free.has(s));
+  };
+}
+
+const WORDS = /[\p{L}\p{M}\p{N}]+(?:[/.\-][\p{L}\p{M}\p{N}]+)*/gu;
+
+// Text with the matched words wrapped in <mark class="vn-search-hit">, as a fragment (no HTML parsing).
+function marked(text, hit) {
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  for (const m of text.matchAll(WORDS)) {
+    if (!hit(m[0])) continue;
+    frag.append(text.slice(last, m.index));
+    const mark = document.createElement("mark");
+    mark.className = "vn-search-hit";
+    mark.textContent = m[0];
+    frag.append(mark);
+    last = m.index + m[0].length;
+  }
+  if (last === 0) return null;
+  frag.append(text.slice(last));
+  return frag;
+}
+
+function render(list, results, query) {
   list.replaceChildren();
-  for (const s of sections) {
+  const hit = matcher(query);
+  for (const s of results) {
     const li = document.createElement("li");
     li.className = "vn-search__result";
     const a = document.createElement("a");
-    const url = new URL(s.url, location.href);
+    const url = new URL(s.url, base);
     url.searchParams.set(PARAM, query);
     a.href = url.href;
-    const head = document.createElement("span");
-    head.className = "vn-search__notice";
-    head.textContent = [s.meta.so ? `Số ${s.meta.so}` : "", s.meta.ngay || ""].filter(Boolean).join(" · ");
     const title = document.createElement("span");
     title.className = "vn-search__title";
-    title.textContent = s.isPage ? (s.meta.title || s.title) : s.title;
-    const excerpt = document.createElement("span");
-    excerpt.className = "vn-search__excerpt";
-    // Pagefind's excerpt is HTML-escaped text with <mark> around matched words: keep only those marks.
-    const tmp = document.createElement("template");
-    tmp.innerHTML = s.excerpt;
-    tmp.content.querySelectorAll("*").forEach((el) => { if (el.tagName !== "MARK") el.replaceWith(el.textContent); });
-    excerpt.append(tmp.content);
-    a.append(title, head, excerpt);
-    if (!s.isPage && s.meta.title) {
+    title.append(marked(s.title, hit) || s.title);
+    const head = document.createElement("span");
+    head.className = "vn-search__notice";
+    head.textContent = [`Số ${s.number}`, s.date].filter(Boolean).join(" · ");
+    a.append(title, head);
+    if (s.anchor) {
       const notice = document.createElement("span");
       notice.className = "vn-search__doc";
-      notice.textContent = s.meta.title;
+      notice.textContent = s.noticeTitle;
       a.append(notice);
     }
     li.append(a);
@@ -142,14 +189,24 @@ function render(list, sections, query) {
 }
 
 async function filterOptions() {
-  const pf = await loadPagefind();
-  const all = await pf.filters();
+  const m = await manifest();
+  const all = await getJSON("f.json", m.hash);
   root.querySelectorAll("select[data-filter]").forEach((sel) => {
     if (sel.options.length > 1) return;
-    const values = Object.keys(all[sel.dataset.filter] || {}).sort((a, b) => (sel.dataset.filter === "nam"
-      ? b.localeCompare(a) : a.localeCompare(b, "vi")));
-    for (const v of values) sel.append(new Option(`${v} (${all[sel.dataset.filter][v]})`, v));
+    const rows = all[sel.dataset.filter] || [];
+    if (sel.dataset.filter === "nam") {
+      for (const [y, first, end] of [...rows].reverse()) sel.append(new Option(`${y} (${end - first})`, String(y)));
+    } else {
+      const sorted = [...rows].sort((a, b) => a[1].localeCompare(b[1], "vi"));
+      for (const [key, name, count] of sorted) sel.append(new Option(`${name} (${count})`, key));
+    }
   });
+}
+
+function selectedFilters() {
+  const filters = {};
+  root.querySelectorAll("select[data-filter]").forEach((s) => { if (s.value) filters[s.dataset.filter] = s.value; });
+  return filters;
 }
 
 function setup() {
@@ -158,25 +215,28 @@ function setup() {
   const panel = root.querySelector(".vn-search__panel");
   const list = root.querySelector(".vn-search__results");
   const status = root.querySelector(".vn-search__status");
+  let seq = 0;
   const run = async () => {
     const mine = ++seq;
     const q = input.value;
     if (!q.trim()) { panel.hidden = true; list.replaceChildren(); return; }
     panel.hidden = false;
-    let sections;
+    let results;
     try {
-      sections = await search(q, selectedFilters());
+      results = await search(q, selectedFilters(), () => mine !== seq);
     } catch (err) {
       if (mine === seq) status.textContent = "Không tải được chỉ mục tìm kiếm.";
       throw err;
     }
-    if (mine !== seq) return; // a newer keystroke won
-    status.textContent = sections.length ? "" : "Không tìm thấy kết quả phù hợp.";
-    render(list, sections, q);
+    if (results === null || mine !== seq) return; // a newer keystroke won
+    const partial = results.length && results[0].covered < results[0].of;
+    status.textContent = !results.length ? "Không tìm thấy kết quả phù hợp."
+      : partial ? "Không có mục nào chứa đủ các từ đã gõ; các mục gần nhất:" : "";
+    render(list, results, q);
   };
-  input.addEventListener("focus", () => { loadPagefind(); }, { once: true });
-  let timer = 0; // a short pause between keystrokes: fewer index chunks fetched for half-typed words
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 60); });
+  input.addEventListener("focus", () => { manifest().catch(() => {}); }, { once: true });
+  let timer = 0;
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, DEBOUNCE_MS); });
   root.querySelectorAll("select[data-filter]").forEach((s) => s.addEventListener("change", run));
   root.querySelector("details").addEventListener("toggle", (e) => { if (e.target.open) filterOptions(); });
   document.addEventListener("keydown", (e) => {
@@ -192,32 +252,15 @@ function setup() {
 // On a page opened from a result: mark the searched words in the notice (accent-insensitively, đ = d).
 function highlight() {
   const q = new URLSearchParams(location.search).get(PARAM);
-  const article = document.querySelector("[data-pagefind-body]");
-  if (!q || !article) return;
-  const terms = queryTerms(q);
+  const article = document.querySelector("[data-search-body]");
+  if (!q || !article || !fold(q).trim()) return;
+  const hit = matcher(q);
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   const nodes = [];
   while (walker.nextNode()) nodes.push(walker.currentNode);
-  const word = /[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}/\-]*[\p{L}\p{M}\p{N}]|[\p{L}\p{M}\p{N}]/gu;
   for (const node of nodes) {
-    const text = node.nodeValue;
-    const frag = document.createDocumentFragment();
-    let last = 0;
-    let any = false;
-    for (const m of text.matchAll(word)) {
-      const w = fold(m[0]);
-      if (!terms.some((t) => matches(t, w, false))) continue;
-      any = true;
-      frag.append(text.slice(last, m.index));
-      const mark = document.createElement("mark");
-      mark.className = "vn-search-hit";
-      mark.textContent = m[0];
-      frag.append(mark);
-      last = m.index + m[0].length;
-    }
-    if (!any) continue;
-    frag.append(text.slice(last));
-    node.replaceWith(frag);
+    const frag = marked(node.nodeValue, hit);
+    if (frag) node.replaceWith(frag);
   }
 }
 

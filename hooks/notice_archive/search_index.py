@@ -1,0 +1,227 @@
+"""The search index: small static JSON files, sharded so a query downloads a few KB whatever the archive's size.
+
+Built from the notice model (never from HTML). One search document per place a visitor can land on:
+
+- the notice's opening (title, number, meeting invitation, opening paragraphs): the page itself;
+- each item (``#muc-N``): heading, text with its points, and the names of its departments and projects;
+- the closing paragraph (the page itself: it has no anchor of its own).
+
+Terms come from notice_archive.search (syllables, bigrams, document numbers, exact forms). Each (term, document)
+gets a BM25 weight (heading words count HEADING_BOOST times), quantised to 1..255. A term's posting list keeps only
+its CAP best documents, so the list of a syllable found in every notice ("thanh", "pho") stays as small as a rare
+one; the manifest says so. Files, under ``<site>/tim-kiem/``:
+
+- ``index.json``: the manifest (version hash, shard count, chunk size, cap, weight scale, document count);
+- ``i/<n>.json``: shard n holds every term whose FNV-1a hash is n modulo the shard count (a power of two chosen so
+  an average shard is a few KB): ``{term: [doc, weight, doc gap, weight, …]}`` with ascending document numbers;
+- ``d/<n>.json``: display data of documents n*CHUNK … (URL, anchor, title; number, date and title of the notice);
+- ``f.json`` and ``f/<kind>/<key>.json``: the filters (departments, projects: names and document lists; years:
+  document ranges, documents being ordered by date), loaded only when the filter panel is opened.
+
+Everything is deterministic (sorted keys, documents in date order); nothing comes from a third party.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+import shutil
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Notice
+from .registry import Registry
+from .search import PART, analyse, terms
+
+OUTPUT = "tim-kiem"
+VERSION = 1
+CAP = 300  # documents kept per term (the best by weight)
+CHUNK = 64  # documents per display-data file
+HEADING_BOOST = 3  # a heading word counts as this many body words
+K1, B = 1.2, 0.75  # BM25
+SCALE = 10  # quantised weight = round(BM25 * SCALE), clamped to 1..255
+SHARD_BYTES = 6000  # aim for this much JSON (about 2 KB gzip) in an average shard
+TITLE_CHARS = 160
+FRACTION, DOC_BITS = 4096, 24  # postings packed as integers while the index is built  # item titles in results are cut here
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    notice: int  # index into the ordered notices
+    anchor: str  # "" for the page itself
+    title: str
+    heading: str  # boosted text
+    body: str
+    departments: tuple[str, ...]
+    projects: tuple[str, ...]
+
+
+def _unique(keys) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def documents(notices: list[Notice], registry: Registry) -> tuple[list[Notice], list[SearchDoc]]:
+    """Notices in date order, and their search documents in that order (opening, items, closing)."""
+    ordered = sorted(notices, key=Notice.sort_key)
+    docs: list[SearchDoc] = []
+    for ni, n in enumerate(ordered):
+        deps_of = {}
+        projs_of = {}
+        for item in n.items:
+            deps_of[item.anchor] = _unique([item.presented_by, *item.lead, *item.cooperating,
+                                            *(k for p in item.points for k in (*p.lead, *p.cooperating))])
+            projs_of[item.anchor] = _unique([*item.projects, *(k for p in item.points for k in p.projects)])
+        all_deps = _unique(k for ks in deps_of.values() for k in ks)
+        all_projs = _unique(k for ks in projs_of.values() for k in ks)
+        opening = n.preamble
+        if n.meeting.invitation and n.meeting.invitation not in opening:
+            opening += f"\nGiấy mời số {n.meeting.invitation}"
+        number = n.number_text if n.number is not None else ""
+        docs.append(SearchDoc(ni, "", n.title, f"{n.title} {number}", opening, all_deps, all_projs))
+        for item in n.items:
+            names = [name for k in deps_of[item.anchor] for name in registry.department_names(k)]
+            names += [name for k in projs_of[item.anchor] for name in registry.project_names(k)]
+            title = f"{item.number}. {item.heading}"
+            if len(title) > TITLE_CHARS:
+                title = title[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+            docs.append(SearchDoc(ni, item.anchor, title, item.heading,
+                                  "\n".join([item.text, *dict.fromkeys(names)]),
+                                  deps_of[item.anchor], projs_of[item.anchor]))
+        if n.closing:
+            docs.append(SearchDoc(ni, "", "Đoạn kết", "", n.closing, all_deps, all_projs))
+    return ordered, docs
+
+
+def fnv1a(term: str) -> int:
+    """32-bit FNV-1a of the term's UTF-8 bytes (search.js computes the same)."""
+    h = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def shard_count(raw_bytes: int) -> int:
+    """The power of two that makes an average shard about SHARD_BYTES of JSON."""
+    s = 1
+    while raw_bytes / s > SHARD_BYTES:
+        s *= 2
+    return s
+
+
+def postings(docs: list[SearchDoc]) -> dict[str, list[tuple[int, int]]]:
+    """term -> [(document, quantised weight)] in document order, at most CAP per term (the heaviest)."""
+    lengths = [len(PART.findall(d.heading)) * HEADING_BOOST + len(PART.findall(d.body)) for d in docs]
+    avgdl = (sum(lengths) / len(lengths)) if lengths else 1.0
+    # Every (term, document) as one integer: BM25's term-frequency part (fixed point, FRACTION) above the document
+    # number, so the largest integers are the heaviest postings (ties: the newer document) and df = list length.
+    lists: dict[str, array] = {}
+    get = lists.get
+    for doc_id, (doc, dl) in enumerate(zip(docs, lengths, strict=True)):
+        tf = Counter(terms(analyse(doc.body)))
+        if doc.heading:
+            tf.update({t: c * HEADING_BOOST for t, c in Counter(terms(analyse(doc.heading))).items()})
+        norm = K1 * (1 - B + B * dl / avgdl)
+        for term, f in tf.items():
+            packed = int(f * (K1 + 1) / (f + norm) * FRACTION) << DOC_BITS | doc_id
+            a = get(term)
+            if a is None:
+                lists[term] = a = array("q")
+            a.append(packed)
+    n = len(docs)
+    out: dict[str, list[tuple[int, int]]] = {}
+    mask = (1 << DOC_BITS) - 1
+    for term, a in lists.items():
+        df = len(a)
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5)) * SCALE / FRACTION
+        top = heapq.nlargest(CAP, a) if df > CAP else a
+        out[term] = sorted((p & mask, min(255, max(1, round(idf * (p >> DOC_BITS))))) for p in top)
+    return out
+
+
+def _json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _deltas(ids: list[int]) -> list[int]:
+    return [d - (ids[i - 1] if i else 0) for i, d in enumerate(ids)]
+
+
+def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
+    """Every file of the index, by path relative to the index folder."""
+    ordered, docs = documents(notices, registry)
+    post = postings(docs)
+    encoded: dict[str, list[int]] = {}
+    for term, plist in post.items():
+        flat: list[int] = []
+        prev = 0
+        for d, w in plist:
+            flat += [d - prev, w]
+            prev = d
+        encoded[term] = flat
+    raw = sum(len(t) + 4 + 4 * len(flat) for t, flat in encoded.items())  # about the JSON's size
+    shards = shard_count(raw)
+    by_shard: dict[int, dict[str, list[int]]] = {}
+    for term, flat in encoded.items():
+        by_shard.setdefault(fnv1a(term) & (shards - 1), {})[term] = flat
+    files = {f"i/{k}.json": _json(v) for k, v in by_shard.items()}
+
+    for start in range(0, len(docs), CHUNK):
+        chunk = docs[start:start + CHUNK]
+        local: dict[int, int] = {}
+        notices_out, docs_out = [], []
+        for doc in chunk:
+            if doc.notice not in local:
+                local[doc.notice] = len(notices_out)
+                n = ordered[doc.notice]
+                notices_out.append([n.url, n.display_number, n.date.vn_short(), n.title])
+            docs_out.append([local[doc.notice], doc.anchor, doc.title])
+        files[f"d/{start // CHUNK}.json"] = _json({"n": notices_out, "d": docs_out})
+
+    filters: dict[str, list] = {"don-vi": [], "du-an": [], "nam": []}
+    for kind, names, attr in (("don-vi", registry.departments, "departments"),
+                              ("du-an", registry.projects, "projects")):
+        members: dict[str, list[int]] = {}
+        for doc_id, doc in enumerate(docs):
+            for key in getattr(doc, attr):
+                members.setdefault(key, []).append(doc_id)
+        for key in sorted(members):
+            filters[kind].append([key, names[key].name, len(members[key])])
+            files[f"f/{kind}/{key}.json"] = _json(_deltas(members[key]))
+    years: dict[int, list[int]] = {}
+    for doc_id, doc in enumerate(docs):
+        years.setdefault(ordered[doc.notice].date.year, []).append(doc_id)
+    filters["nam"] = [[y, ids[0], ids[-1] + 1] for y, ids in sorted(years.items())]  # contiguous: date order
+    files["f.json"] = _json(filters)
+
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + files[path] + b"\0")
+    files["index.json"] = _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
+                                 "chunk": CHUNK, "docs": len(docs), "notices": len(ordered), "terms": len(post),
+                                 "cap": CAP, "capped": sum(1 for p in post.values() if len(p) == CAP),
+                                 "scale": SCALE})
+    return files
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    docs: int
+    files: int
+    bytes: int
+
+
+def write_index(site_dir: str | Path, notices: list[Notice], registry: Registry) -> IndexReport:
+    """Build the index and write it to <site_dir>/tim-kiem/, replacing any earlier one."""
+    out = Path(site_dir) / OUTPUT
+    if out.exists():
+        shutil.rmtree(out)
+    files = build(notices, registry)
+    for rel, data in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return IndexReport(json.loads(files["index.json"])["docs"], len(files), sum(len(b) for b in files.values()))

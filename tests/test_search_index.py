@@ -1,0 +1,144 @@
+"""The search index built from the notice model: documents, terms' weights, caps, shards, filters, determinism."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import NOTICES
+
+from notice_archive import search_index as si
+from notice_archive.search import analyse, terms
+from notice_archive.site import Site
+
+
+@pytest.fixture(scope="module")
+def seed_site() -> Site:
+    return Site.load(str(NOTICES))
+
+
+def shard_of(files: dict[str, bytes], term: str) -> dict:
+    shards = json.loads(files["index.json"])["shards"]
+    return json.loads(files[f"i/{si.fnv1a(term) & (shards - 1)}.json"])
+
+
+def decode(flat: list[int]) -> list[tuple[int, int]]:
+    out, doc = [], 0
+    for gap, weight in zip(flat[::2], flat[1::2], strict=True):
+        doc += gap
+        out.append((doc, weight))
+    return out
+
+
+def test_one_document_per_landing_place(seed_site):
+    ordered, docs = si.documents(list(seed_site.archive.notices), seed_site.registry)
+    assert [d.anchor for d in docs] == ["", "muc-1", "muc-2", "muc-3", "muc-4", "muc-5", "muc-6", ""]
+    opening, item1, closing = docs[0], docs[1], docs[-1]
+    assert "464/GM-UBND" in opening.body and opening.title == ordered[0].title
+    assert "Phòng Tài chính - Kế hoạch" in item1.body  # the presenting department's name counts as item text
+    assert item1.title.startswith("1. Dự thảo Báo cáo")
+    assert closing.body.startswith("Trên đây là kết luận")
+    assert item1.departments == ("phong-tai-chinh-ke-hoach",)
+    assert set(opening.departments) >= {"phong-kinh-te", "phong-quan-ly-do-thi"}
+
+
+def test_fnv1a_matches_the_reference_vectors():
+    assert si.fnv1a("") == 0x811C9DC5
+    assert si.fnv1a("a") == 0xE40C292C
+    assert si.fnv1a("foobar") == 0xBF9CF968
+
+
+def test_shard_count_is_a_power_of_two_that_grows_with_the_index():
+    assert si.shard_count(0) == 1
+    counts = [si.shard_count(n) for n in (10_000, 100_000, 10_000_000)]
+    assert all(c & (c - 1) == 0 for c in counts)
+    assert counts == sorted(counts) and counts[0] < counts[-1]
+    assert 10_000_000 / counts[-1] <= si.SHARD_BYTES
+
+
+def test_every_term_is_in_the_shard_its_hash_names(seed_site):
+    files = si.build(list(seed_site.archive.notices), seed_site.registry)
+    manifest = json.loads(files["index.json"])
+    shards = {k: json.loads(v) for k, v in files.items() if k.startswith("i/")}
+    assert manifest["shards"] > 1 and len(shards) == manifest["shards"]
+    for path, content in shards.items():
+        for term in content:
+            assert path == f"i/{si.fnv1a(term) & (manifest['shards'] - 1)}.json"
+    for term in ("464/gm-ubnd", "464", "gm", "81-cv/tu", "den led", "=đèn", "quy dat", "tai chinh"):
+        assert term in shard_of(files, term), term
+
+
+def test_postings_point_at_the_right_sections(seed_site):
+    files = si.build(list(seed_site.archive.notices), seed_site.registry)
+    docs = [d for d in si.documents(list(seed_site.archive.notices), seed_site.registry)[1]]
+    anchors = [d.anchor or "trang" for d in docs]
+    where = {t: [anchors[d] for d, _ in decode(shard_of(files, t)[t])]
+             for t in ("464/gm-ubnd", "81-cv/tu", "den led", "te dem", "camera")}
+    assert where["464/gm-ubnd"] == ["trang"]  # the opening (the recipients are not indexed)
+    assert where["81-cv/tu"] == ["muc-1"]
+    assert where["den led"] == ["muc-4"]
+    assert where["te dem"] == ["muc-3"]
+    assert "muc-6" in where["camera"]
+
+
+def doc(heading: str, body: str) -> si.SearchDoc:
+    return si.SearchDoc(0, "muc-1", heading, heading, body, (), ())
+
+
+def test_exact_forms_and_folded_forms_are_separate_terms():
+    post = si.postings([doc("", "đèn chiếu sáng"), doc("", "den chieu sang")])
+    assert [d for d, _ in post["den"]] == [0, 1]
+    assert [d for d, _ in post["=đèn"]] == [0]
+    assert "=den" not in post
+
+
+def test_heading_words_weigh_more_and_rare_terms_weigh_more():
+    docs = [doc("kinh tế đêm", "báo cáo thành phố"), doc("báo cáo", "kinh tế đêm thành phố")]
+    docs += [doc("", "thành phố giao thông") for _ in range(8)]
+    post = si.postings(docs)
+    weight = {t: dict(post[t]) for t in ("kinh te", "thanh pho")}
+    assert weight["kinh te"][0] > weight["kinh te"][1]
+    assert weight["kinh te"][1] > weight["thanh pho"][1]
+    assert all(1 <= w <= 255 for plist in post.values() for _, w in plist)
+
+
+def test_posting_lists_are_capped_to_the_heaviest(monkeypatch):
+    monkeypatch.setattr(si, "CAP", 5)
+    docs = [doc("", "thành phố họp") for _ in range(20)] + [doc("thành phố", "thành phố") for _ in range(3)]
+    post = si.postings(docs)
+    assert len(post["thanh pho"]) == 5
+    kept = [d for d, _ in post["thanh pho"]]
+    assert {20, 21, 22} <= set(kept)  # the three with the words in their heading
+    assert kept == sorted(kept)
+    assert len(post["hop"]) == 5
+
+
+def test_filters_and_display_data(seed_site):
+    files = si.build(list(seed_site.archive.notices), seed_site.registry)
+    filters = json.loads(files["f.json"])
+    names = {key: name for key, name, _ in filters["don-vi"]}
+    assert names["phong-kinh-te"].startswith("Phòng Kinh tế")
+    members = json.loads(files["f/don-vi/phong-kinh-te.json"])
+    ids = [sum(members[: i + 1]) for i in range(len(members))]
+    assert ids == [0, 3, 7]  # the opening, item 3 (the department's), the closing
+    assert filters["nam"] == [[2020, 0, 8]]
+    chunk = json.loads(files["d/0.json"])
+    notice = chunk["n"][0]
+    assert notice[0] == "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
+    assert chunk["d"][4][:2] == [0, "muc-4"]
+
+
+def test_the_index_is_deterministic_and_versioned(seed_site):
+    notices = list(seed_site.archive.notices)
+    a = si.build(notices, seed_site.registry)
+    b = si.build(list(reversed(notices)), seed_site.registry)
+    assert a == b
+    manifest = json.loads(a["index.json"])
+    assert manifest["cap"] == si.CAP and manifest["docs"] == 8 and len(manifest["hash"]) == 16
+
+
+def test_terms_of_a_query_are_terms_of_the_index():
+    """What the browser looks up for a query is exactly what the index holds for the same words."""
+    post = si.postings([doc("", "Giấy mời số 464/GM-UBND ngày 06/11/2020")])
+    for t in terms(analyse("giấy mời số 464/GM-UBND ngày 6/11/2020")):
+        assert t in post, t
