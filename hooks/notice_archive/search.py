@@ -108,6 +108,14 @@ def analyse(text: str) -> Analysis:
     return Analysis(tuple(syllables), tuple(exact), tuple(numbers))
 
 
+def shard_key(term: str) -> str:
+    """What decides a term's shard: an exact form goes with its folded syllable ("=đèn" with "den"), so a query
+    typed with diacritics fetches no more shards than one typed without."""
+    if term.startswith(EXACT):
+        return LEADING_ZEROS.sub("", fold(term[len(EXACT):]))
+    return term
+
+
 def terms(a: Analysis) -> list[str]:
     """Every term of an analysed text, with repeats (their counts are term frequencies), in a fixed order:
     syllables, bigrams, document numbers, exact forms."""

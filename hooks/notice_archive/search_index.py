@@ -13,7 +13,8 @@ one; the manifest says so. Files, under ``<site>/tim-kiem/``:
 
 - ``index.json``: the manifest (version hash, shard count, chunk size, cap, weight scale, document count);
 - ``i/<n>.json``: shard n holds every term whose FNV-1a hash is n modulo the shard count (a power of two chosen so
-  an average shard is a few KB): ``{term: [doc, weight, doc gap, weight, …]}`` with ascending document numbers;
+  an average shard is a few KB; an exact form is hashed as its folded syllable, so it shares that syllable's
+  shard): ``{term: [doc, weight, doc gap, weight, …]}`` with ascending document numbers;
 - ``d/<n>.json``: display data of documents n*CHUNK … (URL, anchor, title; number, date and title of the notice);
 - ``f.json`` and ``f/<kind>/<key>.json``: the filters (departments, projects: names and document lists; years:
   document ranges, documents being ordered by date), loaded only when the filter panel is opened.
@@ -35,12 +36,12 @@ from pathlib import Path
 
 from .model import Notice
 from .registry import Registry
-from .search import PART, analyse, terms
+from .search import PART, analyse, shard_key, terms
 
 OUTPUT = "tim-kiem"
 VERSION = 1
 CAP = 300  # documents kept per term (the best by weight)
-CHUNK = 64  # documents per display-data file
+CHUNK = 32  # documents per display-data file (a result costs about 1 KB gzip of display data)
 HEADING_BOOST = 3  # a heading word counts as this many body words
 K1, B = 1.2, 0.75  # BM25
 SCALE = 10  # quantised weight = round(BM25 * SCALE), clamped to 1..255
@@ -166,7 +167,7 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     shards = shard_count(raw)
     by_shard: dict[int, dict[str, list[int]]] = {}
     for term, flat in encoded.items():
-        by_shard.setdefault(fnv1a(term) & (shards - 1), {})[term] = flat
+        by_shard.setdefault(fnv1a(shard_key(term)) & (shards - 1), {})[term] = flat
     files = {f"i/{k}.json": _json(v) for k, v in by_shard.items()}
 
     for start in range(0, len(docs), CHUNK):

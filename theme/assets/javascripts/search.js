@@ -6,7 +6,7 @@ import { analyse, EXACT, fnv1a, fold } from "./search-normalise.js";
 
 const MAX_RESULTS = 10;
 const MAX_SYLLABLES = 30; // coverage is a bit mask
-const DEBOUNCE_MS = 50; // a pause between keystrokes: fewer shards fetched for half-typed words
+const DEBOUNCE_MS = 40; // a pause between keystrokes: fewer shards fetched for half-typed words
 const BIGRAM = 1.5; // syllables side by side as typed weigh more than the same syllables apart
 const NUMBER = 2; // a whole document number ("464/GM-UBND") weighs more than its parts
 const PARAM = "tim"; // ?tim=<query> on a result link: the words to highlight on the opened page
@@ -38,22 +38,36 @@ export function plan(query) {
   const a = analyse(query);
   const n = Math.min(a.syllables.length, MAX_SYLLABLES);
   const terms = new Map();
-  const add = (term, mask, exact, factor) => {
+  // mask: syllables covered; exact: accented syllables matched as typed; pairs: adjacent pairs (i-1, i) found side
+  // by side, as bit i.
+  // key: what the term's shard is chosen by (an exact form shares its folded syllable's shard).
+  const add = (term, mask, exact, pairs, factor, key = term) => {
     const t = terms.get(term);
-    if (t) { t.mask |= mask; t.exact |= exact; } else terms.set(term, { mask, exact, factor });
+    if (t) { t.mask |= mask; t.exact |= exact; t.pairs |= pairs; } else terms.set(term, { mask, exact, pairs, factor, key });
   };
   for (let i = 0; i < n; i += 1) {
-    add(a.syllables[i], 1 << i, 0, 1);
-    if (i > 0) add(`${a.syllables[i - 1]} ${a.syllables[i]}`, (1 << i) | (1 << (i - 1)), 0, BIGRAM);
-    if (a.exact[i] !== null) add(EXACT + a.exact[i], 1 << i, 1 << i, 1);
+    add(a.syllables[i], 1 << i, 0, 0, 1);
+    if (i > 0) add(`${a.syllables[i - 1]} ${a.syllables[i]}`, (1 << i) | (1 << (i - 1)), 0, 1 << i, BIGRAM);
+    if (a.exact[i] !== null) add(EXACT + a.exact[i], 1 << i, 1 << i, 0, 1, a.syllables[i]);
   }
   for (const [term, start, end] of a.numbers) {
     if (end > n) continue;
     let mask = 0;
-    for (let i = start; i < end; i += 1) mask |= 1 << i;
-    add(term, mask, 0, NUMBER);
+    let pairs = 0;
+    for (let i = start; i < end; i += 1) { mask |= 1 << i; if (i > start) pairs |= 1 << i; }
+    add(term, mask, 0, pairs, NUMBER);
   }
   return { analysis: a, size: n, terms };
+}
+
+// While the user types, fetch the shards of the words already complete (all but the last, which may still be
+// half-typed): when the search runs, only the last word's shards are left to fetch.
+async function prefetch(query) {
+  const complete = query.replace(/[\p{L}\p{N}]+$/u, "");
+  if (!complete.trim()) return;
+  const p = plan(complete);
+  const m = await manifest();
+  for (const t of p.terms.values()) getJSON(`i/${fnv1a(t.key) & (m.shards - 1)}.json`, m.hash).catch(() => {});
 }
 
 function bits(x) {
@@ -82,13 +96,15 @@ async function allowedDocs(filters, m) {
 }
 
 // Rank documents: most query syllables covered, then most accented syllables matched exactly (when the query has
-// diacritics), then the sum of weights (bigrams and document numbers counting more), then the newer document.
+// diacritics), then most syllables side by side as typed, then the sum of weights (bigrams and document numbers
+// counting more), then the newer document.
 export async function rank(query, filters = {}, isStale = () => false) {
   const p = plan(query);
   if (!p.size) return { plan: p, ranked: [] };
   const m = await manifest();
   const list = [...p.terms.keys()];
-  const shards = await Promise.all(list.map((t) => getJSON(`i/${fnv1a(t) & (m.shards - 1)}.json`, m.hash)));
+  const shards = await Promise.all(list.map((t) => getJSON(`i/${fnv1a(p.terms.get(t).key) & (m.shards - 1)}.json`,
+    m.hash)));
   const ok = await allowedDocs(filters, m);
   const acc = new Map();
   list.forEach((term, k) => {
@@ -99,32 +115,36 @@ export async function rank(query, filters = {}, isStale = () => false) {
     for (let j = 0; j < postings.length; j += 2) {
       doc += postings[j];
       let r = acc.get(doc);
-      if (!r) { r = { doc, mask: 0, exact: 0, score: 0 }; acc.set(doc, r); }
+      if (!r) { r = { doc, mask: 0, exact: 0, pairs: 0, score: 0 }; acc.set(doc, r); }
       r.mask |= t.mask;
       r.exact |= t.exact;
+      r.pairs |= t.pairs;
       r.score += postings[j + 1] * t.factor;
     }
   });
   if (isStale()) return null;
-  const ranked = [...acc.values()].filter((r) => ok(r.doc)).map((r) => ({ ...r, cover: bits(r.mask), ex: bits(r.exact) }));
-  ranked.sort((a, b) => b.cover - a.cover || b.ex - a.ex || b.score - a.score || b.doc - a.doc);
+  const ranked = [...acc.values()].filter((r) => ok(r.doc))
+    .map((r) => ({ ...r, cover: bits(r.mask), ex: bits(r.exact), side: bits(r.pairs) }));
+  ranked.sort((a, b) => b.cover - a.cover || b.ex - a.ex || b.side - a.side || b.score - a.score || b.doc - a.doc);
   return { plan: p, ranked, manifest: m };
 }
 
-export async function search(query, filters = {}, isStale = () => false) {
+// The best results, each a promise of its display data (fetched in parallel; null when a newer query won).
+export async function searchLazy(query, filters = {}, isStale = () => false) {
   const r = await rank(query, filters, isStale);
   if (!r || isStale()) return null;
-  if (!r.ranked.length) return [];
-  const top = r.ranked.slice(0, MAX_RESULTS);
-  const size = r.manifest.chunk;
-  const chunks = await Promise.all(top.map((x) => getJSON(`d/${Math.floor(x.doc / size)}.json`, r.manifest.hash)));
-  return top.map((x, k) => {
-    const chunk = chunks[k];
-    const [ni, anchor, title] = chunk.d[x.doc % size];
-    const [url, number, date, noticeTitle] = chunk.n[ni];
-    return { url: url + (anchor ? `#${anchor}` : ""), anchor, title, number, date, noticeTitle,
-      covered: x.cover, of: r.plan.size };
-  });
+  const size = r.manifest?.chunk;
+  return r.ranked.slice(0, MAX_RESULTS).map((x) => getJSON(`d/${Math.floor(x.doc / size)}.json`, r.manifest.hash)
+    .then((chunk) => {
+      const [ni, anchor, title] = chunk.d[x.doc % size];
+      const [url, number, date, noticeTitle] = chunk.n[ni];
+      return { url: url + (anchor ? `#${anchor}` : ""), anchor, title, number, date, noticeTitle,
+        covered: x.cover, of: r.plan.size };
+    }));
+}
+
+export async function search(query, filters = {}) {
+  return Promise.all((await searchLazy(query, filters)) || []);
 }
 
 // Matching words on a page or in a title: the query's syllables, and its document numbers whole.
@@ -160,32 +180,28 @@ function marked(text, hit) {
   return frag;
 }
 
-function render(list, results, query) {
-  list.replaceChildren();
-  const hit = matcher(query);
-  for (const s of results) {
-    const li = document.createElement("li");
-    li.className = "vn-search__result";
-    const a = document.createElement("a");
-    const url = new URL(s.url, base);
-    url.searchParams.set(PARAM, query);
-    a.href = url.href;
-    const title = document.createElement("span");
-    title.className = "vn-search__title";
-    title.append(marked(s.title, hit) || s.title);
-    const head = document.createElement("span");
-    head.className = "vn-search__notice";
-    head.textContent = [`Số ${s.number}`, s.date].filter(Boolean).join(" · ");
-    a.append(title, head);
-    if (s.anchor) {
-      const notice = document.createElement("span");
-      notice.className = "vn-search__doc";
-      notice.textContent = s.noticeTitle;
-      a.append(notice);
-    }
-    li.append(a);
-    list.append(li);
+function resultItem(s, query, hit) {
+  const li = document.createElement("li");
+  li.className = "vn-search__result";
+  const a = document.createElement("a");
+  const url = new URL(s.url, base);
+  url.searchParams.set(PARAM, query);
+  a.href = url.href;
+  const title = document.createElement("span");
+  title.className = "vn-search__title";
+  title.append(marked(s.title, hit) || s.title);
+  const head = document.createElement("span");
+  head.className = "vn-search__notice";
+  head.textContent = [`Số ${s.number}`, s.date].filter(Boolean).join(" · ");
+  a.append(title, head);
+  if (s.anchor) {
+    const notice = document.createElement("span");
+    notice.className = "vn-search__doc";
+    notice.textContent = s.noticeTitle;
+    a.append(notice);
   }
+  li.append(a);
+  return li;
 }
 
 async function filterOptions() {
@@ -221,22 +237,38 @@ function setup() {
     const q = input.value;
     if (!q.trim()) { panel.hidden = true; list.replaceChildren(); return; }
     panel.hidden = false;
-    let results;
+    const stale = () => mine !== seq; // a newer keystroke won
     try {
-      results = await search(q, selectedFilters(), () => mine !== seq);
+      const results = await searchLazy(q, selectedFilters(), stale);
+      if (results === null || stale()) return;
+      if (!results.length) {
+        status.textContent = "Không tìm thấy kết quả phù hợp.";
+        list.replaceChildren();
+        return;
+      }
+      // Shown in order as their data arrives: the first result does not wait for the tenth.
+      const hit = matcher(q);
+      for (const [k, p] of results.entries()) {
+        const s = await p;
+        if (stale()) return;
+        if (k === 0) {
+          list.replaceChildren();
+          status.textContent = s.covered < s.of ? "Không có mục nào chứa đủ các từ đã gõ; các mục gần nhất:" : "";
+        }
+        list.append(resultItem(s, q, hit));
+      }
     } catch (err) {
-      if (mine === seq) status.textContent = "Không tải được chỉ mục tìm kiếm.";
+      if (!stale()) status.textContent = "Không tải được chỉ mục tìm kiếm.";
       throw err;
     }
-    if (results === null || mine !== seq) return; // a newer keystroke won
-    const partial = results.length && results[0].covered < results[0].of;
-    status.textContent = !results.length ? "Không tìm thấy kết quả phù hợp."
-      : partial ? "Không có mục nào chứa đủ các từ đã gõ; các mục gần nhất:" : "";
-    render(list, results, q);
   };
   input.addEventListener("focus", () => { manifest().catch(() => {}); }, { once: true });
   let timer = 0;
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, DEBOUNCE_MS); });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
+    prefetch(input.value).catch(() => {});
+  });
   root.querySelectorAll("select[data-filter]").forEach((s) => s.addEventListener("change", run));
   root.querySelector("details").addEventListener("toggle", (e) => { if (e.target.open) filterOptions(); });
   document.addEventListener("keydown", (e) => {
