@@ -9,6 +9,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from notice_archive.export import export_files
 from notice_archive.site import Site, anchored_markdown
 
 log = get_plugin_logger("notice_archive")
@@ -47,7 +48,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file.dest_uri = notice.url + "index.html"
             file.url = notice.url
             file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
+    _add_open_data(files, config)
     return files
+
+
+def _add_open_data(files: Files, config: MkDocsConfig) -> None:
+    """Open data: the JSON export and its schemas, from the same model as the pages, in the same build."""
+    site = _site(config)
+    for path, content in export_files(site.archive.notices, site.archive.registry, config.site_url).items():
+        if files.get_file_from_path(path) is not None:
+            log.warning(f"tệp dữ liệu mở {path} trùng với một tệp có sẵn trong notices/")
+            continue
+        files.append(File.generated(config, path, content=content))
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
