@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup.sh --test
 VENV="${VENV:-.venv}"
-export NO_MKDOCS_2_WARNING=1 PYTHONDONTWRITEBYTECODE=1
+export NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true PYTHONDONTWRITEBYTECODE=1
 "$VENV/bin/ruff" check hooks tests
 "$VENV/bin/notices" validate
 "$VENV/bin/mkdocs" build --strict --clean --site-dir "${SITE_DIR:-site}"
