@@ -11,7 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.build]
 SEED_URL = "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
 A4 = (595.28, 841.89)  # points
 CHROME_TEXT = ["Trang chủ", "Mục lục", "Bỏ qua", "GitHub", "Tìm kiếm", "Thông báo kết luận – UBND",
-               "Cơ quan ban hành", "Tình trạng", "Liên kết tới mục này"]
+               "Cơ quan ban hành", "Tình trạng", "Liên kết tới mục này", "Đơn vị trình", "Trích dẫn", "Sao chép",
+               "Đơn vị", "Dự án", "Theo năm"]
 
 
 @pytest.fixture(scope="module")
