@@ -55,9 +55,9 @@ def make_archive(tmp: Path, notices: dict[str, str] | None = None, with_seed: bo
     return root
 
 
-def build(root: Path, *args: str) -> Build:
-    site = root / "site"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+def build(root: Path, *args: str, site: Path | None = None, env: dict | None = None) -> Build:
+    site = site or root / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", **(env or {}))
     proc = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(root / "mkdocs.yml"),
                            "--site-dir", str(site), *args], capture_output=True, text=True, env=env, cwd=root)
     return Build(proc.returncode, proc.stdout + proc.stderr, site, root)

@@ -35,7 +35,12 @@ class Entry:
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
-    def sort_key(self) -> tuple:
+    def newest_first(self) -> tuple:
+        """Notices newest first; inside one notice, items in the order they are written."""
+        date, number, url = self.notice.sort_key()
+        return (-date.toordinal(), -number, url, self.item.line, self.point.line if self.point else 0)
+
+    def chronological(self) -> tuple:
         return (*self.notice.sort_key(), self.item.line, self.point.line if self.point else 0)
 
 
@@ -48,7 +53,7 @@ class Groups:
     def by_year(self, entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
         """Newest first, grouped by year of issue."""
         out: dict[int, list[Entry]] = defaultdict(list)
-        for entry in sorted(entries, key=Entry.sort_key, reverse=True):
+        for entry in sorted(entries, key=Entry.newest_first):
             out[entry.notice.date.year].append(entry)
         return sorted(out.items(), reverse=True)
 
@@ -96,8 +101,8 @@ def group(notices: list[Notice], registry: Registry) -> Groups:
                 for key in point.projects:
                     if key not in projs_seen:
                         projs[key].append(Entry(notice, item, point, ()))
-    dep_entries = {key: sorted((Entry(n, i, p, tuple(r)) for n, i, p, r in rows.values()), key=Entry.sort_key,
-                               reverse=True) for key, rows in deps.items()}
+    dep_entries = {key: sorted((Entry(n, i, p, tuple(r)) for n, i, p, r in rows.values()), key=Entry.newest_first)
+                   for key, rows in deps.items()}
     for entries in projs.values():
-        entries.sort(key=Entry.sort_key, reverse=True)
+        entries.sort(key=Entry.chronological)
     return Groups(dep_entries, projs, dict(sorted(years.items(), reverse=True)))

@@ -84,7 +84,7 @@ class Site:
         for key, proj in sorted(reg.projects.items()):
             pages.append(GeneratedPage(f"{project_url(key).rstrip('/')}.md", "generated/project.md",
                                        {"key": key, "project": proj,
-                                        "entries": sorted(groups.projects[key], key=lambda e: e.sort_key())}))
+                                        "entries": groups.projects[key]}))
         for year in groups.years:
             pages.append(GeneratedPage(f"{year_url(year).rstrip('/')}.md", "generated/year.md",
                                        {"year": year, "months": groups.by_month(year)}))
