@@ -10,6 +10,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from notice_archive.export import export_files
+from notice_archive.feeds import feed_files
 from notice_archive.site import Site
 
 log = get_plugin_logger("notice_archive")
@@ -55,6 +56,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             log.warning(f"{file.src_uri}: địa chỉ /{file.url} trùng với {taken[file.dest_uri]}")
         taken[file.dest_uri] = file.src_uri
     _add_open_data(files, config)
+    _add_feeds(files, config)
     return files
 
 
@@ -64,6 +66,17 @@ def _add_open_data(files: Files, config: MkDocsConfig) -> None:
     for path, content in export_files(site.archive.notices, site.archive.registry, config.site_url).items():
         if files.get_file_from_path(path) is not None:
             log.warning(f"tệp dữ liệu mở {path} trùng với một tệp có sẵn trong notices/")
+            continue
+        files.append(File.generated(config, path, content=content))
+
+
+def _add_feeds(files: Files, config: MkDocsConfig) -> None:
+    """Atom feeds (all notices; items per department and per project) and each department's deadlines (.ics)."""
+    site = _site(config)
+    for path, content in feed_files(config.theme.get_env(), site.archive.notices, site.groups, site.registry,
+                                    config.site_name, config.site_url).items():
+        if files.get_file_from_path(path) is not None:
+            log.warning(f"tệp {path} (nguồn tin, lịch) trùng với một tệp có sẵn")
             continue
         files.append(File.generated(config, path, content=content))
 

@@ -46,10 +46,19 @@ class Link(_Out):
     url: str | None = Field(description="địa chỉ đầy đủ (khi trang khai báo site_url), nếu không thì null")
 
 
+class DeadlineOut(_Out):
+    date: str = Field(description="hạn YYYY-MM-DD, hoặc YYYY-MM khi văn bản ghi cả tháng (hạn là ngày cuối tháng)",
+                      pattern=r"^\d{4}-\d{2}(-\d{2})?$")
+    due: str = Field(description="ngày đến hạn YYYY-MM-DD (ngày cuối tháng khi 'date' chỉ có tháng)",
+                     pattern=r"^\d{4}-\d{2}-\d{2}$")
+    text: str = Field(description="cụm từ ghi hạn trong văn bản, ví dụ 'trước ngày 28/4/2026'")
+
+
 class Assignment(_Out):
     lead: list[str] = Field(description="đơn vị chủ trì (khóa trong 'departments')")
     cooperating: list[str] = Field(description="đơn vị phối hợp (khóa)")
     projects: list[str] = Field(description="dự án, đề án liên quan (khóa trong 'projects')")
+    deadlines: list[DeadlineOut] = Field(description="các hạn hoàn thành được giao")
 
 
 class PointOut(Assignment):
@@ -191,6 +200,10 @@ def _iso(date: Any) -> str | None:
     return date.iso() if date is not None else None
 
 
+def _deadlines(deadlines: tuple[m.Deadline, ...]) -> list[DeadlineOut]:
+    return [DeadlineOut(date=d.date.iso(), due=d.date.last_day().isoformat(), text=d.text) for d in deadlines]
+
+
 def _notice(n: m.Notice, reg: Registry, links: _Links) -> NoticeOut:
     deps: set[str] = set()
     projs: set[str] = set()
@@ -204,11 +217,12 @@ def _notice(n: m.Notice, reg: Registry, links: _Links) -> NoticeOut:
             projs.update(p.projects)
             points.append(PointOut(letter=p.letter, anchor=p.anchor, link=links.link(f"{n.url}#{p.anchor}"),
                                    text=p.text, lead=list(p.lead), cooperating=list(p.cooperating),
-                                   projects=list(p.projects)))
+                                   projects=list(p.projects), deadlines=_deadlines(p.deadlines)))
         items.append(ItemOut(number=item.number, section=item.section, anchor=item.anchor,
                              link=links.link(f"{n.url}#{item.anchor}"), heading=item.heading, text=item.text,
                              presented_by=item.presented_by, lead=list(item.lead),
-                             cooperating=list(item.cooperating), projects=list(item.projects), points=points))
+                             cooperating=list(item.cooperating), projects=list(item.projects),
+                             deadlines=_deadlines(item.deadlines), points=points))
     return NoticeOut(
         link=links.link(n.url), json_link=links.link(notice_json_path(n)), source=f"notices/{n.src_uri}",
         issuer=n.issuer, issuer_name=reg.issuers[n.issuer].name, number=n.number, number_text=n.number_text,

@@ -270,6 +270,20 @@ class _Checker:
                     names = "; ".join(self.reg.project_names(proj))
                     self.err((*path, "projects", i), f"'{key}' ghi dự án {proj} nhưng nội dung không nhắc tới dự "
                              f"án này (tên đã biết: {names})", "khong-khop")
+            self.deadlines(path, meta, text)
+
+    def deadlines(self, path: tuple, meta, text: str) -> None:
+        """A deadline is a real date after the issue date, set by words that are in the item or point."""
+        fm = self.fm
+        flat = " ".join(text.split())
+        for i, deadline in enumerate(meta.deadlines):
+            where = (*path, "deadlines", i)
+            if " ".join(deadline.text.split()) not in flat:
+                self.err((*where, "text"), f"hạn '{deadline.text}' không có trong nội dung của '{path[-1]}'; ghi "
+                         "đúng cụm từ như văn bản (ví dụ 'trước ngày 28/4/2026')", "han")
+            if deadline.date.last_day() <= fm.date.first_day():
+                self.err((*where, "date"), f"hạn {deadline.date.iso()} không sau ngày ban hành {fm.date.iso()}",
+                         "han")
 
     def location(self) -> None:
         rel = self.src.path.split("/", 1)[-1]
@@ -277,6 +291,10 @@ class _Checker:
         if not rel.startswith(want):
             self.err(1, f"tệp cần nằm trong thư mục notices/{want} (theo cơ quan ban hành và năm ban hành)",
                      "vi-tri")
+
+
+def _deadlines(meta) -> tuple[m.Deadline, ...]:
+    return tuple(m.Deadline(d.date, d.text) for d in meta.deadlines)
 
 
 def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None) -> m.Notice:
@@ -289,11 +307,12 @@ def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None
             m.Point(p.letter, p.anchor, p.text, p.line,
                     tuple(meta[p.anchor].lead) if p.anchor in meta else (),
                     tuple(meta[p.anchor].cooperating) if p.anchor in meta else (),
-                    tuple(meta[p.anchor].projects) if p.anchor in meta else ())
+                    tuple(meta[p.anchor].projects) if p.anchor in meta else (),
+                    _deadlines(meta[p.anchor]) if p.anchor in meta else ())
             for p in raw.points)
         items.append(m.Item(raw.number, raw.section, raw.anchor, raw.heading, "\n".join(raw.lines).strip(),
                             raw.line, pts, im.presented_by, tuple(im.lead), tuple(im.cooperating),
-                            tuple(im.projects)))
+                            tuple(im.projects), _deadlines(im)))
     sections = tuple(m.Section(s.numeral, s.number, s.title, s.anchor, s.line) for s in parsed.sections)
     return m.Notice(
         src_uri=src_uri, issuer=fm.issuer, number=number, number_text=fm.number, series=series,
