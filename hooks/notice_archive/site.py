@@ -18,13 +18,12 @@ from .deadlines import open_dues
 from .group import Groups, group
 from .model import Notice
 from .problems import Problem
+from .references import find_references
 from .urls import department_url, project_url, year_url
 from .validate import Archive, load_archive
 
+ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
 MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
-# A cited document number: state style 370/TB-UBND, Party style 81-CV/TU, optionally with its date.
-CITED = re.compile(r"(?<![\w/.-])(?P<num>\d{1,5})/(?P<series>[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ&]*)+)"
-                   r"(?P<date>\s+ngày\s+\d{1,2}/\d{1,2}/(?P<year>\d{4}))?")
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class Site:
     by_src: dict[str, Notice]
     problems: list[Problem]
     today: dt.date = field(default_factory=dt.date.today)  # the build's day: which deadlines are still open
+    env: Environment | None = None  # the theme's Jinja environment, set once per build by the adapter
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None) -> Site:
@@ -62,6 +62,17 @@ class Site:
 
     def newest_first(self) -> list[Notice]:
         return sorted(self.archive.notices, key=Notice.sort_key, reverse=True)
+
+    def related(self, notice: Notice) -> dict:
+        """Replacement links both ways, with URLs relative to the notice's page."""
+        base = "../" * notice.url.count("/")
+        return {
+            "base": base,
+            "replaces": [(n, base + n.url) for n in self.archive.replaces.get(notice.url, [])],
+            "replaced_by": [(n, base + n.url) for n in self.archive.replaced_by.get(notice.url, [])],
+            "unresolved": [t for t in notice.replaces
+                           if not any(t.startswith(f"{n.number_text}") for n in self.archive.replaces.get(notice.url, []))],
+        }
 
     def issuer_name(self, notice: Notice) -> str:
         return self.registry.issuers[notice.issuer].short_name
@@ -116,38 +127,57 @@ class Site:
 
     # Notice bodies ---------------------------------------------------------------------------------------------
 
-    def anchored_markdown(self, env: Environment, src_uri: str, markdown: str) -> str:
+    def anchored_markdown(self, src_uri: str, markdown: str) -> str:
+        """The notice body as Markdown, with item/point anchors, citations and links to cited notices."""
         notice = self.by_src[src_uri]
         parsed, _ = parse_body(src_uri, markdown, 1)
         issuer = self.issuer_name(notice)
-        attrs, after = {}, {}
-        install_filters(env, self, src_uri)
-        meta_template = env.get_template("generated/item-meta.md")
+        attrs = {}
         for item in notice.items:
-            cite = citation(notice, issuer, item)
-            attrs[item.anchor] = f'data-cite="{_attr(cite)}" '
-            after[item.anchor] = meta_template.render(item=item, registry=self.registry, cite=cite).strip()
+            attrs[item.anchor] = f'data-cite="{_attr(citation(notice, issuer, item))}" '
             for point in item.points:
                 attrs[point.anchor] = f'data-cite="{_attr(citation(notice, issuer, item, point))}" '
-        return self.link_citations(notice, render_markdown(markdown, parsed, attrs, after))
+        return self.link_citations(notice, render_markdown(markdown, parsed, attrs))
+
+    def decorate_html(self, env: Environment, src_uri: str, html: str) -> str:
+        """Put each item's departments, projects and citation under its heading, in the rendered page.
+
+        Done on HTML rather than Markdown: Python-Markdown's inline processing of these links doubled the cost of
+        rendering a notice. The links come from registry keys the validator has checked.
+        """
+        notice = self.by_src[src_uri]
+        template = env.get_template("partials/item-meta.html")
+        base = "../" * notice.url.count("/")  # from the notice's URL back to the site root
+        issuer = self.issuer_name(notice)
+        items = {item.anchor: item for item in notice.items}
+
+        def insert(m: re.Match) -> str:
+            item = items.get(m.group(2))
+            if item is None:
+                return m.group(0)
+            meta = template.render(item=item, registry=self.registry, cite=citation(notice, issuer, item), base=base,
+                                   department_url=department_url, project_url=project_url)
+            return m.group(0) + "\n" + meta.strip()
+
+        return ITEM_HEADING.sub(insert, html)
 
     def link_citations(self, notice: Notice, markdown: str) -> str:
         """Link document numbers cited in the text to that document when the archive holds it."""
         index = self._number_index()
-
-        def replace(m: re.Match) -> str:
-            year = int(m.group("year")) if m.group("year") else notice.date.year
-            target = index.get((notice.issuer, m.group("series"), year, int(m.group("num"))))
-            if target is None or target is notice:
-                return m.group(0)
-            return f"[{m.group(0)}]({rel(notice.src_uri, target.src_uri)})"
-
         out = []
         for line in markdown.split("\n"):
             if line.startswith("#") or line.startswith("{:") or "](" in line:
                 out.append(line)
-            else:
-                out.append(CITED.sub(replace, line))
+                continue
+            pieces, last = [], 0
+            for ref in find_references(line):
+                target = None if ref.party else index.get(
+                    (notice.issuer, ref.series, ref.year or notice.date.year, ref.number))
+                if target is None or target is notice:
+                    continue
+                pieces += [line[last:ref.start], f"[{ref.text}]({rel(notice.src_uri, target.src_uri)})"]
+                last = ref.end
+            out.append("".join(pieces) + line[last:])
         return "\n".join(out)
 
     def _number_index(self) -> dict[tuple, Notice]:
@@ -176,6 +206,4 @@ def install_filters(env: Environment, site: Site, from_src: str) -> None:
     env.globals["link_page"] = lambda src: rel(from_src, src)
     env.globals["item_label"] = item_label
     env.globals["issuer_name"] = site.issuer_name
-    env.filters["department_link"] = lambda key: f"[{site.registry.departments[key].name}]({rel(from_src, f'{department_url(key).rstrip(chr(47))}.md')})"
-    env.filters["project_link"] = lambda key: f"[{site.registry.projects[key].name}]({rel(from_src, f'{project_url(key).rstrip(chr(47))}.md')})"
     env.filters["cell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")

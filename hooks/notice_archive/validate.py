@@ -16,7 +16,7 @@ from . import model as m
 from .body import ParsedBody, parse_body
 from .dates import PartialDate
 from .problems import Problem, sort_problems
-from .reader import Source, read_bytes
+from .reader import Source, dotted, read_bytes
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions
 from .schema import NUMBER, FrontMatter
 from .urls import notice_url
@@ -36,6 +36,8 @@ class Archive:
     notices: list[m.Notice] = field(default_factory=list)
     registry: Registry = field(default_factory=Registry)
     problems: list[Problem] = field(default_factory=list)
+    replaces: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices it replaces
+    replaced_by: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices replacing it
 
     @property
     def errors(self) -> list[Problem]:
@@ -68,6 +70,7 @@ def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str 
         if notice is not None:
             archive.notices.append(notice)
     archive.problems.extend(check_collection(archive.notices, display_root))
+    archive.problems.extend(resolve_replacements(archive, display_root))
     if only is not None:
         wanted = set(only)
         archive.problems = [p for p in archive.problems if p.path in wanted or p.path.startswith(
@@ -84,19 +87,46 @@ def check_notice(display: str, src_uri: str, raw: bytes, registry: Registry,
     if src.data is None:
         return None, problems
     problems.extend(yaml_traps(src))
+    problems = _drop_marked(src, problems) + _marker_problems(src)
     parsed, body_problems = parse_body(display, src.body, src.body_line)
     problems.extend(body_problems)
     try:
         fm = FrontMatter.model_validate(src.data)
     except ValidationError as exc:
-        problems.extend(translate(exc, src, FrontMatter))
+        problems.extend(_drop_marked(src, translate(exc, src, FrontMatter)))
         return None, problems
     checker = _Checker(src, fm, parsed, registry, today)
     checker.run()
-    problems.extend(checker.problems)
+    problems.extend(_drop_marked(src, checker.problems))
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return _build(src_uri, fm, parsed, checker.number), problems
+    lines = tuple(src.line_of(("replaces", i)) for i in range(len(fm.replaces)))
+    return _build(src_uri, fm, parsed, checker.number, lines), problems
+
+
+MARKER = "TODO"
+
+
+def _marker_problems(src: Source) -> list[Problem]:
+    """Values left as 'TODO: …' (by notices import / notices new) are reported until an editor fills them in."""
+    out = []
+    for path, scalar in src.scalars.items():
+        if scalar.raw.lstrip().startswith(MARKER):
+            hint = scalar.raw.lstrip()[len(MARKER):].lstrip(":-– ").strip()
+            out.append(Problem(src.path, scalar.line, f"trường '{dotted(path)}' còn chờ biên tập viên điền (dấu "
+                               f"{MARKER} do công cụ nhập để lại): {hint or 'điền giá trị như bản gốc'}",
+                               "error", "chua-dien"))
+    for offset, line in enumerate(src.body.split("\n")):
+        if line.startswith(MARKER + ":"):
+            out.append(Problem(src.path, src.body_line + offset, "nội dung còn dòng chờ biên tập viên điền (dấu "
+                               f"{MARKER}): {line[len(MARKER) + 1:].strip()}", "error", "chua-dien"))
+    return out
+
+
+def _drop_marked(src: Source, problems: list[Problem]) -> list[Problem]:
+    """Other errors about a marked value (its form, its key) are left out: the marker says what to write."""
+    marked = {s.line for s in src.scalars.values() if s.raw.lstrip().startswith(MARKER)}
+    return [p for p in problems if p.line not in marked]
 
 
 class _Checker:
@@ -297,7 +327,8 @@ def _deadlines(meta) -> tuple[m.Deadline, ...]:
     return tuple(m.Deadline(d.date, d.text) for d in meta.deadlines)
 
 
-def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None) -> m.Notice:
+def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None,
+           replaces_lines: tuple[int, ...] = ()) -> m.Notice:
     series = fm.number.split("/", 1)[1]
     meta = fm.items
     items = []
@@ -323,8 +354,46 @@ def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None
         recipients=tuple(fm.recipients), sections=sections, items=tuple(items),
         preamble="\n".join(parsed.preamble).strip(), closing="\n".join(parsed.closing).strip(),
         url=notice_url(fm.issuer, series, number, fm.date, fm.meeting.date),
-        replaces=tuple(fm.replaces), former_urls=tuple(fm.former_urls),
+        replaces=tuple(fm.replaces), former_urls=tuple(fm.former_urls), replaces_lines=replaces_lines,
     )
+
+
+REPLACED = re.compile(r"^(?P<num>\d+)/(?P<series>[^\s/]+)(?:\s+ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))?$")
+
+
+def resolve_replacements(archive: Archive, display_root: str = "notices") -> list[Problem]:
+    """Link replacing and replaced notices both ways (Decree 30, art. 18: the old text stays published)."""
+    problems = []
+    by_number: dict[tuple, list[m.Notice]] = {}
+    for n in archive.notices:
+        if n.number is not None:
+            by_number.setdefault((n.issuer, n.series, n.number), []).append(n)
+    for n in archive.notices:
+        path = f"{display_root}/{n.src_uri}"
+        for text, line in zip(n.replaces, n.replaces_lines or (1,) * len(n.replaces), strict=False):
+            found = REPLACED.match(text.strip())
+            if not found:
+                problems.append(Problem(path, line, f"trường 'replaces': '{text}' không đúng dạng số ký hiệu, ví dụ "
+                                        "123/TB-UBND hoặc 123/TB-UBND ngày 12/11/2020", "error", "thay-the"))
+                continue
+            candidates = [c for c in by_number.get((n.issuer, found["series"], int(found["num"])), [])
+                          if c is not n and c.date.first_day() <= n.date.last_day()]
+            if found["y"]:
+                candidates = [c for c in candidates if c.date.year == int(found["y"])
+                              and (c.date.day in (None, int(found["d"]))) and c.date.month == int(found["m"])]
+            if not candidates:
+                problems.append(Problem(path, line, f"trường 'replaces': thông báo {text} của cùng cơ quan chưa có "
+                                        "trong kho; trang chỉ ghi số, không có liên kết", "advice", "thay-the"))
+                continue
+            if len(candidates) > 1:
+                years = ", ".join(str(c.date.year) for c in candidates)
+                problems.append(Problem(path, line, f"trường 'replaces': có nhiều thông báo số {text} (năm {years}); "
+                                        "ghi rõ ngày, ví dụ '" + text + " ngày 12/11/2020'", "error", "thay-the"))
+                continue
+            old = candidates[0]
+            archive.replaces.setdefault(n.url, []).append(old)
+            archive.replaced_by.setdefault(old.url, []).append(n)
+    return problems
 
 
 def check_collection(notices: list[m.Notice], display_root: str = "notices") -> list[Problem]:
