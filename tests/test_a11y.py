@@ -27,6 +27,7 @@ PAGE_KINDS = {
     "năm": "nam/2020/",
     "trang không tồn tại": "404.html",
 }
+SEARCH = "den led"  # typed without diacritics, as most visitors do
 WIDTHS = {"máy tính": 1280, "điện thoại 360 px": 360}
 # A 1280 px window at 200% zoom lays pages out in 640 CSS pixels.
 REFLOW = {"điện thoại 360 px": 360, "thu phóng 200%": 640}
@@ -143,3 +144,42 @@ def test_keyboard_alone_reaches_skip_link_item_and_point_links_with_visible_focu
     page.close()
     assert item is not None, f"Tab never reached the link of item phan-2-muc-1: {[s['href'] for s in seen]}"
     assert point is not None, f"Tab never reached the link of point đ): {[s['href'] for s in seen]}"
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_search_by_keyboard_and_its_results_pass_axe(site, browser, width):
+    """Tab reaches the search box, typing shows results (a page type of its own: axe runs with them open), Tab
+    reaches a result link with visible focus, and Enter opens the item."""
+    _, url = site
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(url)
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "vn-search-input":
+            break
+    else:
+        pytest.fail("Tab never reached the search box")
+    _focus_shows(page, page.evaluate(FOCUSED))
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "vn-search-input"
+    page.keyboard.type(SEARCH)
+    page.wait_for_selector(".vn-search__result a", timeout=10_000)
+    assert not (problems := axe_violations(page)), "\n".join(problems)
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["tag"] == "A" and "#" in (focused["href"] or "") and "tim=" in focused["href"]:
+            break
+    else:
+        pytest.fail("Tab never reached a search result")
+    target = focused["href"]
+    _focus_shows(page, focused)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["href"] == target
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/*#*")
+    assert page.evaluate("location.hash") == "#" + target.split("#", 1)[1]
+    page.close()
