@@ -1,8 +1,9 @@
 """Read a notice file: bytes -> front matter values with line numbers, and the body.
 
 MkDocs silently drops front matter it cannot parse, so we parse it ourselves, node by node. Scalars are kept as
-the strings the editor wrote; the YAML 1.1 type a plain scalar *would* get elsewhere (MkDocs, GitHub) is recorded so
-the validator can flag the traps (``no`` -> false, ``010`` -> 8, ``12:30`` -> 750) instead of silently converting.
+the strings the editor wrote; the YAML 1.1 type a plain scalar *would* get elsewhere (MkDocs, GitHub) is
+recorded so the validator can flag the traps (``no`` -> false, ``010`` -> 8, ``12:30`` -> 750) instead of
+silently converting.
 """
 
 from __future__ import annotations
@@ -64,19 +65,15 @@ class Source:
 def read_bytes(path: str, raw: bytes) -> Source:
     src = Source(path)
     if not raw.strip():
-        src.error(1, "tệp rỗng: một thông báo cần khối thông tin (front matter) giữa hai dòng '---' và nội dung",
-                  "tep-rong")
+        src.error(1, "tệp rỗng: một thông báo cần khối thông tin (front matter) giữa hai dòng '---' "
+                  "và nội dung", "tep-rong")
         return src
     if raw.startswith(b"\xef\xbb\xbf"):
-        src.error(1, "tệp bắt đầu bằng dấu BOM; lưu lại dạng UTF-8 không BOM (chạy: notices fix " + path + ")",
-                  "bom")
+        src.error(1, "tệp bắt đầu bằng dấu BOM; lưu lại dạng UTF-8 không BOM (chạy: notices fix "
+                  + path + ")", "bom")
         raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        src.error(line, f"tệp không phải văn bản UTF-8 hợp lệ (byte 0x{raw[exc.start]:02x}); lưu lại bằng UTF-8",
-                  "utf8")
+    text = _decode(src, raw)
+    if text is None:
         return src
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
@@ -92,6 +89,21 @@ def read_bytes(path: str, raw: bytes) -> Source:
     return src
 
 
+def _decode(src: Source, raw: bytes) -> str | None:
+    """UTF-8 text, or None after reporting every line that holds bytes which are not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            src.error(number, f"dòng có byte 0x{line[exc.start]:02x} không phải UTF-8 (tệp có lẽ được lưu bằng "
+                      "bảng mã cũ như Windows-1258 hoặc TCVN3); lưu lại tệp bằng UTF-8", "utf8")
+    return None
+
+
 def read_file(path: str, display: str | None = None) -> Source:
     with open(path, "rb") as fh:
         return read_bytes(display or path, fh.read())
@@ -105,12 +117,13 @@ def _split(src: Source) -> None:
         return
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        src.error(1, "khối thông tin (front matter) mở bằng '---' ở dòng 1 nhưng không có dòng '---' đóng lại",
-                  "front-matter-dong")
+        src.error(1, "khối thông tin (front matter) mở bằng '---' ở dòng 1 nhưng không có dòng '---' "
+                  "đóng lại", "front-matter-dong")
         return
     for i in range(1, end):
         if "\t" in lines[i]:
-            src.error(i + 1, "có ký tự tab trong khối thông tin; YAML chỉ cho phép thụt lề bằng dấu cách", "tab")
+            src.error(i + 1, "có ký tự tab trong khối thông tin; YAML chỉ cho phép thụt lề bằng dấu cách",
+                      "tab")
     yaml_text = "\n".join(lines[1:end])
     src.body = "\n".join(lines[end + 1:])
     src.body_line = end + 2
@@ -122,10 +135,8 @@ def _split(src: Source) -> None:
 def read_bytes_yaml(path: str, raw: bytes) -> Source:
     """A registry file: plain YAML, read with the same care as front matter."""
     src = Source(path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        src.error(raw[: exc.start].count(b"\n") + 1, "tệp không phải văn bản UTF-8 hợp lệ", "utf8")
+    text = _decode(src, raw)
+    if text is None:
         return src
     for number, line_text in enumerate(text.split("\n"), start=1):
         if "\t" in line_text:
@@ -161,8 +172,9 @@ def _line(node: yaml.Node, offset: int = 2) -> int:
     return node.start_mark.line + offset
 
 
-def _convert(src: Source, node: yaml.Node, path: Path) -> Any:
-    src.lines[path] = _line(node, src.offset)
+def _convert(src: Source, node: yaml.Node, path: Path, line: int | None = None) -> Any:
+    # A mapping's value is located at its key ("title:" even when the value starts on the next line).
+    src.lines[path] = line if line is not None else _line(node, src.offset)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -172,14 +184,14 @@ def _convert(src: Source, node: yaml.Node, path: Path) -> Any:
             key = key_node.value
             if key_node.style is None and key_node.tag != STR_TAG:
                 kind = TRAP_NAMES.get(key_node.tag, "giá trị đặc biệt")
-                src.error(_line(key_node, src.offset), f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 hiểu là {kind}, "
-                          f"không phải tên trường; kiểm tra lại tên trường", "yaml-bay")
+                src.error(_line(key_node, src.offset), f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 "
+                          f"hiểu là {kind}, không phải tên trường; kiểm tra lại tên trường", "yaml-bay")
                 continue
             if key in out:
-                src.error(_line(key_node, src.offset), f"trường '{_dotted(path + (key,))}' bị khai báo hai lần "
-                          f"(lần đầu ở dòng {src.lines[path + (key,)]})", "trung-khoa")
+                src.error(_line(key_node, src.offset), f"trường {_dotted(path + (key,))} bị khai báo hai "
+                          f"lần (lần đầu ở dòng {src.lines[path + (key,)]}); giữ một dòng", "trung-khoa")
                 continue
-            out[key] = _convert(src, value_node, path + (key,))
+            out[key] = _convert(src, value_node, path + (key,), _line(key_node, src.offset))
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(src, child, path + (i,)) for i, child in enumerate(node.value)]
@@ -192,10 +204,10 @@ def _convert(src: Source, node: yaml.Node, path: Path) -> Any:
 
 
 def _dotted(path: Path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    """A field as editors see it, quoted: "'signer.authority'", "'recipients' (phần tử thứ 2)" (from 1)."""
+    names = ".".join(part for part in path if isinstance(part, str))
+    where = "".join(f" (phần tử thứ {part + 1})" for part in path if isinstance(part, int))
+    return f"'{names}'{where}"
 
 
 dotted = _dotted
