@@ -7,6 +7,7 @@ Editors write the text as issued, with Markdown structure only:
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -22,10 +23,20 @@ CLOSING = re.compile(r"^\*\*\*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 # Raw HTML and script are refused: a pull request must not be able to inject code into a government site.
+# Autolinks (<https://…>, <name@example.com>) are Markdown, not HTML, and stay allowed.
+AUTOLINK = re.compile(r"<(?:(?:https?|ftp)://[^<>\s]*|[^<>\s@!]+@[^<>\s@]+)>", re.IGNORECASE)
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
-JS_LINK = re.compile(r"(?i)\b(?:javascript|vbscript|data)\s*:")
+# Checked after HTML entities are decoded and control characters removed (browsers do both in URLs).
+JS_LINK = re.compile(r"(?i)\b(?:javascript|vbscript|livescript)\s*:|\bdata\s*:\s*[a-z]+/[a-z0-9.+-]+[;,]")
 EVENT_ATTR = re.compile(r"(?i)\bon[a-z]+\s*=")
-REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(?:https?:)?//")
+# Python-Markdown's attr_list would turn "{: onclick=… }" or "{ #muc-4 }" into attributes and ids: the anchors
+# are ours to give, and attributes can carry script, so editors write none.
+ATTR_LIST = re.compile(r"\{\s*(?::|[#.][\w-]|[\w-]+\s*=)[^{}]*\}")
+REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*(?:https?:)?//", re.IGNORECASE)
+IMAGE_REF = re.compile(r"!\[([^\]]*)\](?:\s?\[([^\]]*)\])?(?!\()")
+REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?\s*(\S+?)>?(?:\s|$)")
+REMOTE_URL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -86,9 +97,11 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     current: RawItem | None = None
     section: RawSection | None = None
     prev_blank = True
-    for offset, text in enumerate(body.split("\n")):
+    body_lines = body.split("\n")
+    remote_refs = _remote_refs(body_lines)
+    for offset, text in enumerate(body_lines):
         line = first_line + offset
-        _check_unsafe(text, line, err)
+        _check_unsafe(text, line, err, remote_refs)
         if FENCE.match(text):
             in_fence = not in_fence
         if in_fence:
@@ -148,17 +161,40 @@ def _append(parsed: ParsedBody, section: RawSection | None, current: RawItem | N
         parsed.preamble.append(text)
 
 
-def _check_unsafe(text: str, line: int, err) -> None:
-    if HTML_TAG.search(text):
-        err(line, "không được dùng mã HTML trong nội dung thông báo (thẻ '<…>'); chỉ dùng văn bản và Markdown",
-            "html")
-    if JS_LINK.search(text):
-        err(line, "không được dùng liên kết 'javascript:', 'data:' hoặc 'vbscript:' trong nội dung", "script")
-    if EVENT_ATTR.search(text) and "<" in text:
-        err(line, "không được dùng thuộc tính sự kiện (onclick=…) trong nội dung", "script")
-    if REMOTE_IMAGE.search(text):
-        err(line, "không được nhúng ảnh từ trang web khác (trang công khai không tải gì từ bên thứ ba)",
-            "anh-ngoai")
+def unsafe(text: str, remote_refs: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """What in one line of text could inject code or load from another site: (message, code) pairs."""
+    out = []
+    decoded = CONTROL.sub("", html.unescape(text))
+    if HTML_TAG.search(AUTOLINK.sub("", text)):
+        out.append(("không được dùng mã HTML (thẻ '<…>'); chỉ dùng văn bản và Markdown (dấu '<' trong câu chữ "
+                     "viết là &lt;)", "html"))
+    if JS_LINK.search(decoded):
+        out.append(("không được dùng liên kết 'javascript:', 'vbscript:' hoặc 'data:'", "script"))
+    if EVENT_ATTR.search(decoded) and ("<" in decoded or "{" in decoded):
+        out.append(("không được dùng thuộc tính sự kiện (onclick=…)", "script"))
+    if ATTR_LIST.search(text):
+        out.append(("không được dùng cú pháp thuộc tính '{: … }': neo và thuộc tính do hệ thống tự gắn theo số "
+                    "mục", "thuoc-tinh"))
+    remote_ref = any((ref or alt).strip().casefold() in remote_refs for alt, ref in IMAGE_REF.findall(text))
+    if REMOTE_IMAGE.search(text) or remote_ref:
+        out.append(("không được nhúng ảnh từ trang web khác (trang công khai không tải gì từ bên thứ ba); lưu "
+                    "ảnh vào kho và dùng đường dẫn tương đối", "anh-ngoai"))
+    return out
+
+
+def _check_unsafe(text: str, line: int, err, remote_refs: set[str]) -> None:
+    for message, code in unsafe(text, remote_refs):
+        err(line, f"nội dung: {message}", code)
+
+
+def _remote_refs(lines: list[str]) -> set[str]:
+    """Reference definitions ("[r]: https://…") that point to another site, by label (case-insensitive)."""
+    out = set()
+    for text in lines:
+        m_def = REF_DEF.match(text)
+        if m_def and REMOTE_URL.match(m_def.group(2)):
+            out.add(m_def.group(1).strip().casefold())
+    return out
 
 
 def _number(parsed: ParsedBody, path: str, err) -> None:

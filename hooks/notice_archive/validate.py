@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from . import model as m
-from .body import ParsedBody, RawItem, RawPoint, parse_body
+from .body import ParsedBody, RawItem, RawPoint, parse_body, unsafe
 from .dates import PartialDate
 from .problems import Problem, sort_problems
 from .reader import Source, dotted, read_bytes
@@ -138,6 +138,7 @@ def inspect_notice(display: str, src_uri: str, raw: bytes, registry: Registry, t
         return Checked(None, problems)
     parsed, body_problems = parse_body(display, src.body, src.body_line)
     problems.extend(body_problems)
+    problems.extend(unsafe_values(src))
     complete = True
     try:
         fm: Any = FrontMatter.model_validate(src.data)
@@ -153,6 +154,12 @@ def inspect_notice(display: str, src_uri: str, raw: bytes, registry: Registry, t
     if not complete or any(p.severity == "error" for p in problems):
         return Checked(None, problems, checker.identity)
     return Checked(_build(src_uri, fm, parsed, checker.number), problems, checker.identity)
+
+
+def unsafe_values(src: Source) -> list[Problem]:
+    """Front-matter text is shown on the page too: the same refusal of HTML and script as in the body."""
+    return [Problem(src.path, scalar.line, f"trường {dotted(path)}: {message}", "error", code)
+            for path, scalar in src.scalars.items() for message, code in unsafe(scalar.raw)]
 
 
 class _Checker:
