@@ -154,8 +154,13 @@ def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + offset) if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        src.error(line, f"không phải YAML hợp lệ: {problem}", "yaml")
+        problem = str(getattr(exc, "problem", None) or exc)
+        hint = next((vi for en, vi in YAML_PROBLEMS if en in problem), f"YAML báo: {problem}")
+        quote = _unclosed_quote(yaml_text, line - offset)
+        if quote is not None:
+            hint = f"dấu nháy kép mở ở dòng này chưa được đóng (YAML dừng ở dòng {line})"
+            line = quote + offset
+        src.error(line, f"khối thông tin không phải YAML hợp lệ: {hint}", "yaml")
         return
     if node is None:
         src.error(1, "khối thông tin (front matter) rỗng", "front-matter-rong")
@@ -165,6 +170,33 @@ def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
         return
     src.offset = offset
     src.data = _convert(src, node, ())
+
+
+# PyYAML's problems, told in Vietnamese (first match wins); anything else is shown as PyYAML words it.
+YAML_PROBLEMS = (
+    ("mapping values are not allowed", "có dấu ':' ở chỗ không được phép; đặt cả giá trị trong dấu nháy kép"),
+    ("could not find expected ':'", "thiếu dấu ':' sau tên trường, hoặc giá trị nhiều dòng thụt lề sai"),
+    ("expected <block end>", "thụt lề không khớp với các dòng trên, hoặc một dấu nháy không được đóng"),
+    ("found unexpected end of stream", "dấu nháy hoặc ngoặc chưa được đóng"),
+    ("expected ',' or ']'", "danh sách [ … ] thiếu dấu phẩy hoặc dấu ']' đóng"),
+    ("expected ',' or '}'", "nhóm { … } thiếu dấu phẩy hoặc dấu '}' đóng"),
+    ("found unknown escape character", "ký tự '\\' trong dấu nháy kép; dùng dấu nháy đơn hoặc viết '\\\\'"),
+    ("found undefined alias", "dấu '*' ở đầu giá trị; đặt giá trị trong dấu nháy kép"),
+    ("found character '@' that cannot start any token", "giá trị bắt đầu bằng '@'; đặt trong dấu nháy kép"),
+    ("found character '`' that cannot start any token", "giá trị bắt đầu bằng '`'; đặt trong dấu nháy kép"),
+    ("while parsing a block collection", "danh sách thụt lề sai"),
+    ("did not find expected '-' indicator", "danh sách thụt lề sai: mỗi phần tử bắt đầu bằng '- ' thẳng hàng"),
+    ("did not find expected key", "thụt lề sai: các trường cùng cấp phải thẳng hàng"),
+)
+
+
+def _unclosed_quote(yaml_text: str, upto: int) -> int | None:
+    """The first line (0-based, not after ``upto``) whose value opens a double quote it does not close."""
+    for number, line in enumerate(yaml_text.split("\n")[: upto + 1]):
+        value = line.split(": ", 1)[1] if ": " in line else line.lstrip(" -")
+        if value.startswith('"') and (len(value.rstrip()) == 1 or not value.rstrip().endswith('"')):
+            return number
+    return None
 
 
 def _line(node: yaml.Node, offset: int = 2) -> int:

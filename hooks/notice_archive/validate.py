@@ -366,7 +366,7 @@ class _Checker:
                     self.err((*path, "presented_by"), "một điểm không có đơn vị trình riêng; ghi presented_by ở "
                              f"mục '{item.anchor}'", "muc-thong-tin")
             else:
-                known = ", ".join(parsed.anchors()) or "(nội dung chưa có mục nào)"
+                known = ", ".join(dict.fromkeys(parsed.anchors())) or "(nội dung chưa có mục nào)"
                 self.err(path, f"'{key}' không khớp với mục hay điểm nào trong nội dung; các neo hiện có: {known}",
                          "muc-thong-tin")
                 continue

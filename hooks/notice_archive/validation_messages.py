@@ -142,4 +142,6 @@ def _example(tag: str, raw: str) -> str:
         value = yaml.safe_load(raw)
     except (yaml.YAMLError, ValueError):
         return ""
+    if isinstance(value, bool):
+        return f" ({'true' if value else 'false'})"
     return f" {value!r}" if str(value) != raw else ""
