@@ -16,7 +16,6 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import model as m
 from .body import ParsedBody, RawItem, RawPoint, parse_body, unsafe
-from .dates import PartialDate
 from .problems import Problem, sort_problems
 from .reader import Source, dotted, read_bytes
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions
@@ -74,7 +73,10 @@ def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str 
             identities.append(checked.identity)
         if checked.notice is not None:
             archive.notices.append(checked.notice)
-    archive.problems.extend(check_identities(identities))
+    clashes = check_identities(identities)
+    archive.problems.extend(clashes)
+    clashing = {p.path for p in clashes}
+    archive.notices = [n for n in archive.notices if f"{display_root}/{n.src_uri}" not in clashing]
     if only is not None:
         wanted = set(only)
         archive.problems = [p for p in archive.problems if p.path in wanted or p.path.startswith(
