@@ -9,7 +9,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from notice_archive.site import Site, anchored_markdown
+from notice_archive.site import Site
 
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # key on the per-build config object: no module-level mutable state
@@ -21,13 +21,16 @@ def _site(config: MkDocsConfig) -> Site:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     site = Site.load(config.docs_dir)
-    for problem in site.archive.problems:
+    for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
         if problem.severity == "error":
             log.warning(problem.format())
         else:
             log.info(problem.format())
     config[STATE] = site
+    if "redirects" in config.plugins:
+        # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
+        config.plugins["redirects"].config["redirect_maps"].update(site.redirect_maps())
     return config
 
 
@@ -38,8 +41,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(page.src_uri) is not None:
             log.warning(f"trang sinh tự động {page.src_uri} trùng với một tệp có sẵn trong notices/")
             continue
-        content = env.get_template(page.template).render(config=config, **page.context)
-        files.append(File.generated(config, page.src_uri, content=content))
+        files.append(File.generated(config, page.src_uri, content=site.render_page(env, page)))
+    taken: dict[str, str] = {}
     for file in files.documentation_pages():
         notice = site.notice_for(file.src_uri)
         if notice is not None:
@@ -47,19 +50,22 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file.dest_uri = notice.url + "index.html"
             file.url = notice.url
             file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
+        if file.dest_uri in taken:
+            log.warning(f"{file.src_uri}: địa chỉ /{file.url} trùng với {taken[file.dest_uri]}")
+        taken[file.dest_uri] = file.src_uri
     return files
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    notice = _site(config).notice_for(page.file.src_uri)
-    if notice is None:
+    site = _site(config)
+    if site.notice_for(page.file.src_uri) is None:
         return markdown
     page.meta["template"] = "notice.html"
-    return anchored_markdown(page.file.src_uri, markdown)
+    return site.anchored_markdown(config.theme.get_env(), page.file.src_uri, markdown)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
     site = _site(config)
     context["notice"] = site.notice_for(page.file.src_uri)
-    context["registry"] = site.archive.registry
+    context["registry"] = site.registry
     return context

@@ -36,7 +36,9 @@ def make_archive(tmp: Path, notices: dict[str, str] | None = None, with_seed: bo
     """A tiny archive in tmp: the real registries, the seed (optional) and extra notice files."""
     root = tmp / "archive"
     docs = root / "notices"
-    shutil.copytree(registry_dir or NOTICES / "_registry", docs / "_registry")
+    # The permanence manifest is left out: tests that need one write their own.
+    shutil.copytree(registry_dir or NOTICES / "_registry", docs / "_registry",
+                    ignore=shutil.ignore_patterns("published-urls.txt"))
     if with_seed:
         dest = docs / SEED.relative_to(NOTICES)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -53,9 +55,9 @@ def make_archive(tmp: Path, notices: dict[str, str] | None = None, with_seed: bo
     return root
 
 
-def build(root: Path, *args: str) -> Build:
-    site = root / "site"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def build(root: Path, *args: str, site: Path | None = None, env: dict | None = None) -> Build:
+    site = site or root / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", **(env or {}))
     proc = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(root / "mkdocs.yml"),
                            "--site-dir", str(site), *args], capture_output=True, text=True, env=env, cwd=root)
     return Build(proc.returncode, proc.stdout + proc.stderr, site, root)
@@ -110,7 +112,7 @@ def serve(directory: Path):
 def real_site(tmp_path_factory) -> Path:
     """The real archive, built once per test session with the README's strict build."""
     out = tmp_path_factory.mktemp("real-site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
     proc = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out)], cwd=ROOT,
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -284,13 +284,17 @@ def _letters(item: RawItem, err) -> None:
         previous = max(previous, index)
 
 
-def render_markdown(body: str, parsed: ParsedBody) -> str:
+def render_markdown(body: str, parsed: ParsedBody, attrs: dict[str, str] | None = None,
+                    after: dict[str, str] | None = None) -> str:
     """The body with anchors attached (attr_list syntax), ready for Python-Markdown.
 
     Items become headings with ``{ #muc-4 }``; a point paragraph gets ``{: #muc-4-a }`` and its letter becomes a
     link to itself, so every item and point has a visible link that works without JavaScript. The ``***`` marker
-    is dropped: the closing paragraph simply follows.
+    is dropped: the closing paragraph simply follows. ``attrs`` adds attr_list attributes per anchor (e.g. a
+    citation); ``after`` inserts Markdown after an item's heading (e.g. links to its departments).
     """
+    attrs = attrs or {}
+    after = after or {}
     heading_level = "###" if parsed.sections else "##"
     points = {p.line: p for item in parsed.items for p in item.points}
     items = {i.line: i for i in parsed.items}
@@ -303,14 +307,16 @@ def render_markdown(body: str, parsed: ParsedBody) -> str:
         if FENCE.match(text):
             in_fence = not in_fence
         if open_point and not text.strip():
-            out.append(f"{{: #{open_point} .point }}")
+            out.append(f"{{: #{open_point} .point {attrs.get(open_point, '')}}}")
             open_point = ""
         if line in sections:
             sec = sections[line]
             out.append(f"## {sec.numeral}. {sec.title} {{ #{sec.anchor} .section }}")
         elif line in items:
             item = items[line]
-            out.append(f"{heading_level} {item.number}. {item.heading} {{ #{item.anchor} .item }}")
+            out.append(f"{heading_level} {item.number}. {item.heading} {{ #{item.anchor} .item {attrs.get(item.anchor, '')}}}")
+            if item.anchor in after:
+                out.extend(["", after[item.anchor], ""])
         elif line in points:
             point = points[line]
             out.append(f"[{point.letter})](#{point.anchor}){{ .point-link }} {point.text}")
@@ -320,5 +326,5 @@ def render_markdown(body: str, parsed: ParsedBody) -> str:
         else:
             out.append(text)
     if open_point:
-        out.append(f"{{: #{open_point} .point }}")
+        out.append(f"{{: #{open_point} .point {attrs.get(open_point, '')}}}")
     return "\n".join(out)

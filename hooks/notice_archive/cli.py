@@ -97,6 +97,26 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_manifest(args: argparse.Namespace) -> int:
+    """Record every URL and anchor the archive publishes (only ever adds lines)."""
+    from . import permanence
+    from .site import Site
+
+    docs_dir = os.path.abspath(args.docs_dir or _docs_dir())
+    site = Site.load(docs_dir)
+    if site.archive.errors:
+        _print(site.archive.errors, "text")
+        print("sửa các lỗi trên trước khi ghi danh sách địa chỉ", file=sys.stderr)
+        return 1
+    old = permanence.read_manifest(docs_dir)
+    pages = permanence.merged(old, site.published_pages())
+    with open(os.path.join(docs_dir, permanence.MANIFEST), "w", encoding="utf-8") as fh:
+        fh.write(permanence.format_manifest(pages))
+    added = sum(1 for url in pages if url not in old)
+    print(f"đã ghi {len(pages)} địa chỉ ({added} mới) vào notices/{permanence.MANIFEST}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="notices",
                                      description="Công cụ cho biên tập viên kho Thông báo kết luận")
@@ -112,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
                            "(không sửa câu chữ)")
     p_fix.add_argument("paths", nargs="+")
     p_fix.set_defaults(func=cmd_fix)
+    p_man = sub.add_parser("manifest", help="ghi mọi địa chỉ và neo đã công bố vào danh sách địa chỉ vĩnh viễn")
+    p_man.add_argument("--docs-dir", help="thư mục notices/")
+    p_man.set_defaults(func=cmd_manifest)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,34 +1,59 @@
-"""What the site adapter needs from the core, engine-neutral: the built archive, and pages to generate.
-
-The MkDocs hook (hooks/mkdocs_hooks.py) turns these into ``File.generated`` pages; another engine could too.
+"""What the site adapter needs from the core, engine-neutral: the archive, its indexes, generated pages,
+anchored notice bodies, redirects and the permanence check. The MkDocs hook wires these to events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
+import re
 from dataclasses import dataclass, field
 
+from jinja2 import Environment
+
+from . import permanence
 from .body import parse_body, render_markdown
+from .cite import citation, item_label
+from .group import Groups, group
 from .model import Notice
+from .problems import Problem
+from .urls import department_url, project_url, year_url
 from .validate import Archive, load_archive
+
+MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
+# A cited document number: state style 370/TB-UBND, Party style 81-CV/TU, optionally with its date.
+CITED = re.compile(r"(?<![\w/.-])(?P<num>\d{1,5})/(?P<series>[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ&]*)+)"
+                   r"(?P<date>\s+ngày\s+\d{1,2}/\d{1,2}/(?P<year>\d{4}))?")
 
 
 @dataclass(frozen=True)
 class GeneratedPage:
     src_uri: str  # e.g. "index.md", "don-vi/phong-quan-ly-do-thi.md"
-    template: str  # Jinja template in theme/ that writes the page's Markdown
+    template: str  # Jinja template in theme/generated/ that writes the page's Markdown
     context: dict = field(default_factory=dict)
 
 
 @dataclass
 class Site:
     archive: Archive
+    groups: Groups
+    docs_dir: str
     by_src: dict[str, Notice]
+    problems: list[Problem]
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None) -> Site:
         archive = load_archive(docs_dir, today=today)
-        return cls(archive, {n.src_uri: n for n in archive.notices})
+        site = cls(archive, group(archive.notices, archive.registry), docs_dir,
+                   {n.src_uri: n for n in archive.notices}, list(archive.problems))
+        if not archive.errors:
+            manifest = permanence.read_manifest(docs_dir)
+            site.problems += permanence.check(manifest, site.published_pages(), site.redirects())
+        return site
+
+    @property
+    def registry(self):
+        return self.archive.registry
 
     def notice_for(self, src_uri: str) -> Notice | None:
         return self.by_src.get(src_uri)
@@ -36,11 +61,118 @@ class Site:
     def newest_first(self) -> list[Notice]:
         return sorted(self.archive.notices, key=Notice.sort_key, reverse=True)
 
+    def issuer_name(self, notice: Notice) -> str:
+        return self.registry.issuers[notice.issuer].short_name
+
+    # Pages ----------------------------------------------------------------------------------------------------
+
     def generated_pages(self) -> list[GeneratedPage]:
-        return [GeneratedPage("index.md", "generated/home.md.j2", {"notices": self.newest_first()})]
+        reg, groups = self.registry, self.groups
+        pages = [
+            GeneratedPage("index.md", "generated/home.md", {
+                "latest": self.newest_first()[:20], "total": len(self.archive.notices),
+                "years": list(groups.years), "n_departments": len(reg.departments), "n_projects": len(reg.projects)}),
+            GeneratedPage("don-vi/index.md", "generated/departments.md", {
+                "departments": sorted(reg.departments.items(), key=lambda kv: kv[1].name)}),
+            GeneratedPage("du-an/index.md", "generated/projects.md", {
+                "projects": sorted(reg.projects.items(), key=lambda kv: kv[1].name)}),
+            GeneratedPage("nam/index.md", "generated/years.md", {"years": groups.years}),
+        ]
+        for key, dep in sorted(reg.departments.items()):
+            pages.append(GeneratedPage(f"{department_url(key).rstrip('/')}.md", "generated/department.md",
+                                       {"key": key, "department": dep, "entries": groups.departments[key]}))
+        for key, proj in sorted(reg.projects.items()):
+            pages.append(GeneratedPage(f"{project_url(key).rstrip('/')}.md", "generated/project.md",
+                                       {"key": key, "project": proj,
+                                        "entries": groups.projects[key]}))
+        for year in groups.years:
+            pages.append(GeneratedPage(f"{year_url(year).rstrip('/')}.md", "generated/year.md",
+                                       {"year": year, "months": groups.by_month(year)}))
+        return pages
+
+    def render_page(self, env: Environment, page: GeneratedPage) -> str:
+        install_filters(env, self, page.src_uri)
+        return env.get_template(page.template).render(site=self, registry=self.registry, groups=self.groups,
+                                                      month_names=MONTHS, **page.context)
+
+    def published_pages(self) -> dict[str, set[str]]:
+        """Every URL this build publishes (site-relative), with the anchors that are promised on it."""
+        pages = {n.url: set(n.anchors) for n in self.archive.notices}
+        for page in self.generated_pages():
+            if page.src_uri != "index.md" and not page.src_uri.endswith("/index.md"):
+                pages[page.src_uri[:-3] + "/"] = set()
+        return pages
+
+    def redirects(self) -> dict[str, str]:
+        """Old URL -> current URL, from notices' former_urls."""
+        return {old.strip("/") + "/": n.url for n in self.archive.notices for old in n.former_urls}
+
+    def redirect_maps(self) -> dict[str, str]:
+        """The same, in mkdocs-redirects' terms (source Markdown paths)."""
+        return {old.strip("/") + "/index.md": n.src_uri for n in self.archive.notices for old in n.former_urls}
+
+    # Notice bodies ---------------------------------------------------------------------------------------------
+
+    def anchored_markdown(self, env: Environment, src_uri: str, markdown: str) -> str:
+        notice = self.by_src[src_uri]
+        parsed, _ = parse_body(src_uri, markdown, 1)
+        issuer = self.issuer_name(notice)
+        attrs, after = {}, {}
+        install_filters(env, self, src_uri)
+        meta_template = env.get_template("generated/item-meta.md")
+        for item in notice.items:
+            cite = citation(notice, issuer, item)
+            attrs[item.anchor] = f'data-cite="{_attr(cite)}" '
+            after[item.anchor] = meta_template.render(item=item, registry=self.registry, cite=cite).strip()
+            for point in item.points:
+                attrs[point.anchor] = f'data-cite="{_attr(citation(notice, issuer, item, point))}" '
+        return self.link_citations(notice, render_markdown(markdown, parsed, attrs, after))
+
+    def link_citations(self, notice: Notice, markdown: str) -> str:
+        """Link document numbers cited in the text to that document when the archive holds it."""
+        index = self._number_index()
+
+        def replace(m: re.Match) -> str:
+            year = int(m.group("year")) if m.group("year") else notice.date.year
+            target = index.get((notice.issuer, m.group("series"), year, int(m.group("num"))))
+            if target is None or target is notice:
+                return m.group(0)
+            return f"[{m.group(0)}]({rel(notice.src_uri, target.src_uri)})"
+
+        out = []
+        for line in markdown.split("\n"):
+            if line.startswith("#") or line.startswith("{:") or "](" in line:
+                out.append(line)
+            else:
+                out.append(CITED.sub(replace, line))
+        return "\n".join(out)
+
+    def _number_index(self) -> dict[tuple, Notice]:
+        if not hasattr(self, "_numbers"):
+            self._numbers = {(n.issuer, n.series, n.date.year, n.number): n
+                             for n in self.archive.notices if n.number is not None}
+        return self._numbers
 
 
-def anchored_markdown(src_uri: str, markdown: str) -> str:
-    """The notice body as Python-Markdown input, with item and point anchors attached."""
-    parsed, _problems = parse_body(src_uri, markdown, 1)
-    return render_markdown(markdown, parsed)
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;")
+
+
+def rel(from_src: str, to_src: str, anchor: str = "") -> str:
+    """A Markdown link from one source page to another (MkDocs resolves and validates it, anchor included)."""
+    path = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def install_filters(env: Environment, site: Site, from_src: str) -> None:
+    """Filters for the generated-page templates: links relative to the page being written."""
+    env.globals["link_notice"] = lambda notice, anchor="": rel(from_src, notice.src_uri, anchor)
+    env.globals["link_department"] = lambda key: rel(from_src, f"{department_url(key).rstrip('/')}.md")
+    env.globals["link_project"] = lambda key: rel(from_src, f"{project_url(key).rstrip('/')}.md")
+    env.globals["link_year"] = lambda year: rel(from_src, f"{year_url(year).rstrip('/')}.md")
+    env.globals["link_page"] = lambda src: rel(from_src, src)
+    env.globals["item_label"] = item_label
+    env.globals["issuer_name"] = site.issuer_name
+    env.filters["department_link"] = lambda key: f"[{site.registry.departments[key].name}]({rel(from_src, f'{department_url(key).rstrip(chr(47))}.md')})"
+    env.filters["project_link"] = lambda key: f"[{site.registry.projects[key].name}]({rel(from_src, f'{project_url(key).rstrip(chr(47))}.md')})"
+    env.filters["cell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")

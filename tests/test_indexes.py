@@ -1,0 +1,256 @@
+"""Issue 3: department/project/year indexes, citations, cross-references, permanence, redirects, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+from conftest import SEED, build, serve
+
+from notice_archive import permanence
+from notice_archive.group import group
+from notice_archive.site import Site
+from notice_archive.validate import load_archive
+
+SEED_URL = "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+# An issued notice with points assigning work, citing another notice of the archive.
+ISSUED_370 = """
+---
+issuer: ubnd-tp-lang-son
+number: 370/TB-UBND
+status: ban-hanh
+date: 2020-10-15
+place: TP. Lạng Sơn
+title: Kết luận cuộc họp UBND thành phố thường kỳ tháng 10/2020
+meeting:
+  date: 2020-10-12
+chair:
+  name: Nguyễn Văn Hạnh
+  title: Chủ tịch UBND thành phố
+signer:
+  authority: [TL. CHỦ TỊCH, KT. CHÁNH VĂN PHÒNG]
+  title: PHÓ CHÁNH VĂN PHÒNG
+  name: Hoàng Quân
+recipients:
+  - TT Thành ủy;
+  - "Lưu: VT, TH."
+items:
+  muc-1:
+    presented_by: phong-kinh-te
+  muc-1-a:
+    lead: [phong-quan-ly-do-thi]
+  muc-1-b:
+    lead: [phong-tai-chinh-ke-hoach]
+    cooperating: [phong-quan-ly-do-thi]
+---
+
+Ngày 12/10/2020, UBND thành phố họp thường kỳ.
+
+### 1. Tình hình kinh tế - Phòng Kinh tế thành phố trình
+
+a) Giao phòng Quản lý đô thị rà soát hệ thống chiếu sáng.
+
+b) Giao phòng Tài chính - Kế hoạch bố trí kinh phí, phòng Quản lý đô thị phối hợp.
+
+***
+
+Trên đây là kết luận.
+"""
+
+CITING_371 = ISSUED_370.replace("370/TB-UBND", "371/TB-UBND").replace("2020-10-15", "2020-10-20").replace(
+    "Ngày 12/10/2020, UBND thành phố họp thường kỳ.",
+    "Ngày 12/10/2020, UBND thành phố họp thường kỳ, tiếp theo Thông báo số 370/TB-UBND ngày 15/10/2020.")
+
+
+def issued_seed() -> str:
+    """The seed once issued: it gets a number and a day, and keeps its old address through former_urls."""
+    text = SEED_TEXT.replace("number: /TB-UBND", "number: 123/TB-UBND").replace("status: chua-so", "status: ban-hanh")
+    text = text.replace("date: 2020-11\n", "date: 2020-11-12\n")
+    return text.replace("items:\n", f"former_urls:\n  - {SEED_URL}\nitems:\n", 1)
+
+
+def manifest_for(root: Path) -> None:
+    docs = root / "notices"
+    site = Site.load(str(docs), today=dt.date(2026, 11, 28))
+    (docs / permanence.MANIFEST).write_text(permanence.format_manifest(site.published_pages()), encoding="utf-8")
+
+
+def anchors_linked(html: str) -> list[str]:
+    return re.findall(r'href="[^"]*#(muc-[0-9a-z-]+)"', html)
+
+
+def test_grouping_lists_each_item_once_with_merged_roles(tiny_archive):
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370})
+    archive = load_archive(str(root / "notices"))
+    assert not archive.errors, archive.errors
+    groups = group(archive.notices, archive.registry)
+    qldt = [(e.notice.number, e.anchor, e.roles) for e in groups.departments["phong-quan-ly-do-thi"]]
+    assert qldt == [
+        (None, "muc-4", ("presented_by", "lead")),
+        (None, "muc-5", ("presented_by", "lead")),
+        (None, "muc-6", ("presented_by", "lead")),
+        (370, "muc-1-a", ("lead",)),
+        (370, "muc-1-b", ("cooperating",)),
+    ]
+    assert [e.anchor for e in groups.departments["phong-kinh-te"]] == ["muc-3", "muc-1"]
+    assert groups.role_counts("phong-quan-ly-do-thi") == {"presented_by": 3, "lead": 4, "cooperating": 1}
+    assert list(groups.years) == [2020]
+    assert [n for n, _ in groups.by_month(2020)] == [11, 10]
+
+
+def test_department_page_of_real_archive_lists_seed_items_4_5_6(real_site):
+    html = (real_site / "don-vi" / "phong-quan-ly-do-thi" / "index.html").read_text(encoding="utf-8")
+    assert anchors_linked(html) == ["muc-4", "muc-5", "muc-6"]
+    assert f'href="../../{SEED_URL}#muc-4"' in html
+    notice = (real_site / SEED_URL / "index.html").read_text(encoding="utf-8")
+    assert 'id="muc-4"' in notice
+    # every department and project named in the seed has its page
+    for page in ("don-vi/phong-tai-chinh-ke-hoach", "don-vi/phong-kinh-te", "don-vi/trung-tam-phat-trien-quy-dat",
+                 "du-an/den-led-chieu-sang-cong-cong", "du-an/de-an-kinh-te-dem", "du-an/de-an-cay-xanh-2017-2020",
+                 "du-an/de-an-camera-an-ninh-2017-2020", "du-an/gpmb-du-an-trong-diem", "nam/2020"):
+        assert (real_site / page / "index.html").exists(), page
+
+
+def test_generated_pages_link_points_and_projects_and_notice_links_back(tiny_archive):
+    result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370}))
+    assert result.returncode == 0, result.output
+    dep = result.page("don-vi/phong-quan-ly-do-thi")
+    assert anchors_linked(dep) == ["muc-4", "muc-5", "muc-6", "muc-1-a", "muc-1-b"]
+    assert "Điểm a) mục 1" in dep and "Phối hợp" in dep
+    tckh = result.page("don-vi/phong-tai-chinh-ke-hoach")
+    assert anchors_linked(tckh) == ["muc-1", "muc-1-b"]
+    project = result.page("du-an/de-an-kinh-te-dem")
+    assert anchors_linked(project) == ["muc-3"]
+    notice = result.page(SEED_URL)
+    assert 'href="../../../don-vi/phong-quan-ly-do-thi/"' in notice
+    assert 'href="../../../du-an/den-led-chieu-sang-cong-cong/"' in notice
+    year = result.page("nam/2020")
+    assert year.index("Tháng 11") < year.index("Tháng 10")
+    home = result.page("")
+    assert "370/TB-UBND" in home and 'href="don-vi/"' in home
+
+
+def test_citations_name_the_item_and_the_notice_honestly(tiny_archive):
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370}, with_seed=False)
+    (root / "notices" / SEED.relative_to(SEED.parents[2])).parent.mkdir(parents=True, exist_ok=True)
+    (root / "notices" / "ubnd-tp-lang-son/2020/seed.md").write_text(issued_seed(), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.output
+    issued = result.page("ubnd-tp-lang-son/2020/123-tb-ubnd")
+    assert 'data-cite="Mục 4, Thông báo số 123/TB-UBND ngày 12/11/2020 của UBND thành phố Lạng Sơn"' in issued
+    points = result.page("ubnd-tp-lang-son/2020/370-tb-ubnd")
+    assert 'data-cite="Điểm b) mục 1, Thông báo số 370/TB-UBND ngày 15/10/2020' in points
+    assert 'id="muc-1-b"' in points
+
+
+def test_copy_is_cited_as_unnumbered(real_site):
+    html = (real_site / SEED_URL / "index.html").read_text(encoding="utf-8")
+    assert ('data-cite="Mục 4, Thông báo TB-UBND (bản chưa ghi số) kết luận cuộc họp ngày 10/11/2020 của UBND '
+            'thành phố Lạng Sơn"') in html
+
+
+def test_cited_document_numbers_link_to_archived_notices(tiny_archive):
+    result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
+                                 "ubnd-tp-lang-son/2020/tb-371.md": CITING_371}))
+    assert result.returncode == 0, result.output
+    citing = result.page("ubnd-tp-lang-son/2020/371-tb-ubnd")
+    assert '<a href="../370-tb-ubnd/">370/TB-UBND ngày 15/10/2020</a>' in citing
+    seed = result.page(SEED_URL)
+    assert "464/GM-UBND" in seed and '">464/GM-UBND' not in seed  # not in the archive: no link
+
+
+def test_broken_item_anchor_fails_strict_build(tiny_archive):
+    bad = ISSUED_370.replace("Trên đây là kết luận.", f"Xem [mục 9](../2020/{SEED.name}#muc-9).")
+    result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": bad}))
+    assert result.returncode != 0
+    assert "muc-9" in result.output
+
+
+def test_removing_a_published_notice_fails_naming_its_url(tiny_archive):
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370})
+    manifest_for(root)
+    assert build(root).returncode == 0
+    (root / "notices" / "ubnd-tp-lang-son/2020/tb-370.md").unlink()
+    result = build(root)
+    assert result.returncode != 0
+    assert "địa chỉ đã công bố /ubnd-tp-lang-son/2020/370-tb-ubnd/ không còn" in result.output
+
+
+def test_renumbering_an_item_fails_naming_the_anchor(tiny_archive):
+    root = tiny_archive()
+    manifest_for(root)
+    seed = root / "notices" / SEED.relative_to(SEED.parents[2])
+    text = seed.read_text(encoding="utf-8").replace("### 6. ", "### 7. ").replace("  muc-6:", "  muc-7:")
+    seed.write_text(text, encoding="utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert f"neo đã công bố /{SEED_URL}#muc-6 không còn" in result.output
+
+
+def test_new_urls_are_reported_until_recorded(tiny_archive):
+    root = tiny_archive()
+    manifest_for(root)
+    (root / "notices" / "ubnd-tp-lang-son/2020/tb-370.md").write_text(ISSUED_370.lstrip(), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.output
+    assert "địa chỉ mới chưa được ghi vào danh sách" in result.output
+
+
+def test_issued_copy_keeps_old_url_and_anchor_through_redirect(tiny_archive, browser):
+    root = tiny_archive()
+    manifest_for(root)
+    seed = root / "notices" / SEED.relative_to(SEED.parents[2])
+    seed.write_text(issued_seed(), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.output
+    assert (result.site / SEED_URL / "index.html").exists()
+    url, stop = serve(result.site)
+    try:
+        page = browser.new_page()
+        page.goto(url + SEED_URL + "#muc-4")
+        page.wait_for_url("**/123-tb-ubnd/#muc-4")
+        assert page.evaluate("location.hash") == "#muc-4"
+        assert page.locator("#muc-4").is_visible()
+        page.close()
+    finally:
+        stop()
+
+
+def test_redirected_url_must_keep_its_anchors(tiny_archive):
+    root = tiny_archive()
+    manifest_for(root)
+    seed = root / "notices" / SEED.relative_to(SEED.parents[2])
+    text = issued_seed().replace("### 6. ", "### 7. ").replace("  muc-6:", "  muc-7:")
+    seed.write_text(text, encoding="utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert f"/{SEED_URL}#muc-6 không còn" in result.output
+
+
+def test_two_builds_of_the_same_sources_are_identical(tiny_archive, tmp_path):
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370})
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    first = build(root, site=tmp_path / "a", env=env)
+    second = build(root, site=tmp_path / "b", env=env)
+    assert first.returncode == 0 and second.returncode == 0
+
+    def digest(site: Path) -> dict[str, str]:
+        return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(site.rglob("*")) if p.is_file()}
+
+    a, b = digest(first.site), digest(second.site)
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_real_manifest_lists_every_published_url(real_site):
+    docs = Path(__file__).resolve().parent.parent / "notices"
+    site = Site.load(str(docs))
+    manifest = permanence.read_manifest(str(docs))
+    for url, anchors in site.published_pages().items():
+        assert url in manifest, f"/{url} is published but not in the manifest: run `notices manifest`"
+        assert anchors <= manifest[url][1]
