@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
 from notice_archive.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import markdown
 import pytest
+
 from notice_archive.body import parse_body, render_markdown
 from notice_archive.dates import PartialDate
 from notice_archive.reader import dotted, read_bytes

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from notice_archive.registry import load_registry
 from notice_archive.validate import check_notice, load_archive
 
