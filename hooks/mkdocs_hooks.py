@@ -28,6 +28,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         else:
             log.info(problem.format())
     config[STATE] = site
+    # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
+    site.env = config.theme.get_env()
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
         config.plugins["redirects"].config["redirect_maps"].update(site.redirect_maps())
@@ -36,7 +38,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site(config)
-    env = config.theme.get_env()
+    env = site.env
     for page in site.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
             log.warning(f"trang sinh tự động {page.src_uri} trùng với một tệp có sẵn trong notices/")
@@ -61,7 +63,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if site.notice_for(page.file.src_uri) is None:
         return markdown
     page.meta["template"] = "notice.html"
-    return site.anchored_markdown(config.theme.get_env(), page.file.src_uri, markdown)
+    return site.anchored_markdown(page.file.src_uri, markdown)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    site = _site(config)
+    if site.notice_for(page.file.src_uri) is None:
+        return html
+    return site.decorate_html(site.env, page.file.src_uri, html)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:

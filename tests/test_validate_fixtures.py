@@ -111,6 +111,13 @@ def test_every_problem_code_has_a_fixture() -> None:
     assert not missing, f"problem codes with no fixture: {sorted(missing)}"
 
 
+def test_every_problem_code_is_explained_to_editors() -> None:
+    """CONTRIBUTING.md's tables tell editors what each [code] means and how to fix it."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    missing = {code for code in problem_codes() if f"`{code}`" not in guide}
+    assert not missing, f"codes missing from CONTRIBUTING.md: {sorted(missing)}"
+
+
 def test_fixtures_are_small_and_named_by_rule() -> None:
     for name in CASES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name), name

@@ -97,6 +97,13 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _add_import_commands(sub) -> None:
+    """``notices import FILE`` and ``notices new --issuer KEY`` (hooks/notice_archive/importer/command.py)."""
+    from .importer.command import add_parsers
+
+    add_parsers(sub, _docs_dir)
+
+
 def cmd_manifest(args: argparse.Namespace) -> int:
     """Record every URL and anchor the archive publishes (only ever adds lines)."""
     from . import permanence
@@ -135,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     p_man = sub.add_parser("manifest", help="ghi mọi địa chỉ và neo đã công bố vào danh sách địa chỉ vĩnh viễn")
     p_man.add_argument("--docs-dir", help="thư mục notices/")
     p_man.set_defaults(func=cmd_manifest)
+    _add_import_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -26,6 +26,9 @@ NULL_TAG = "tag:yaml.org,2002:null"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 STR_TAG = "tag:yaml.org,2002:str"
 
+# libyaml's composer is ~10x faster and gives the same nodes and marks (plain style is "" there, None in Python).
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 TRAP_NAMES = {INT_TAG: "số nguyên", FLOAT_TAG: "số thực", BOOL_TAG: "giá trị đúng/sai", TIMESTAMP_TAG: "ngày"}
 
 
@@ -150,7 +153,7 @@ def read_bytes_yaml(path: str, raw: bytes) -> Source:
 
 def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        node = yaml.compose(yaml_text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + offset) if mark is not None else 1
@@ -214,7 +217,7 @@ def _convert(src: Source, node: yaml.Node, path: Path, line: int | None = None) 
                 src.error(_line(key_node, src.offset), "khóa phải là một từ đơn giản", "yaml")
                 continue
             key = key_node.value
-            if key_node.style is None and key_node.tag != STR_TAG:
+            if not key_node.style and key_node.tag != STR_TAG:
                 kind = TRAP_NAMES.get(key_node.tag, "giá trị đặc biệt")
                 src.error(_line(key_node, src.offset), f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 "
                           f"hiểu là {kind}, không phải tên trường; kiểm tra lại tên trường", "yaml-bay")
@@ -228,7 +231,7 @@ def _convert(src: Source, node: yaml.Node, path: Path, line: int | None = None) 
     if isinstance(node, yaml.SequenceNode):
         return [_convert(src, child, path + (i,)) for i, child in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
-    implicit = node.tag if node.style is None else None
+    implicit = node.tag if not node.style else None  # plain (unquoted) scalars only
     src.scalars[path] = Scalar(node.value, implicit, _line(node, src.offset))
     if implicit == NULL_TAG:
         return None

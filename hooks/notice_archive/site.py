@@ -20,6 +20,7 @@ from .problems import Problem
 from .urls import department_url, project_url, year_url
 from .validate import Archive, load_archive
 
+ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
 MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
 # A cited document number: state style 370/TB-UBND, Party style 81-CV/TU, optionally with its date.
 CITED = re.compile(r"(?<![\w/.-])(?P<num>\d{1,5})/(?P<series>[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ&]*)+)"
@@ -40,6 +41,7 @@ class Site:
     docs_dir: str
     by_src: dict[str, Notice]
     problems: list[Problem]
+    env: Environment | None = None  # the theme's Jinja environment, set once per build by the adapter
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None) -> Site:
@@ -113,20 +115,39 @@ class Site:
 
     # Notice bodies ---------------------------------------------------------------------------------------------
 
-    def anchored_markdown(self, env: Environment, src_uri: str, markdown: str) -> str:
+    def anchored_markdown(self, src_uri: str, markdown: str) -> str:
+        """The notice body as Markdown, with item/point anchors, citations and links to cited notices."""
         notice = self.by_src[src_uri]
         parsed, _ = parse_body(src_uri, markdown, 1)
         issuer = self.issuer_name(notice)
-        attrs, after = {}, {}
-        install_filters(env, self, src_uri)
-        meta_template = env.get_template("generated/item-meta.md")
+        attrs = {}
         for item in notice.items:
-            cite = citation(notice, issuer, item)
-            attrs[item.anchor] = f'data-cite="{_attr(cite)}" '
-            after[item.anchor] = meta_template.render(item=item, registry=self.registry, cite=cite).strip()
+            attrs[item.anchor] = f'data-cite="{_attr(citation(notice, issuer, item))}" '
             for point in item.points:
                 attrs[point.anchor] = f'data-cite="{_attr(citation(notice, issuer, item, point))}" '
-        return self.link_citations(notice, render_markdown(markdown, parsed, attrs, after))
+        return self.link_citations(notice, render_markdown(markdown, parsed, attrs))
+
+    def decorate_html(self, env: Environment, src_uri: str, html: str) -> str:
+        """Put each item's departments, projects and citation under its heading, in the rendered page.
+
+        Done on HTML rather than Markdown: Python-Markdown's inline processing of these links doubled the cost of
+        rendering a notice. The links come from registry keys the validator has checked.
+        """
+        notice = self.by_src[src_uri]
+        template = env.get_template("partials/item-meta.html")
+        base = "../" * notice.url.count("/")  # from the notice's URL back to the site root
+        issuer = self.issuer_name(notice)
+        items = {item.anchor: item for item in notice.items}
+
+        def insert(m: re.Match) -> str:
+            item = items.get(m.group(2))
+            if item is None:
+                return m.group(0)
+            meta = template.render(item=item, registry=self.registry, cite=citation(notice, issuer, item), base=base,
+                                   department_url=department_url, project_url=project_url)
+            return m.group(0) + "\n" + meta.strip()
+
+        return ITEM_HEADING.sub(insert, html)
 
     def link_citations(self, notice: Notice, markdown: str) -> str:
         """Link document numbers cited in the text to that document when the archive holds it."""
@@ -173,6 +194,4 @@ def install_filters(env: Environment, site: Site, from_src: str) -> None:
     env.globals["link_page"] = lambda src: rel(from_src, src)
     env.globals["item_label"] = item_label
     env.globals["issuer_name"] = site.issuer_name
-    env.filters["department_link"] = lambda key: f"[{site.registry.departments[key].name}]({rel(from_src, f'{department_url(key).rstrip(chr(47))}.md')})"
-    env.filters["project_link"] = lambda key: f"[{site.registry.projects[key].name}]({rel(from_src, f'{project_url(key).rstrip(chr(47))}.md')})"
     env.filters["cell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")

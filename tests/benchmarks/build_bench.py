@@ -1,0 +1,72 @@
+"""Build benchmark: the archive's hooks against a plain mkdocs-material build of the same Markdown.
+
+    .venv/bin/python -m tests.benchmarks.build_bench 1000 10000
+
+For each size it generates a synthetic archive (tests/benchmarks/synthetic.py) twice — with the hooks, and as plain
+Markdown with notices out of the nav and no hooks (the baseline) — builds each in a fresh process and reports wall
+time and peak memory (max RSS of the build process), with the ratio hooks/plain measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.synthetic import generate
+
+BIN = Path(sys.executable).parent
+
+
+def timed_build(root: Path) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", SOURCE_DATE_EPOCH="1700000000")
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(BIN / "mkdocs"), "build", "-q", "-f", str(root / "mkdocs.yml"),
+                             "--site-dir", str(root / "site")], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    output = proc.stdout.read().decode() if proc.stdout else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build of {root} failed:\n{output[-3000:]}")
+    pages = sum(1 for _ in (root / "site").rglob("index.html"))
+    size = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file())
+    return {"seconds": round(elapsed, 2), "peak_mib": round(usage.ru_maxrss / 1024, 1), "pages": pages,
+            "site_mib": round(size / 2**20, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("--keep", help="keep the generated archives under this folder")
+    args = parser.parse_args()
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="build-bench-"))
+    results = []
+    for n in args.sizes:
+        row: dict = {"notices": n}
+        for kind, plain in (("plain", True), ("hooks", False)):
+            root = base / f"{kind}-{n}"
+            shutil.rmtree(root, ignore_errors=True)
+            generate(root, n, plain=plain)
+            row[kind] = timed_build(root)
+        row["time_ratio"] = round(row["hooks"]["seconds"] / row["plain"]["seconds"], 2)
+        row["memory_ratio"] = round(row["hooks"]["peak_mib"] / row["plain"]["peak_mib"], 2)
+        results.append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+    print("\n| notices | plain build | with hooks | time ratio | peak memory plain / hooks | memory ratio |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r['notices']:,} | {r['plain']['seconds']} s | {r['hooks']['seconds']} s | {r['time_ratio']}× | "
+              f"{r['plain']['peak_mib']} / {r['hooks']['peak_mib']} MiB | {r['memory_ratio']}× |")
+
+
+if __name__ == "__main__":
+    main()
