@@ -53,8 +53,8 @@ def test_validate_bad_archive_exits_1_and_prints_path_line_message(tmp_path, mon
     assert out.splitlines() == [
         f"notices/{SEED_REL}:25: [khuyến nghị] trường 'recipients' (phần tử thứ 6): 'Lưu: VT.' chỉ có VT, thiếu "
         "viết tắt đơn vị soạn thảo (Nghị định 30); giữ nguyên nếu bản gốc như vậy [noi-nhan]",
-        "notices/ubnd-tp-lang-son/2020/bad.md:3: trường 'number': số '5' thiếu số 0 đứng trước: Nghị định 30 viết "
-        "số nhỏ hơn 10 có số 0 đứng trước, tức 05/TB-UBND [so-ky-hieu]",
+        "notices/ubnd-tp-lang-son/2020/bad.md:3: trường 'number': số '5' không đúng Nghị định 30: số nhỏ hơn 10 "
+        "viết có số 0 đứng trước, tức 05/TB-UBND [so-ky-hieu]",
     ]
     assert err.strip() == "1 thông báo hợp lệ; 1 lỗi, 1 khuyến nghị"
 

@@ -284,8 +284,8 @@ class _Checker:
                 self.err(("number",), f"số '{digits}' không hợp lệ: số văn bản bắt đầu từ 01", "so-ky-hieu")
                 self.number_ok = False
             elif len(digits) == 1:
-                self.err(("number",), f"số '{digits}' thiếu số 0 đứng trước: Nghị định 30 viết số nhỏ hơn 10 "
-                         f"có số 0 đứng trước, tức {value:02d}/{symbol}", "so-ky-hieu")
+                self.err(("number",), f"số '{digits}' không đúng Nghị định 30: số nhỏ hơn 10 viết có số 0 "
+                         f"đứng trước, tức {value:02d}/{symbol}", "so-ky-hieu")
             elif digits != f"{value:02d}":
                 self.err(("number",), f"số '{digits}' thừa số 0 đứng đầu; viết {value:02d}/{symbol}",
                          "so-ky-hieu")
