@@ -75,6 +75,17 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
     site = _site(config)
-    context["notice"] = site.notice_for(page.file.src_uri)
+    notice = site.notice_for(page.file.src_uri)
+    context["notice"] = notice
     context["registry"] = site.registry
+    if notice is not None:
+        context["related"] = site.related(notice)
     return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # Search: Pagefind indexes the built pages marked data-pagefind-body, in Vietnamese index form.
+    from notice_archive.search import build_index
+
+    report = build_index(config.site_dir)
+    log.info(f"tìm kiếm: đã lập chỉ mục {report.pages} trang ({report.files} tệp, {report.bytes // 1024} KB)")

@@ -94,6 +94,7 @@ class Notice:
     url: str  # site-relative, ends with "/"
     replaces: tuple[str, ...] = ()
     former_urls: tuple[str, ...] = ()
+    replaces_lines: tuple[int, ...] = ()  # where each `replaces` entry is written, for messages
 
     @property
     def status_label(self) -> str:

@@ -17,14 +17,12 @@ from .cite import citation, item_label
 from .group import Groups, group
 from .model import Notice
 from .problems import Problem
+from .references import find_references
 from .urls import department_url, project_url, year_url
 from .validate import Archive, load_archive
 
 ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
 MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
-# A cited document number: state style 370/TB-UBND, Party style 81-CV/TU, optionally with its date.
-CITED = re.compile(r"(?<![\w/.-])(?P<num>\d{1,5})/(?P<series>[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ][A-Za-zĐđ&]*)+)"
-                   r"(?P<date>\s+ngày\s+\d{1,2}/\d{1,2}/(?P<year>\d{4}))?")
 
 
 @dataclass(frozen=True)
@@ -62,6 +60,17 @@ class Site:
 
     def newest_first(self) -> list[Notice]:
         return sorted(self.archive.notices, key=Notice.sort_key, reverse=True)
+
+    def related(self, notice: Notice) -> dict:
+        """Replacement links both ways, with URLs relative to the notice's page."""
+        base = "../" * notice.url.count("/")
+        return {
+            "base": base,
+            "replaces": [(n, base + n.url) for n in self.archive.replaces.get(notice.url, [])],
+            "replaced_by": [(n, base + n.url) for n in self.archive.replaced_by.get(notice.url, [])],
+            "unresolved": [t for t in notice.replaces
+                           if not any(t.startswith(f"{n.number_text}") for n in self.archive.replaces.get(notice.url, []))],
+        }
 
     def issuer_name(self, notice: Notice) -> str:
         return self.registry.issuers[notice.issuer].short_name
@@ -152,20 +161,20 @@ class Site:
     def link_citations(self, notice: Notice, markdown: str) -> str:
         """Link document numbers cited in the text to that document when the archive holds it."""
         index = self._number_index()
-
-        def replace(m: re.Match) -> str:
-            year = int(m.group("year")) if m.group("year") else notice.date.year
-            target = index.get((notice.issuer, m.group("series"), year, int(m.group("num"))))
-            if target is None or target is notice:
-                return m.group(0)
-            return f"[{m.group(0)}]({rel(notice.src_uri, target.src_uri)})"
-
         out = []
         for line in markdown.split("\n"):
             if line.startswith("#") or line.startswith("{:") or "](" in line:
                 out.append(line)
-            else:
-                out.append(CITED.sub(replace, line))
+                continue
+            pieces, last = [], 0
+            for ref in find_references(line):
+                target = None if ref.party else index.get(
+                    (notice.issuer, ref.series, ref.year or notice.date.year, ref.number))
+                if target is None or target is notice:
+                    continue
+                pieces += [line[last:ref.start], f"[{ref.text}]({rel(notice.src_uri, target.src_uri)})"]
+                last = ref.end
+            out.append("".join(pieces) + line[last:])
         return "\n".join(out)
 
     def _number_index(self) -> dict[tuple, Notice]:

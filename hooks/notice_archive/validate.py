@@ -39,6 +39,8 @@ class Archive:
     notices: list[m.Notice] = field(default_factory=list)
     registry: Registry = field(default_factory=Registry)
     problems: list[Problem] = field(default_factory=list)
+    replaces: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices it replaces
+    replaced_by: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices replacing it
 
     @property
     def errors(self) -> list[Problem]:
@@ -77,6 +79,7 @@ def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str 
     archive.problems.extend(clashes)
     clashing = {p.path for p in clashes}
     archive.notices = [n for n in archive.notices if f"{display_root}/{n.src_uri}" not in clashing]
+    archive.problems.extend(resolve_replacements(archive, display_root))
     if only is not None:
         wanted = set(only)
         archive.problems = [p for p in archive.problems if p.path in wanted or p.path.startswith(
@@ -156,7 +159,8 @@ def inspect_notice(display: str, src_uri: str, raw: bytes, registry: Registry, t
     problems.extend(_drop_marked(src, checker.problems))
     if not complete or any(p.severity == "error" for p in problems):
         return Checked(None, problems, checker.identity)
-    return Checked(_build(src_uri, fm, parsed, checker.number), problems, checker.identity)
+    lines = tuple(src.line_of(("replaces", i)) for i in range(len(fm.replaces)))
+    return Checked(_build(src_uri, fm, parsed, checker.number, lines), problems, checker.identity)
 
 
 def unsafe_values(src: Source) -> list[Problem]:
@@ -439,7 +443,8 @@ class _Checker:
                                  notice_url(fm.issuer, series, self.number, fm.date, fm.meeting.date))
 
 
-def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None) -> m.Notice:
+def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None,
+           replaces_lines: tuple[int, ...] = ()) -> m.Notice:
     series = fm.number.split("/", 1)[1]
     meta = fm.items
     items = []
@@ -464,8 +469,46 @@ def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None
         recipients=tuple(fm.recipients), sections=sections, items=tuple(items),
         preamble="\n".join(parsed.preamble).strip(), closing="\n".join(parsed.closing).strip(),
         url=notice_url(fm.issuer, series, number, fm.date, fm.meeting.date),
-        replaces=tuple(fm.replaces), former_urls=tuple(fm.former_urls),
+        replaces=tuple(fm.replaces), former_urls=tuple(fm.former_urls), replaces_lines=replaces_lines,
     )
+
+
+REPLACED = re.compile(r"^(?P<num>\d+)/(?P<series>[^\s/]+)(?:\s+ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))?$")
+
+
+def resolve_replacements(archive: Archive, display_root: str = "notices") -> list[Problem]:
+    """Link replacing and replaced notices both ways (Decree 30, art. 18: the old text stays published)."""
+    problems = []
+    by_number: dict[tuple, list[m.Notice]] = {}
+    for n in archive.notices:
+        if n.number is not None:
+            by_number.setdefault((n.issuer, n.series, n.number), []).append(n)
+    for n in archive.notices:
+        path = f"{display_root}/{n.src_uri}"
+        for text, line in zip(n.replaces, n.replaces_lines or (1,) * len(n.replaces), strict=False):
+            found = REPLACED.match(text.strip())
+            if not found:
+                problems.append(Problem(path, line, f"trường 'replaces': '{text}' không đúng dạng số ký hiệu, ví dụ "
+                                        "123/TB-UBND hoặc 123/TB-UBND ngày 12/11/2020", "error", "thay-the"))
+                continue
+            candidates = [c for c in by_number.get((n.issuer, found["series"], int(found["num"])), [])
+                          if c is not n and c.date.first_day() <= n.date.last_day()]
+            if found["y"]:
+                candidates = [c for c in candidates if c.date.year == int(found["y"])
+                              and (c.date.day in (None, int(found["d"]))) and c.date.month == int(found["m"])]
+            if not candidates:
+                problems.append(Problem(path, line, f"trường 'replaces': thông báo {text} của cùng cơ quan chưa có "
+                                        "trong kho; trang chỉ ghi số, không có liên kết", "advice", "thay-the"))
+                continue
+            if len(candidates) > 1:
+                years = ", ".join(str(c.date.year) for c in candidates)
+                problems.append(Problem(path, line, f"trường 'replaces': có nhiều thông báo số {text} (năm {years}); "
+                                        "ghi rõ ngày, ví dụ '" + text + " ngày 12/11/2020'", "error", "thay-the"))
+                continue
+            old = candidates[0]
+            archive.replaces.setdefault(n.url, []).append(old)
+            archive.replaced_by.setdefault(old.url, []).append(n)
+    return problems
 
 
 def check_identities(identities: list[Identity]) -> list[Problem]:
