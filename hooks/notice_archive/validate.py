@@ -15,13 +15,13 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from . import model as m
-from .body import ParsedBody, RawItem, RawPoint, parse_body, unsafe
+from .body import ParsedBody, RawItem, RawPoint, parse_body
 from .problems import Problem, sort_problems
 from .reader import Source, dotted, read_bytes
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions
 from .schema import NUMBER, FrontMatter
 from .urls import notice_url
-from .validation_messages import extra_fields, translate, yaml_traps
+from .validation_messages import extra_fields, translate, unsafe_values, yaml_traps
 
 # Decree 30, appendix III: document-type abbreviations (the symbol's first part).
 DOC_TYPES = frozenset({
@@ -161,12 +161,6 @@ def inspect_notice(display: str, src_uri: str, raw: bytes, registry: Registry, t
         return Checked(None, problems, checker.identity)
     lines = tuple(src.line_of(("replaces", i)) for i in range(len(fm.replaces)))
     return Checked(_build(src_uri, fm, parsed, checker.number, lines), problems, checker.identity)
-
-
-def unsafe_values(src: Source) -> list[Problem]:
-    """Front-matter text is shown on the page too: the same refusal of HTML and script as in the body."""
-    return [Problem(src.path, scalar.line, f"trường {dotted(path)}: {message}", "error", code)
-            for path, scalar in src.scalars.items() for message, code in unsafe(scalar.raw)]
 
 
 MARKER = "TODO"

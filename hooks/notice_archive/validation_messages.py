@@ -145,3 +145,11 @@ def _example(tag: str, raw: str) -> str:
     if isinstance(value, bool):
         return f" ({'true' if value else 'false'})"
     return f" {value!r}" if str(value) != raw else ""
+
+
+def unsafe_values(src: Source) -> list[Problem]:
+    """Front-matter and registry text is shown on pages too: the same refusal of HTML and script as in the body."""
+    from .body import unsafe
+
+    return [Problem(src.path, scalar.line, f"trường {dotted(path)}: {message}", "error", code)
+            for path, scalar in src.scalars.items() for message, code in unsafe(scalar.raw)]
