@@ -7,35 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_archive
+from conftest import make_archive, minimal_notice
 
 from notice_archive.cli import main
 from notice_archive.scaffold import ScaffoldError, scaffold, write
 from notice_archive.validate import load_archive
 
-NUMBERED = """
----
-issuer: ubnd-tp-lang-son
-number: 123/TB-UBND
-status: ban-hanh
-date: 2020-11-20
-place: TP. Lạng Sơn
-title: Kết luận thử
-meeting:
-  date: 2020-11-19
-chair:
-  name: Nguyễn Văn Hạnh
-  title: Chủ tịch UBND thành phố
-signer:
-  authority: []
-  title: CHỦ TỊCH
-  name: Nguyễn Văn Hạnh
-recipients:
-  - "Lưu: VT, VP."
----
-
-Nội dung.
-"""
+NUMBERED = minimal_notice()
 
 
 @pytest.fixture
