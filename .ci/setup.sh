@@ -15,6 +15,10 @@ if [ "${1:-}" = "--test" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
   fi
+  # axe-core for the accessibility tests, pinned by package-lock.json (npm registry; nothing fetched at test time).
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  fi
 else
   "$VENV/bin/python" -m pip install --quiet -e .
 fi

@@ -9,6 +9,8 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from notice_archive.export import export_files
+from notice_archive.feeds import feed_files
 from notice_archive.site import Site
 
 log = get_plugin_logger("notice_archive")
@@ -55,7 +57,30 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if file.dest_uri in taken:
             log.warning(f"{file.src_uri}: địa chỉ /{file.url} trùng với {taken[file.dest_uri]}")
         taken[file.dest_uri] = file.src_uri
+    _add_open_data(files, config)
+    _add_feeds(files, config)
     return files
+
+
+def _add_open_data(files: Files, config: MkDocsConfig) -> None:
+    """Open data: the JSON export and its schemas, from the same model as the pages, in the same build."""
+    site = _site(config)
+    for path, content in export_files(site.archive.notices, site.archive.registry, config.site_url).items():
+        if files.get_file_from_path(path) is not None:
+            log.warning(f"tệp dữ liệu mở {path} trùng với một tệp có sẵn trong notices/")
+            continue
+        files.append(File.generated(config, path, content=content))
+
+
+def _add_feeds(files: Files, config: MkDocsConfig) -> None:
+    """Atom feeds (all notices; items per department and per project) and each department's deadlines (.ics)."""
+    site = _site(config)
+    for path, content in feed_files(config.theme.get_env(), site.archive.notices, site.groups, site.registry,
+                                    config.site_name, config.site_url).items():
+        if files.get_file_from_path(path) is not None:
+            log.warning(f"tệp {path} (nguồn tin, lịch) trùng với một tệp có sẵn")
+            continue
+        files.append(File.generated(config, path, content=content))
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -20,6 +20,38 @@ CHROMIUM = "/usr/bin/chromium"
 BIN = Path(sys.executable).parent
 
 
+MINIMAL_NOTICE = """---
+issuer: ubnd-tp-lang-son
+number: {number}
+status: {status}
+date: {date}
+place: TP. Lạng Sơn
+title: {title}
+meeting:
+  date: {meeting}
+chair:
+  name: Nguyễn Văn Hạnh
+  title: Chủ tịch UBND thành phố
+signer:
+  authority: []
+  title: CHỦ TỊCH
+  name: Nguyễn Văn Hạnh
+recipients:
+  - "Lưu: VT, VP."
+{extra}---
+
+{body}
+"""
+
+
+def minimal_notice(number: str = "123/TB-UBND", date: str = "2020-11-20", meeting: str = "2020-11-19",
+                   title: str = "Kết luận thử", status: str = "ban-hanh", extra: str = "",
+                   body: str = "Nội dung.") -> str:
+    """A small valid notice of the seed's issuer (number on line 3); ``extra`` is YAML added before the closing ---."""
+    return MINIMAL_NOTICE.format(number=number, status=status, date=date, title=title, meeting=meeting,
+                                 extra=extra, body=body)
+
+
 @dataclass
 class Build:
     returncode: int

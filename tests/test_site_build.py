@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import build
+from conftest import build, minimal_notice
 
 SEED_URL = "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
 
@@ -43,29 +43,7 @@ def test_notices_are_not_in_the_navigation(tiny_archive):
 
 
 def test_invalid_notice_fails_strict_build_with_path_and_line(tiny_archive):
-    bad = {"ubnd-tp-lang-son/2020/bad.md": """
-        ---
-        issuer: ubnd-tp-lang-son
-        number: 5/TB-UBND
-        status: ban-hanh
-        date: 2020-11-20
-        place: TP. Lạng Sơn
-        title: Kết luận thử
-        meeting:
-          date: 2020-11-19
-        chair:
-          name: A
-          title: B
-        signer:
-          authority: []
-          title: CHỦ TỊCH
-          name: C
-        recipients:
-          - "Lưu: VT, VP."
-        ---
-
-        Nội dung.
-        """}
+    bad = {"ubnd-tp-lang-son/2020/bad.md": minimal_notice(number="5/TB-UBND")}
     result = build(tiny_archive(bad))
     assert result.returncode != 0
     assert "notices/ubnd-tp-lang-son/2020/bad.md:3: trường 'number': số '5'" in result.output

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BIN, ROOT, make_archive
+from conftest import BIN, ROOT, make_archive, minimal_notice
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 PR = WORKFLOWS / "pull-request.yml"
@@ -73,29 +73,7 @@ def test_actions_are_pinned_and_scripts_exist():
                 assert (ROOT / script).is_file(), script
 
 
-BAD = """
----
-issuer: ubnd-tp-lang-son
-number: 5/TB-UBND
-status: ban-hanh
-date: 2020-11-20
-place: TP. Lạng Sơn
-title: "TODO: trích yếu"
-meeting:
-  date: 2020-11-19
-chair:
-  name: Nguyễn Văn Hạnh
-  title: Chủ tịch UBND thành phố
-signer:
-  authority: []
-  title: CHỦ TỊCH
-  name: Nguyễn Văn Hạnh
-recipients:
-  - "Lưu: VT, VP."
----
-
-Nội dung.
-"""
+BAD = minimal_notice(number="5/TB-UBND", title='"TODO: trích yếu"')
 
 
 def _run(command: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -7,6 +7,7 @@ Editors write the text as issued, with Markdown structure only:
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -22,10 +23,22 @@ CLOSING = re.compile(r"^\*\*\*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 # Raw HTML and script are refused: a pull request must not be able to inject code into a government site.
+# Autolinks (<https://…>, <name@example.com>) are Markdown, not HTML, and stay allowed.
+AUTOLINK = re.compile(r"<(?:(?:https?|ftp)://[^<>\s]*|[^<>\s@!]+@[^<>\s@]+)>", re.IGNORECASE)
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
-JS_LINK = re.compile(r"(?i)\b(?:javascript|vbscript|data)\s*:")
+# Checked after HTML entities are decoded and control characters removed (browsers do both in URLs).
+JS_LINK = re.compile(r"(?i)\b(?:javascript|vbscript|livescript)\s*:|\bdata\s*:\s*[a-z]+/[a-z0-9.+-]+[;,]")
 EVENT_ATTR = re.compile(r"(?i)\bon[a-z]+\s*=")
-REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*(?:https?:)?//")
+# Python-Markdown's attr_list would turn "{: onclick=… }" or "{ #muc-4 }" into attributes and ids: the anchors
+# are ours to give, and attributes can carry script, so editors write none.
+ATTR_LIST = re.compile(r"\{\s*(?::|[#.][\w-]|[\w-]+\s*=)[^{}]*\}")
+REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*(?:https?:)?//", re.IGNORECASE)
+IMAGE_REF = re.compile(r"!\[([^\]]*)\](?:\s?\[([^\]]*)\])?(?!\()")
+REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?\s*(\S+?)>?(?:\s|$)")
+REMOTE_URL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A line needs the checks above only if it holds one of these (a fast path: most lines hold none).
+TRIGGERS = re.compile(r"[<&{!]|script|data\s*:|[\x00-\x1f\x7f]", re.IGNORECASE)
 
 
 @dataclass
@@ -86,9 +99,11 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     current: RawItem | None = None
     section: RawSection | None = None
     prev_blank = True
-    for offset, text in enumerate(body.split("\n")):
+    body_lines = body.split("\n")
+    remote_refs = _remote_refs(body_lines)
+    for offset, text in enumerate(body_lines):
         line = first_line + offset
-        _check_unsafe(text, line, err)
+        _check_unsafe(text, line, err, remote_refs)
         if FENCE.match(text):
             in_fence = not in_fence
         if in_fence:
@@ -148,79 +163,131 @@ def _append(parsed: ParsedBody, section: RawSection | None, current: RawItem | N
         parsed.preamble.append(text)
 
 
-def _check_unsafe(text: str, line: int, err) -> None:
-    if HTML_TAG.search(text):
-        err(line, "không được dùng mã HTML trong nội dung thông báo (thẻ '<…>'); chỉ dùng văn bản và Markdown",
-            "html")
-    if JS_LINK.search(text):
-        err(line, "không được dùng liên kết 'javascript:', 'data:' hoặc 'vbscript:' trong nội dung", "script")
-    if EVENT_ATTR.search(text) and "<" in text:
-        err(line, "không được dùng thuộc tính sự kiện (onclick=…) trong nội dung", "script")
-    if REMOTE_IMAGE.search(text):
-        err(line, "không được nhúng ảnh từ trang web khác (trang công khai không tải gì từ bên thứ ba)",
-            "anh-ngoai")
+def unsafe(text: str, remote_refs: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """What in one line of text could inject code or load from another site: (message, code) pairs."""
+    if not TRIGGERS.search(text):  # most lines: plain Vietnamese prose with none of the characters involved
+        return []
+    out = []
+    decoded = html.unescape(text) if "&" in text else text
+    decoded = CONTROL.sub("", decoded)
+    if "<" in text and HTML_TAG.search(AUTOLINK.sub("", text)):
+        out.append(("không được dùng mã HTML (thẻ '<…>'); chỉ dùng văn bản và Markdown (dấu '<' trong câu chữ "
+                     "viết là &lt;)", "html"))
+    if ":" in decoded and JS_LINK.search(decoded):
+        out.append(("không được dùng liên kết 'javascript:', 'vbscript:' hoặc 'data:'", "script"))
+    if ("<" in decoded or "{" in decoded) and EVENT_ATTR.search(decoded):
+        out.append(("không được dùng thuộc tính sự kiện (onclick=…)", "script"))
+    if "{" in text and ATTR_LIST.search(text):
+        out.append(("không được dùng cú pháp thuộc tính '{: … }': neo và thuộc tính do hệ thống tự gắn theo số "
+                    "mục", "thuoc-tinh"))
+    if "![" in text:
+        remote_ref = any((ref or alt).strip().casefold() in remote_refs for alt, ref in IMAGE_REF.findall(text))
+        if remote_ref or REMOTE_IMAGE.search(text):
+            out.append(("không được nhúng ảnh từ trang web khác (trang công khai không tải gì từ bên thứ ba); lưu "
+                        "ảnh vào kho và dùng đường dẫn tương đối", "anh-ngoai"))
+    return out
+
+
+def _check_unsafe(text: str, line: int, err, remote_refs: set[str]) -> None:
+    for message, code in unsafe(text, remote_refs):
+        err(line, f"nội dung: {message}", code)
+
+
+def _remote_refs(lines: list[str]) -> set[str]:
+    """Reference definitions ("[r]: https://…") that point to another site, by label (case-insensitive)."""
+    out = set()
+    for text in lines:
+        m_def = REF_DEF.match(text)
+        if m_def and REMOTE_URL.match(m_def.group(2)):
+            out.add(m_def.group(1).strip().casefold())
+    return out
 
 
 def _number(parsed: ParsedBody, path: str, err) -> None:
     seen_sections: dict[int, int] = {}
-    expected = 1
+    previous = 0
     for sec in parsed.sections:
         sec.anchor = f"phan-{sec.number}"
         if sec.number in seen_sections:
-            err(sec.line, f"phần {sec.numeral} trùng với phần ở dòng {seen_sections[sec.number]}", "trung-phan")
-        elif sec.number != expected:
-            err(sec.line, f"phần {sec.numeral} không đúng thứ tự (phần tiếp theo đáng lẽ là số {expected})",
-                "thu-tu-phan", "advice")
-        seen_sections.setdefault(sec.number, sec.line)
-        expected = sec.number + 1
+            err(sec.line, f"phần {sec.numeral} trùng với phần ở dòng {seen_sections[sec.number]}; mỗi phần cần "
+                "một số riêng", "trung-phan")
+            continue
+        if sec.number != previous + 1:
+            err(sec.line, f"số phần {_sequence_gap('phần', previous, sec.number, _roman)} (giữ nguyên nếu bản "
+                "gốc như vậy)", "thu-tu-phan", "advice")
+        seen_sections[sec.number] = sec.line
+        previous = max(previous, sec.number)
 
     by_section: dict[int | None, list[RawItem]] = {}
     for item in parsed.items:
         by_section.setdefault(item.section, []).append(item)
-    numbers = [i.number for i in parsed.items]
-    parsed.restarts = len(by_section) > 1 and len(set(numbers)) < len(numbers)
+    # Numbering restarts when a section after the first starts again at item 1 (then anchors are per section).
+    firsts = [scope[0].number for key, scope in by_section.items() if key is not None]
+    parsed.restarts = any(first == 1 for first in firsts[1:])
+    numerals = {sec.number: sec.numeral for sec in parsed.sections}
     scopes = by_section.values() if parsed.restarts else [parsed.items]
     for scope in scopes:
         seen: dict[int, int] = {}
-        expected = 1
+        previous = 0
         for item in scope:
-            where = f" trong phần {item.section}" if parsed.restarts else ""
+            where = f" trong phần {numerals.get(item.section, '')}" if parsed.restarts and item.section else ""
             if item.number in seen:
-                err(item.line, f"mục {item.number} trùng số với mục ở dòng {seen[item.number]}{where}; "
-                    "mỗi mục cần một số riêng để có địa chỉ riêng", "trung-muc")
-            elif item.number != expected:
-                kind = "bị bỏ sót" if item.number > expected else "không đúng thứ tự"
-                err(item.line, f"số mục {kind}: gặp mục {item.number}, đáng lẽ là mục {expected}{where} "
-                    "(giữ nguyên nếu bản gốc như vậy)", "thu-tu-muc", "advice")
-            seen.setdefault(item.number, item.line)
-            expected = item.number + 1
+                err(item.line, f"mục {item.number} trùng số với mục ở dòng {seen[item.number]}{where}; mỗi mục cần "
+                    "một số riêng để có địa chỉ riêng", "trung-muc")
+                continue
+            if item.number != previous + 1:
+                err(item.line, f"số mục {_sequence_gap('mục', previous, item.number, str)}{where} (giữ nguyên nếu "
+                    "bản gốc như vậy)", "thu-tu-muc", "advice")
+            seen[item.number] = item.line
+            previous = max(previous, item.number)
     for item in parsed.items:
         prefix = f"phan-{item.section}-" if parsed.restarts and item.section is not None else ""
         item.anchor = f"{prefix}muc-{item.number}"
         _letters(item, err)
 
 
+def _roman(number: int) -> str:
+    out = ""
+    for value, numeral in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):
+        while number >= value:
+            out += numeral
+            number -= value
+    return out
+
+
+def _sequence_gap(kind: str, previous: int, current: int, name) -> str:
+    """How a number breaks the sequence: "mục 4 đứng sau mục 5" or "sau mục 1 là mục 3, thiếu mục 2"."""
+    if current <= previous:
+        return f"không đúng thứ tự: {kind} {name(current)} đứng sau {kind} {name(previous)}"
+    missing = ", ".join(name(n) for n in range(previous + 1, min(current, previous + 4)))
+    more = "…" if current - previous > 4 else ""
+    if previous == 0:
+        return f"bị bỏ sót: {kind} đầu tiên là {kind} {name(current)}, thiếu {kind} {missing}{more}"
+    return f"bị bỏ sót: sau {kind} {name(previous)} là {kind} {name(current)}, thiếu {kind} {missing}{more}"
+
+
 def _letters(item: RawItem, err) -> None:
     seen: dict[str, int] = {}
-    expected_index = 0
+    previous = -1
     for point in item.points:
         point.anchor = f"{item.anchor}-{letter_slug(point.letter)}"
         if point.letter in seen:
-            err(point.line, f"điểm {point.letter}) của mục {item.number} trùng với điểm ở dòng {seen[point.letter]}",
-                "trung-diem")
+            err(point.line, f"điểm {point.letter}) của mục {item.number} trùng với điểm ở dòng "
+                f"{seen[point.letter]}; mỗi điểm cần một chữ riêng để có địa chỉ riêng", "trung-diem")
             continue
         seen[point.letter] = point.line
         if point.letter not in POINT_LETTERS:
             err(point.line, f"điểm {point.letter}) không thuộc bảng chữ cái tiếng Việt dùng đánh số điểm "
-                "(a b c d đ e g h i k …; không có f, j, w, z); giữ nguyên nếu bản gốc như vậy", "chu-diem", "advice")
+                "(a b c d đ e g h i k …; không có f, j, w, z); giữ nguyên nếu bản gốc như vậy", "chu-diem",
+                "advice")
             continue
         index = POINT_LETTERS.index(point.letter)
-        if index != expected_index:
-            want = POINT_LETTERS[expected_index] if expected_index < len(POINT_LETTERS) else "?"
-            kind = "bị bỏ sót" if index > expected_index else "không đúng thứ tự"
-            err(point.line, f"điểm của mục {item.number} {kind}: gặp {point.letter}), đáng lẽ là {want}) "
-                "(giữ nguyên nếu bản gốc như vậy)", "thu-tu-diem", "advice")
-        expected_index = max(expected_index, index + 1)
+        if index != previous + 1:
+            gap = _sequence_gap("điểm", previous + 1, index + 1, lambda n: POINT_LETTERS[n - 1] + ")")
+            err(point.line, f"điểm của mục {item.number} {gap} (giữ nguyên nếu bản gốc như vậy)", "thu-tu-diem",
+                "advice")
+        previous = max(previous, index)
 
 
 def render_markdown(body: str, parsed: ParsedBody, attrs: dict[str, str] | None = None,

@@ -32,19 +32,25 @@ def _display(path: str, docs_dir: str) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     docs_dir = os.path.abspath(args.docs_dir or _docs_dir())
     only = None
+    bad_paths: list[Problem] = []
     if args.paths:
         only = []
         for path in args.paths:
-            if os.path.isdir(path):
-                for root, _dirs, files in os.walk(path):
-                    only.extend(_display(os.path.join(root, f), docs_dir) for f in files if f.endswith(".md"))
+            shown = _display(path, docs_dir)
+            if not os.path.exists(path):
+                bad_paths.append(Problem(path, 1, "không tìm thấy tệp hoặc thư mục này", "error", "duong-dan"))
+            elif os.path.relpath(os.path.abspath(path), docs_dir).startswith(".."):
+                bad_paths.append(Problem(path, 1, f"không nằm trong thư mục thông báo {docs_dir}", "error",
+                                         "duong-dan"))
+            elif os.path.isdir(path):
+                only.extend(_display(f, docs_dir) for f in _markdown_files([path]))
             else:
-                only.append(_display(path, docs_dir))
-    today = dt.date.fromisoformat(args.today) if args.today else None
-    archive = load_archive(docs_dir, today=today, only=only)
-    _print(archive.problems, args.format)
-    n_err = len(archive.errors)
-    n_adv = len(archive.problems) - n_err
+                only.append(shown)
+    archive = load_archive(docs_dir, today=args.today, only=only)
+    problems = bad_paths + archive.problems
+    _print(problems, args.format)
+    n_err = len(archive.errors) + len(bad_paths)
+    n_adv = len(problems) - n_err
     summary = f"{len(archive.notices)} thông báo hợp lệ; {n_err} lỗi, {n_adv} khuyến nghị"
     print(summary, file=sys.stderr)
     return 1 if n_err else 0
@@ -55,13 +61,32 @@ def _print(problems: list[Problem], fmt: str) -> None:
         print(p.github() if fmt == "github" else p.format())
 
 
+def _markdown_files(paths: list[str]) -> list[str]:
+    out = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                out.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(".md"))
+        else:
+            out.append(path)
+    return out
+
+
 def cmd_fix(args: argparse.Namespace) -> int:
     """Repair only the encoding form: BOM, CRLF, NFC. Wording is never touched."""
-    changed = 0
-    for path in args.paths:
+    changed = failed = 0
+    for path in _markdown_files(args.paths):
         with open(path, "rb") as fh:
             raw = fh.read()
-        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        try:
+            text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            print(f"{path}:{line}: tệp không phải UTF-8 nên không sửa tự động được; mở bằng đúng bảng mã "
+                  "(Windows-1258, TCVN3…) rồi lưu lại bằng UTF-8", file=sys.stderr)
+            failed += 1
+            continue
         fixed = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
         if fixed.encode("utf-8") != raw:
             with open(path, "w", encoding="utf-8", newline="\n") as fh:
@@ -69,7 +94,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
             print(f"{path}: đã chuẩn hóa (UTF-8 không BOM, xuống dòng LF, Unicode NFC)")
             changed += 1
     print(f"{changed} tệp được sửa", file=sys.stderr)
-    return 0
+    return 1 if failed else 0
 
 
 def _add_import_commands(sub) -> None:
@@ -100,16 +125,18 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="notices", description="Công cụ cho biên tập viên kho Thông báo kết luận")
+    parser = argparse.ArgumentParser(prog="notices",
+                                     description="Công cụ cho biên tập viên kho Thông báo kết luận")
     sub = parser.add_subparsers(dest="command", required=True)
     p_val = sub.add_parser("validate", help="kiểm tra thông báo (mặc định: cả kho)")
     p_val.add_argument("paths", nargs="*")
     p_val.add_argument("--docs-dir", help="thư mục notices/ (mặc định: tìm từ thư mục hiện tại)")
     p_val.add_argument("--format", choices=["text", "github"], default="text",
                        help="github: in dạng chú thích ::error để hiện trên pull request")
-    p_val.add_argument("--today", help="ngày hôm nay YYYY-MM-DD (để kiểm thử)")
+    p_val.add_argument("--today", type=dt.date.fromisoformat, help="ngày hôm nay YYYY-MM-DD (để kiểm thử)")
     p_val.set_defaults(func=cmd_validate)
-    p_fix = sub.add_parser("fix", help="chuẩn hóa mã hóa: bỏ BOM, CRLF -> LF, Unicode NFC (không sửa câu chữ)")
+    p_fix = sub.add_parser("fix", help="chuẩn hóa mã hóa: bỏ BOM, CRLF -> LF, Unicode NFC "
+                           "(không sửa câu chữ)")
     p_fix.add_argument("paths", nargs="+")
     p_fix.set_defaults(func=cmd_fix)
     p_man = sub.add_parser("manifest", help="ghi mọi địa chỉ và neo đã công bố vào danh sách địa chỉ vĩnh viễn")

@@ -13,6 +13,14 @@ STATUS_LABELS = {
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """A date by which an item or point assigns work, and the words that set it ("trước ngày 28/4/2026")."""
+
+    date: PartialDate  # a month ("trong tháng 4/2026") means its last day
+    text: str
+
+
+@dataclass(frozen=True)
 class Point:
     letter: str
     anchor: str
@@ -21,6 +29,7 @@ class Point:
     lead: tuple[str, ...] = ()
     cooperating: tuple[str, ...] = ()
     projects: tuple[str, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,7 @@ class Item:
     lead: tuple[str, ...] = ()
     cooperating: tuple[str, ...] = ()
     projects: tuple[str, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
 
     @property
     def label(self) -> str:

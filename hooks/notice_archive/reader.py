@@ -1,8 +1,9 @@
 """Read a notice file: bytes -> front matter values with line numbers, and the body.
 
 MkDocs silently drops front matter it cannot parse, so we parse it ourselves, node by node. Scalars are kept as
-the strings the editor wrote; the YAML 1.1 type a plain scalar *would* get elsewhere (MkDocs, GitHub) is recorded so
-the validator can flag the traps (``no`` -> false, ``010`` -> 8, ``12:30`` -> 750) instead of silently converting.
+the strings the editor wrote; the YAML 1.1 type a plain scalar *would* get elsewhere (MkDocs, GitHub) is
+recorded so the validator can flag the traps (``no`` -> false, ``010`` -> 8, ``12:30`` -> 750) instead of
+silently converting.
 """
 
 from __future__ import annotations
@@ -67,19 +68,15 @@ class Source:
 def read_bytes(path: str, raw: bytes) -> Source:
     src = Source(path)
     if not raw.strip():
-        src.error(1, "tệp rỗng: một thông báo cần khối thông tin (front matter) giữa hai dòng '---' và nội dung",
-                  "tep-rong")
+        src.error(1, "tệp rỗng: một thông báo cần khối thông tin (front matter) giữa hai dòng '---' "
+                  "và nội dung", "tep-rong")
         return src
     if raw.startswith(b"\xef\xbb\xbf"):
-        src.error(1, "tệp bắt đầu bằng dấu BOM; lưu lại dạng UTF-8 không BOM (chạy: notices fix " + path + ")",
-                  "bom")
+        src.error(1, "tệp bắt đầu bằng dấu BOM; lưu lại dạng UTF-8 không BOM (chạy: notices fix "
+                  + path + ")", "bom")
         raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        src.error(line, f"tệp không phải văn bản UTF-8 hợp lệ (byte 0x{raw[exc.start]:02x}); lưu lại bằng UTF-8",
-                  "utf8")
+    text = _decode(src, raw)
+    if text is None:
         return src
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
@@ -95,6 +92,21 @@ def read_bytes(path: str, raw: bytes) -> Source:
     return src
 
 
+def _decode(src: Source, raw: bytes) -> str | None:
+    """UTF-8 text, or None after reporting every line that holds bytes which are not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            src.error(number, f"dòng có byte 0x{line[exc.start]:02x} không phải UTF-8 (tệp có lẽ được lưu bằng "
+                      "bảng mã cũ như Windows-1258 hoặc TCVN3); lưu lại tệp bằng UTF-8", "utf8")
+    return None
+
+
 def read_file(path: str, display: str | None = None) -> Source:
     with open(path, "rb") as fh:
         return read_bytes(display or path, fh.read())
@@ -108,12 +120,13 @@ def _split(src: Source) -> None:
         return
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        src.error(1, "khối thông tin (front matter) mở bằng '---' ở dòng 1 nhưng không có dòng '---' đóng lại",
-                  "front-matter-dong")
+        src.error(1, "khối thông tin (front matter) mở bằng '---' ở dòng 1 nhưng không có dòng '---' "
+                  "đóng lại", "front-matter-dong")
         return
     for i in range(1, end):
         if "\t" in lines[i]:
-            src.error(i + 1, "có ký tự tab trong khối thông tin; YAML chỉ cho phép thụt lề bằng dấu cách", "tab")
+            src.error(i + 1, "có ký tự tab trong khối thông tin; YAML chỉ cho phép thụt lề bằng dấu cách",
+                      "tab")
     yaml_text = "\n".join(lines[1:end])
     src.body = "\n".join(lines[end + 1:])
     src.body_line = end + 2
@@ -125,10 +138,8 @@ def _split(src: Source) -> None:
 def read_bytes_yaml(path: str, raw: bytes) -> Source:
     """A registry file: plain YAML, read with the same care as front matter."""
     src = Source(path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        src.error(raw[: exc.start].count(b"\n") + 1, "tệp không phải văn bản UTF-8 hợp lệ", "utf8")
+    text = _decode(src, raw)
+    if text is None:
         return src
     for number, line_text in enumerate(text.split("\n"), start=1):
         if "\t" in line_text:
@@ -146,8 +157,13 @@ def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + offset) if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        src.error(line, f"không phải YAML hợp lệ: {problem}", "yaml")
+        problem = str(getattr(exc, "problem", None) or exc)
+        hint = next((vi for en, vi in YAML_PROBLEMS if en in problem), f"YAML báo: {problem}")
+        quote = _unclosed_quote(yaml_text, line - offset)
+        if quote is not None:
+            hint = f"dấu nháy kép mở ở dòng này chưa được đóng (YAML dừng ở dòng {line})"
+            line = quote + offset
+        src.error(line, f"khối thông tin không phải YAML hợp lệ: {hint}", "yaml")
         return
     if node is None:
         src.error(1, "khối thông tin (front matter) rỗng", "front-matter-rong")
@@ -159,13 +175,41 @@ def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
     src.data = _convert(src, node, ())
 
 
+# PyYAML's problems, told in Vietnamese (first match wins); anything else is shown as PyYAML words it.
+YAML_PROBLEMS = (
+    ("mapping values are not allowed", "có dấu ':' ở chỗ không được phép; đặt cả giá trị trong dấu nháy kép"),
+    ("could not find expected ':'", "thiếu dấu ':' sau tên trường, hoặc giá trị nhiều dòng thụt lề sai"),
+    ("expected <block end>", "thụt lề không khớp với các dòng trên, hoặc một dấu nháy không được đóng"),
+    ("found unexpected end of stream", "dấu nháy hoặc ngoặc chưa được đóng"),
+    ("expected ',' or ']'", "danh sách [ … ] thiếu dấu phẩy hoặc dấu ']' đóng"),
+    ("expected ',' or '}'", "nhóm { … } thiếu dấu phẩy hoặc dấu '}' đóng"),
+    ("found unknown escape character", "ký tự '\\' trong dấu nháy kép; dùng dấu nháy đơn hoặc viết '\\\\'"),
+    ("found undefined alias", "dấu '*' ở đầu giá trị; đặt giá trị trong dấu nháy kép"),
+    ("found character '@' that cannot start any token", "giá trị bắt đầu bằng '@'; đặt trong dấu nháy kép"),
+    ("found character '`' that cannot start any token", "giá trị bắt đầu bằng '`'; đặt trong dấu nháy kép"),
+    ("while parsing a block collection", "danh sách thụt lề sai"),
+    ("did not find expected '-' indicator", "danh sách thụt lề sai: mỗi phần tử bắt đầu bằng '- ' thẳng hàng"),
+    ("did not find expected key", "thụt lề sai: các trường cùng cấp phải thẳng hàng"),
+)
+
+
+def _unclosed_quote(yaml_text: str, upto: int) -> int | None:
+    """The first line (0-based, not after ``upto``) whose value opens a double quote it does not close."""
+    for number, line in enumerate(yaml_text.split("\n")[: upto + 1]):
+        value = line.split(": ", 1)[1] if ": " in line else line.lstrip(" -")
+        if value.startswith('"') and (len(value.rstrip()) == 1 or not value.rstrip().endswith('"')):
+            return number
+    return None
+
+
 def _line(node: yaml.Node, offset: int = 2) -> int:
     # compose() counts lines from 0 at the YAML text's start; front matter starts on the file's line 2.
     return node.start_mark.line + offset
 
 
-def _convert(src: Source, node: yaml.Node, path: Path) -> Any:
-    src.lines[path] = _line(node, src.offset)
+def _convert(src: Source, node: yaml.Node, path: Path, line: int | None = None) -> Any:
+    # A mapping's value is located at its key ("title:" even when the value starts on the next line).
+    src.lines[path] = line if line is not None else _line(node, src.offset)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -175,14 +219,14 @@ def _convert(src: Source, node: yaml.Node, path: Path) -> Any:
             key = key_node.value
             if not key_node.style and key_node.tag != STR_TAG:
                 kind = TRAP_NAMES.get(key_node.tag, "giá trị đặc biệt")
-                src.error(_line(key_node, src.offset), f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 hiểu là {kind}, "
-                          f"không phải tên trường; kiểm tra lại tên trường", "yaml-bay")
+                src.error(_line(key_node, src.offset), f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 "
+                          f"hiểu là {kind}, không phải tên trường; kiểm tra lại tên trường", "yaml-bay")
                 continue
             if key in out:
-                src.error(_line(key_node, src.offset), f"trường '{_dotted(path + (key,))}' bị khai báo hai lần "
-                          f"(lần đầu ở dòng {src.lines[path + (key,)]})", "trung-khoa")
+                src.error(_line(key_node, src.offset), f"trường {_dotted(path + (key,))} bị khai báo hai "
+                          f"lần (lần đầu ở dòng {src.lines[path + (key,)]}); giữ một dòng", "trung-khoa")
                 continue
-            out[key] = _convert(src, value_node, path + (key,))
+            out[key] = _convert(src, value_node, path + (key,), _line(key_node, src.offset))
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(src, child, path + (i,)) for i, child in enumerate(node.value)]
@@ -195,10 +239,10 @@ def _convert(src: Source, node: yaml.Node, path: Path) -> Any:
 
 
 def _dotted(path: Path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    """A field as editors see it, quoted: "'signer.authority'", "'recipients' (phần tử thứ 2)" (from 1)."""
+    names = ".".join(part for part in path if isinstance(part, str))
+    where = "".join(f" (phần tử thứ {part + 1})" for part in path if isinstance(part, int))
+    return f"'{names}'{where}"
 
 
 dotted = _dotted

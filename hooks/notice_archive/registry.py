@@ -13,7 +13,7 @@ from .reader import read_bytes_yaml
 from .schema import Department, Issuer, Project
 from .text import casefold_vi
 from .urls import RESERVED
-from .validation_messages import translate, yaml_traps
+from .validation_messages import translate, unsafe_values, yaml_traps
 
 REGISTRY_DIR = "_registry"
 FILES: dict[str, type[BaseModel]] = {"issuers": Issuer, "departments": Department, "projects": Project}
@@ -60,6 +60,7 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
         if src.data is None:
             continue
         problems.extend(yaml_traps(src))
+        problems.extend(unsafe_values(src))
         table = getattr(reg, kind)
         for key, value in src.data.items():
             line = src.line_of((key,))

@@ -59,11 +59,17 @@ class Signer(Strict):
     name: Text = Field(description="họ và tên người ký")
 
 
+class DeadlineMeta(Strict):
+    date: MaybePartialDate = Field(description="hạn YYYY-MM-DD (YYYY-MM khi văn bản ghi 'trong tháng 4/2026')")
+    text: Text = Field(description="cụm từ ghi hạn, đúng như trong nội dung mục hoặc điểm, ví dụ 'trước ngày 28/4/2026'")
+
+
 class ItemMeta(Strict):
     presented_by: Key | None = Field(None, description="đơn vị trình nội dung mục này (khóa trong departments.yml)")
     lead: list[Key] = Field(default_factory=list, description="đơn vị được giao chủ trì (khóa)")
     cooperating: list[Key] = Field(default_factory=list, description="đơn vị được giao phối hợp (khóa)")
     projects: list[Key] = Field(default_factory=list, description="dự án, đề án liên quan (khóa trong projects.yml)")
+    deadlines: list[DeadlineMeta] = Field(default_factory=list, description="các hạn hoàn thành được giao trong mục/điểm")
 
 
 class FrontMatter(Strict):

@@ -14,6 +14,7 @@ from jinja2 import Environment
 from . import permanence
 from .body import parse_body, render_markdown
 from .cite import citation, item_label
+from .deadlines import open_dues
 from .group import Groups, group
 from .model import Notice
 from .problems import Problem
@@ -39,13 +40,14 @@ class Site:
     docs_dir: str
     by_src: dict[str, Notice]
     problems: list[Problem]
+    today: dt.date = field(default_factory=dt.date.today)  # the build's day: which deadlines are still open
     env: Environment | None = None  # the theme's Jinja environment, set once per build by the adapter
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None) -> Site:
         archive = load_archive(docs_dir, today=today)
         site = cls(archive, group(archive.notices, archive.registry), docs_dir,
-                   {n.src_uri: n for n in archive.notices}, list(archive.problems))
+                   {n.src_uri: n for n in archive.notices}, list(archive.problems), today or dt.date.today())
         if not archive.errors:
             manifest = permanence.read_manifest(docs_dir)
             site.problems += permanence.check(manifest, site.published_pages(), site.redirects())
@@ -91,7 +93,8 @@ class Site:
         ]
         for key, dep in sorted(reg.departments.items()):
             pages.append(GeneratedPage(f"{department_url(key).rstrip('/')}.md", "generated/department.md",
-                                       {"key": key, "department": dep, "entries": groups.departments[key]}))
+                                       {"key": key, "department": dep, "entries": groups.departments[key],
+                                        "open_dues": open_dues(groups.departments[key], self.today)}))
         for key, proj in sorted(reg.projects.items()):
             pages.append(GeneratedPage(f"{project_url(key).rstrip('/')}.md", "generated/project.md",
                                        {"key": key, "project": proj,

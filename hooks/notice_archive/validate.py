@@ -9,18 +9,19 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import model as m
-from .body import ParsedBody, parse_body
-from .dates import PartialDate
+from .body import ParsedBody, RawItem, RawPoint, parse_body
 from .problems import Problem, sort_problems
 from .reader import Source, dotted, read_bytes
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions
 from .schema import NUMBER, FrontMatter
 from .urls import notice_url
-from .validation_messages import translate, yaml_traps
+from .validation_messages import extra_fields, translate, unsafe_values, yaml_traps
 
 # Decree 30, appendix III: document-type abbreviations (the symbol's first part).
 DOC_TYPES = frozenset({
@@ -29,6 +30,8 @@ DOC_TYPES = frozenset({
 })
 AUTHORITY = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s+(\S.*)$")
 ALLOWED_CHAINS = {(), ("TM",), ("KT",), ("Q",), ("TL",), ("TUQ",), ("TM", "KT"), ("TL", "KT")}
+INVITATION = re.compile(r"^\d+/[^\s/]+$|^\d+-[^\s/]+/[^\s/]+$")
+LUU_VT_ONLY = re.compile(r"Lưu:\s*VT\.?")
 
 
 @dataclass
@@ -62,14 +65,20 @@ def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str 
     today = today or dt.date.today()
     registry, problems = load_registry(docs_dir, display_root)
     archive = Archive(registry=registry, problems=problems)
+    identities: list[Identity] = []
     for rel in notice_paths(docs_dir):
         with open(os.path.join(docs_dir, rel), "rb") as fh:
             raw = fh.read()
-        notice, found = check_notice(f"{display_root}/{rel}", rel, raw, registry, today)
-        archive.problems.extend(found)
-        if notice is not None:
-            archive.notices.append(notice)
-    archive.problems.extend(check_collection(archive.notices, display_root))
+        checked = inspect_notice(f"{display_root}/{rel}", rel, raw, registry, today)
+        archive.problems.extend(checked.problems)
+        if checked.identity is not None:
+            identities.append(checked.identity)
+        if checked.notice is not None:
+            archive.notices.append(checked.notice)
+    clashes = check_identities(identities)
+    archive.problems.extend(clashes)
+    clashing = {p.path for p in clashes}
+    archive.notices = [n for n in archive.notices if f"{display_root}/{n.src_uri}" not in clashing]
     archive.problems.extend(resolve_replacements(archive, display_root))
     if only is not None:
         wanted = set(only)
@@ -80,28 +89,78 @@ def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str 
     return archive
 
 
+@dataclass(frozen=True)
+class Identity:
+    """What must be unique across the archive, known even when other parts of the notice are wrong."""
+
+    path: str
+    line: int  # the 'number' line
+    issuer: str
+    series: str
+    year: int
+    number: int | None
+    number_text: str
+    url: str
+
+
+@dataclass
+class Checked:
+    notice: m.Notice | None
+    problems: list[Problem]
+    identity: Identity | None = None
+
+
 def check_notice(display: str, src_uri: str, raw: bytes, registry: Registry,
                  today: dt.date) -> tuple[m.Notice | None, list[Problem]]:
+    checked = inspect_notice(display, src_uri, raw, registry, today)
+    return checked.notice, checked.problems
+
+
+# One adapter per front-matter field: when some fields are wrong, the others are still checked (all problems at
+# once), from values validated exactly as the model validates them.
+_FIELD_ADAPTERS = {name: TypeAdapter(Annotated[info.annotation, info])
+                   for name, info in FrontMatter.model_fields.items()}
+
+
+def _partial(data: dict[str, Any], exc: ValidationError) -> SimpleNamespace:
+    """The front matter's valid fields; ``None`` for those that are missing or wrong."""
+    bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+    values: dict[str, Any] = {}
+    for name, info in FrontMatter.model_fields.items():
+        if name in bad:
+            values[name] = None
+        elif name in data:
+            values[name] = _FIELD_ADAPTERS[name].validate_python(data[name])
+        else:
+            values[name] = None if info.is_required() else info.get_default(call_default_factory=True)
+    return SimpleNamespace(**values)
+
+
+def inspect_notice(display: str, src_uri: str, raw: bytes, registry: Registry, today: dt.date) -> Checked:
     src = read_bytes(display, raw)
     problems = list(src.problems)
     if src.data is None:
-        return None, problems
-    problems.extend(yaml_traps(src))
+        return Checked(None, problems)
     problems = _drop_marked(src, problems) + _marker_problems(src)
     parsed, body_problems = parse_body(display, src.body, src.body_line)
     problems.extend(body_problems)
+    problems.extend(_drop_marked(src, unsafe_values(src)))
+    complete = True
     try:
-        fm = FrontMatter.model_validate(src.data)
+        fm: Any = FrontMatter.model_validate(src.data)
+        problems.extend(_drop_marked(src, yaml_traps(src)))
     except ValidationError as exc:
         problems.extend(_drop_marked(src, translate(exc, src, FrontMatter)))
-        return None, problems
-    checker = _Checker(src, fm, parsed, registry, today)
+        problems.extend(_drop_marked(src, yaml_traps(src, skip=extra_fields(exc))))
+        fm = _partial(src.data, exc)
+        complete = False
+    checker = _Checker(src, src_uri, fm, parsed, registry, today)
     checker.run()
     problems.extend(_drop_marked(src, checker.problems))
-    if any(p.severity == "error" for p in problems):
-        return None, problems
+    if not complete or any(p.severity == "error" for p in problems):
+        return Checked(None, problems, checker.identity)
     lines = tuple(src.line_of(("replaces", i)) for i in range(len(fm.replaces)))
-    return _build(src_uri, fm, parsed, checker.number, lines), problems
+    return Checked(_build(src_uri, fm, parsed, checker.number, lines), problems, checker.identity)
 
 
 MARKER = "TODO"
@@ -113,7 +172,7 @@ def _marker_problems(src: Source) -> list[Problem]:
     for path, scalar in src.scalars.items():
         if scalar.raw.lstrip().startswith(MARKER):
             hint = scalar.raw.lstrip()[len(MARKER):].lstrip(":-– ").strip()
-            out.append(Problem(src.path, scalar.line, f"trường '{dotted(path)}' còn chờ biên tập viên điền (dấu "
+            out.append(Problem(src.path, scalar.line, f"trường {dotted(path)} còn chờ biên tập viên điền (dấu "
                                f"{MARKER} do công cụ nhập để lại): {hint or 'điền giá trị như bản gốc'}",
                                "error", "chua-dien"))
     for offset, line in enumerate(src.body.split("\n")):
@@ -130,13 +189,27 @@ def _drop_marked(src: Source, problems: list[Problem]) -> list[Problem]:
 
 
 class _Checker:
-    def __init__(self, src: Source, fm: FrontMatter, parsed: ParsedBody, registry: Registry, today: dt.date):
-        self.src, self.fm, self.parsed, self.reg, self.today = src, fm, parsed, registry, today
+    """The rules beyond the schema. Each rule runs when the fields it needs are valid (``None`` = wrong or
+    missing, already reported), so one broken field never hides the other problems."""
+
+    def __init__(self, src: Source, src_uri: str, fm: Any, parsed: ParsedBody, registry: Registry,
+                 today: dt.date):
+        self.src, self.src_uri, self.fm, self.parsed, self.reg, self.today = src, src_uri, fm, parsed, registry, today
         self.problems: list[Problem] = []
         self.number: int | None = None
+        self.number_ok = False
+        self.identity: Identity | None = None
 
-    def err(self, path: tuple, msg: str, code: str, severity: str = "error") -> None:
-        line = self.src.line_of(path) if isinstance(path, tuple) else path
+    def has(self, *names: str) -> bool:
+        return all(getattr(self.fm, name) is not None for name in names)
+
+    def err(self, where: tuple | int, msg: str, code: str, severity: str = "error") -> None:
+        """A problem at a field (named at the start of the message) or at a line of the body."""
+        if isinstance(where, tuple):
+            line = self.src.line_of(where)
+            msg = f"trường {dotted(where)}: {msg}"
+        else:
+            line = where
         self.problems.append(Problem(self.src.path, line, msg, severity, code))  # type: ignore[arg-type]
 
     def run(self) -> None:
@@ -147,138 +220,181 @@ class _Checker:
         self.recipients()
         self.items()
         self.location()
+        self.identify()
 
     def issuer(self) -> None:
         fm = self.fm
+        if not self.has("issuer"):
+            return
         issuer = self.reg.issuers.get(fm.issuer)
         if issuer is None:
-            self.err(("issuer",), f"trường 'issuer': cơ quan '{fm.issuer}' không có trong danh mục issuers.yml"
+            self.err(("issuer",), f"cơ quan '{fm.issuer}' không có trong danh mục issuers.yml"
                      + self.reg.suggest("issuers", fm.issuer), "khoa-la")
             return
-        if fm.place not in issuer.places:
-            self.err(("place",), f"trường 'place': địa danh '{fm.place}' chưa khai báo cho {issuer.short_name}; "
-                     f"cần một trong: {', '.join(issuer.places)} (thêm vào issuers.yml nếu bản gốc ghi như vậy)",
-                     "dia-danh")
-        if issuer.valid_from and self.fm.date.last_day() < issuer.valid_from.first_day():
-            self.err(("date",), f"{issuer.short_name} chỉ ban hành từ {issuer.valid_from.vn_short()}", "hieu-luc")
-        if issuer.valid_to and self.fm.date.first_day() > issuer.valid_to.last_day():
-            self.err(("date",), f"{issuer.short_name} đã chấm dứt hoạt động từ sau {issuer.valid_to.vn_short()}",
+        if self.has("place") and fm.place not in issuer.places:
+            self.err(("place",), f"địa danh '{fm.place}' chưa khai báo cho {issuer.short_name}; cần một trong: "
+                     f"{', '.join(issuer.places)} (thêm vào issuers.yml nếu bản gốc ghi như vậy)", "dia-danh")
+        if not self.has("date"):
+            return
+        if issuer.valid_from and fm.date.last_day() < issuer.valid_from.first_day():
+            self.err(("date",), f"{issuer.short_name} chỉ ban hành văn bản từ {issuer.valid_from.vn_short()}",
                      "hieu-luc")
+        if issuer.valid_to and fm.date.first_day() > issuer.valid_to.last_day():
+            self.err(("date",), f"{issuer.short_name} đã chấm dứt hoạt động sau {issuer.valid_to.vn_short()}; "
+                     "kiểm tra lại ngày ban hành hoặc cơ quan ban hành", "hieu-luc")
 
     def number_and_status(self) -> None:
         fm = self.fm
+        if not self.has("number"):
+            return
         text = fm.number
         m_num = NUMBER.match(text)
         if not m_num:
-            hint = " (bỏ dấu cách)" if " " in text else ""
-            self.err(("number",), f"trường 'number': '{text}' không đúng dạng số/ký hiệu như 123/TB-UBND{hint}",
-                     "so-ky-hieu")
+            hint = "; bỏ dấu cách" if " " in text else ""
+            self.err(("number",), f"'{text}' không đúng dạng số/ký hiệu như 123/TB-UBND (hoặc /TB-UBND nếu "
+                     f"chưa ghi số){hint}", "so-ky-hieu")
             return
         digits, symbol = m_num.group("num"), m_num.group("symbol")
         doc_type, _, body = symbol.partition("-")
+        self.number_ok = True
         if doc_type not in DOC_TYPES:
-            self.err(("number",), f"trường 'number': '{doc_type}' không phải chữ viết tắt loại văn bản theo "
-                     "Nghị định 30 (phụ lục III)", "so-ky-hieu")
+            self.err(("number",), f"'{doc_type}' trong '{text}' không phải chữ viết tắt loại văn bản theo Nghị "
+                     "định 30 (phụ lục III); thông báo viết TB, ví dụ 123/TB-UBND", "so-ky-hieu")
+            self.number_ok = False
         elif doc_type != "TB":
-            self.err(("number",), f"trường 'number': ký hiệu '{symbol}' là của loại văn bản khác; thông báo kết "
-                     "luận có ký hiệu bắt đầu bằng 'TB-'", "so-ky-hieu")
-        if not body:
-            self.err(("number",), f"trường 'number': ký hiệu '{symbol}' thiếu phần tên cơ quan (ví dụ TB-UBND)",
+            self.err(("number",), f"ký hiệu '{symbol}' là của loại văn bản khác ({doc_type}); thông báo kết luận "
+                     "có ký hiệu bắt đầu bằng 'TB-'", "so-ky-hieu")
+            self.number_ok = False
+        elif not body:
+            self.err(("number",), f"ký hiệu '{symbol}' thiếu phần viết tắt tên cơ quan (ví dụ TB-UBND)",
                      "so-ky-hieu")
-        issuer = self.reg.issuers.get(fm.issuer)
-        if issuer and symbol not in issuer.series:
-            self.err(("number",), f"trường 'number': ký hiệu '{symbol}' không thuộc các loạt số của "
-                     f"{issuer.short_name}: {', '.join(issuer.series)}", "so-ky-hieu")
+            self.number_ok = False
+        else:
+            issuer = self.reg.issuers.get(fm.issuer) if self.has("issuer") else None
+            if issuer and symbol not in issuer.series:
+                self.err(("number",), f"ký hiệu '{symbol}' không thuộc loạt số của {issuer.short_name}; cần "
+                         f"{' hoặc '.join(issuer.series)} (thêm loạt mới vào issuers.yml nếu cơ quan có)",
+                         "so-ky-hieu")
+                self.number_ok = False
         if digits:
-            if len(digits) == 1 or (digits.startswith("0") and len(digits) > 2) or int(digits) == 0:
-                want = f"{int(digits):02d}" if int(digits) else "01 trở lên"
-                self.err(("number",), f"trường 'number': số '{digits}' không đúng Nghị định 30: số nhỏ hơn 10 "
-                         f"viết có số 0 đứng trước, ví dụ {want}", "so-ky-hieu")
-            self.number = int(digits)
+            value = int(digits)
+            if value == 0:
+                self.err(("number",), f"số '{digits}' không hợp lệ: số văn bản bắt đầu từ 01", "so-ky-hieu")
+                self.number_ok = False
+            elif len(digits) == 1:
+                self.err(("number",), f"số '{digits}' không đúng Nghị định 30: số nhỏ hơn 10 viết có số 0 "
+                         f"đứng trước, tức {value:02d}/{symbol}", "so-ky-hieu")
+            elif digits != f"{value:02d}":
+                self.err(("number",), f"số '{digits}' thừa số 0 đứng đầu; viết {value:02d}/{symbol}",
+                         "so-ky-hieu")
+            self.number = value or None
+        if not self.has("status"):
+            return
         if fm.status == "ban-hanh":
             if not digits:
                 self.err(("number",), "thông báo có status: ban-hanh cần có số (ví dụ 123/TB-UBND); nếu bản chưa "
                          "ghi số, đặt status: chua-so", "tinh-trang")
-            if not fm.date.complete:
-                self.err(("date",), "thông báo có status: ban-hanh cần đủ ngày ban hành (YYYY-MM-DD)", "tinh-trang")
+            if self.has("date") and not fm.date.complete:
+                self.err(("date",), f"thông báo có status: ban-hanh cần đủ ngày ban hành YYYY-MM-DD, không phải "
+                         f"'{fm.date.iso()}'; nếu ngày còn để trống, đặt status: chua-so", "tinh-trang")
         elif digits:
-            self.err(("status",), f"status: chua-so nhưng 'number' đã có số {digits}; nếu đã ban hành, đặt "
-                     "status: ban-hanh", "tinh-trang")
+            self.err(("status",), f"chua-so (bản chưa ghi số) nhưng 'number' đã có số {digits}; nếu đã ban "
+                     "hành, đặt status: ban-hanh", "tinh-trang")
 
     def dates(self) -> None:
         fm = self.fm
-        if fm.date.first_day() > self.today:
-            self.err(("date",), f"ngày ban hành {fm.date.iso()} ở tương lai", "ngay")
-        if fm.meeting.date.first_day() > self.today:
-            self.err(("meeting", "date"), f"ngày họp {fm.meeting.date.iso()} ở tương lai", "ngay")
-        if fm.date.last_day() < fm.meeting.date.first_day():
-            self.err(("date",), f"ngày ban hành {fm.date.iso()} trước ngày họp {fm.meeting.date.iso()}", "ngay")
-        inv = fm.meeting.invitation_date
-        if inv and inv.first_day() > fm.meeting.date.first_day():
+        if self.has("date") and fm.date.first_day() > self.today:
+            self.err(("date",), f"ngày ban hành {fm.date.iso()} ở tương lai (hôm nay là {self.today.isoformat()})",
+                     "ngay")
+        if not self.has("meeting"):
+            return
+        meeting = fm.meeting
+        if meeting.date.first_day() > self.today:
+            self.err(("meeting", "date"), f"ngày họp {meeting.date.iso()} ở tương lai (hôm nay là "
+                     f"{self.today.isoformat()})", "ngay")
+        if self.has("date") and fm.date.last_day() < meeting.date.first_day():
+            self.err(("date",), f"ngày ban hành {fm.date.iso()} trước ngày họp {meeting.date.iso()} "
+                     "(meeting.date); thông báo kết luận ban hành sau cuộc họp", "ngay")
+        inv = meeting.invitation_date
+        if inv and inv.first_day() > meeting.date.first_day():
             self.err(("meeting", "invitation_date"), f"giấy mời ngày {inv.iso()} sau ngày họp "
-                     f"{fm.meeting.date.iso()}", "ngay")
-        if fm.meeting.invitation and not re.match(r"^\d+/[^\s/]+$|^\d+-[^\s/]+/[^\s/]+$", fm.meeting.invitation):
-            self.err(("meeting", "invitation"), f"số giấy mời '{fm.meeting.invitation}' không đúng dạng "
+                     f"{meeting.date.iso()} (meeting.date); giấy mời phải có trước cuộc họp", "ngay")
+        if meeting.invitation and not INVITATION.match(meeting.invitation):
+            self.err(("meeting", "invitation"), f"số giấy mời '{meeting.invitation}' không đúng dạng "
                      "số/ký hiệu như 464/GM-UBND", "so-ky-hieu")
 
     def signer(self) -> None:
+        if not self.has("signer"):
+            return
+        signer = self.fm.signer
         chain = []
-        for i, part in enumerate(self.fm.signer.authority):
+        for i, part in enumerate(signer.authority):
             m_auth = AUTHORITY.match(part)
             if not m_auth:
-                self.err(("signer", "authority", i), f"thẩm quyền ký '{part}' không đúng dạng; cần bắt đầu bằng "
-                         "TM., KT., Q., TL. hoặc TUQ. rồi chức danh, ví dụ 'TL. CHỦ TỊCH'", "tham-quyen")
-                return
+                self.err(("signer", "authority", i), f"'{part}' không đúng dạng; cần TM., KT., Q., TL. hoặc TUQ. "
+                         "(có dấu chấm, rồi dấu cách) và chức danh, ví dụ 'TL. CHỦ TỊCH'", "tham-quyen")
+                continue
             chain.append(m_auth.group(1))
-        if tuple(chain) not in ALLOWED_CHAINS:
-            self.err(("signer", "authority"), f"thẩm quyền ký {' / '.join(self.fm.signer.authority)} không hợp lệ: "
+        if len(chain) == len(signer.authority) and tuple(chain) not in ALLOWED_CHAINS:
+            self.err(("signer", "authority"), f"thẩm quyền ký {' / '.join(signer.authority)} không hợp lệ: "
                      "chỉ dùng một trong TM., KT., Q., TL., TUQ., hoặc TM. rồi KT., hoặc TL. rồi KT. "
                      "(Nghị định 30, điều 13)", "tham-quyen")
-        if chain and chain[-1] == "KT" and not self.fm.signer.title.upper().startswith("PHÓ"):
-            self.err(("signer", "title"), f"ký thay (KT.) thường là cấp phó; chức vụ '{self.fm.signer.title}' "
+        if chain and chain[-1] == "KT" and not signer.title.upper().startswith("PHÓ"):
+            self.err(("signer", "title"), f"ký thay (KT.) thường là cấp phó; chức vụ '{signer.title}' "
                      "không bắt đầu bằng 'PHÓ'", "tham-quyen", "advice")
 
     def recipients(self) -> None:
+        if not self.has("recipients"):
+            return
         rec = self.fm.recipients
         last = rec[-1]
+        where = ("recipients", len(rec) - 1)
         if not last.startswith("Lưu:"):
-            self.err(("recipients", len(rec) - 1), "dòng cuối của nơi nhận phải là 'Lưu: VT, <đơn vị soạn thảo>, "
-                     "<số bản>.' (đặt trong dấu nháy kép)", "noi-nhan")
-        elif re.fullmatch(r"Lưu:\s*VT\.?", last):
-            self.err(("recipients", len(rec) - 1), "dòng 'Lưu:' chỉ có VT, thiếu viết tắt đơn vị soạn thảo "
-                     "(Nghị định 30); giữ nguyên nếu bản gốc như vậy", "noi-nhan", "advice")
+            self.err(where, f"dòng cuối của nơi nhận là '{last}'; cần dòng \"Lưu: VT, <đơn vị soạn thảo>.\" "
+                     "(đặt trong dấu nháy kép) như bản gốc", "noi-nhan")
+        elif LUU_VT_ONLY.fullmatch(last):
+            self.err(where, f"'{last}' chỉ có VT, thiếu viết tắt đơn vị soạn thảo (Nghị định 30); giữ nguyên nếu "
+                     "bản gốc như vậy", "noi-nhan", "advice")
         for i, line in enumerate(rec):
             if line.startswith("- "):
-                self.err(("recipients", i), "không lặp lại dấu '- ' đầu dòng trong giá trị nơi nhận", "noi-nhan")
-            if "Lưu:" in line and i != len(rec) - 1:
+                self.err(("recipients", i), f"'{line}' lặp lại dấu '- ' đầu dòng; viết nơi nhận không có '- ' "
+                         "(dấu '- ' của danh sách YAML đã đủ)", "noi-nhan")
+            if line.startswith("Lưu:") and i != len(rec) - 1:
                 self.err(("recipients", i), "dòng 'Lưu:' phải là dòng cuối của nơi nhận", "noi-nhan")
 
     def items(self) -> None:
         fm, parsed = self.fm, self.parsed
-        anchors = {i.anchor: i for i in parsed.items}
-        points = {p.anchor: (i, p) for i in parsed.items for p in i.points}
+        if not self.has("items"):
+            return
+        anchors: dict[str, RawItem] = {}
         for item in parsed.items:
-            if item.anchor not in fm.items:
-                self.err(item.line, f"mục {item.number} (neo #{item.anchor}) chưa có trong trường 'items' của khối "
-                         f"thông tin; thêm '{item.anchor}:' với presented_by / lead / projects (hoặc "
-                         f"'{item.anchor}: {{}}')", "muc-thieu-thong-tin")
+            anchors.setdefault(item.anchor, item)  # a duplicate anchor is reported by the body parser
+        points: dict[str, tuple[RawItem, RawPoint]] = {}
+        for item in parsed.items:
+            for point in item.points:
+                points.setdefault(point.anchor, (item, point))
+        for anchor, item in anchors.items():
+            if anchor not in fm.items:
+                self.err(item.line, f"mục {item.number} (neo #{anchor}) chưa có trong trường 'items' của khối "
+                         f"thông tin; thêm '{anchor}:' với presented_by / lead / projects (hoặc "
+                         f"'{anchor}: {{}}' nếu mục không giao việc cho đơn vị nào)", "muc-thieu-thong-tin")
         for key, meta in fm.items.items():
             path = ("items", key)
             if key in anchors:
                 item = anchors[key]
                 text = "\n".join([item.heading, *item.lines])
-                if meta.presented_by is None and not (meta.lead or meta.cooperating or meta.projects):
-                    pass
+                what = f"mục {item.number}"
             elif key in points:
                 item, point = points[key]
                 text = point.text
+                what = f"điểm {point.letter}) của mục {item.number}"
                 if meta.presented_by:
-                    self.err((*path, "presented_by"), "điểm không có đơn vị trình; ghi presented_by ở mục",
-                             "muc-thong-tin")
+                    self.err((*path, "presented_by"), "một điểm không có đơn vị trình riêng; ghi presented_by ở "
+                             f"mục '{item.anchor}'", "muc-thong-tin")
             else:
-                known = ", ".join(parsed.anchors()) or "(nội dung chưa có mục nào)"
-                self.err(path, f"trường 'items': '{key}' không khớp với mục hay điểm nào trong nội dung; "
-                         f"các neo hiện có: {known}", "muc-thong-tin")
+                known = ", ".join(dict.fromkeys(parsed.anchors())) or "(nội dung chưa có mục nào)"
+                self.err(path, f"'{key}' không khớp với mục hay điểm nào trong nội dung; các neo hiện có: {known}",
+                         "muc-thong-tin")
                 continue
             for role in ("presented_by", "lead", "cooperating"):
                 value = getattr(meta, role)
@@ -289,24 +405,53 @@ class _Checker:
                         self.err(where, f"đơn vị '{dep}' không có trong danh mục departments.yml"
                                  + self.reg.suggest("departments", dep), "khoa-la")
                     elif not mentions(text, self.reg.department_names(dep)):
-                        names = "; ".join(self.reg.department_names(dep))
-                        self.err(where, f"'{key}' ghi {role}: {dep} nhưng nội dung không nhắc tới đơn vị này "
-                                 f"(tên đã biết: {names}); sửa khóa, hoặc thêm cách viết vào aliases", "khong-khop")
+                        names = "; ".join(dict.fromkeys(self.reg.department_names(dep)))
+                        self.err(where, f"{what} không nhắc tới đơn vị '{dep}' (tên đã biết: {names}); sửa khóa, "
+                                 "hoặc thêm cách viết trong bản gốc vào aliases của đơn vị", "khong-khop")
             for i, proj in enumerate(meta.projects):
                 if proj not in self.reg.projects:
                     self.err((*path, "projects", i), f"dự án '{proj}' không có trong danh mục projects.yml"
                              + self.reg.suggest("projects", proj), "khoa-la")
                 elif not mentions(text, self.reg.project_names(proj)):
-                    names = "; ".join(self.reg.project_names(proj))
-                    self.err((*path, "projects", i), f"'{key}' ghi dự án {proj} nhưng nội dung không nhắc tới dự "
-                             f"án này (tên đã biết: {names})", "khong-khop")
+                    names = "; ".join(dict.fromkeys(self.reg.project_names(proj)))
+                    self.err((*path, "projects", i), f"{what} không nhắc tới dự án '{proj}' (tên đã biết: "
+                             f"{names}); sửa khóa, hoặc thêm cách viết trong bản gốc vào aliases của dự án",
+                             "khong-khop")
+            self.deadlines(path, meta, text)
+
+    def deadlines(self, path: tuple, meta, text: str) -> None:
+        """A deadline is a real date after the issue date, set by words that are in the item or point."""
+        flat = " ".join(text.split())
+        for i, deadline in enumerate(meta.deadlines):
+            where = (*path, "deadlines", i)
+            if " ".join(deadline.text.split()) not in flat:
+                self.err((*where, "text"), f"hạn '{deadline.text}' không có trong nội dung của '{path[-1]}'; ghi "
+                         "đúng cụm từ như văn bản (ví dụ 'trước ngày 28/4/2026')", "han")
+            if self.has("date") and deadline.date.last_day() <= self.fm.date.first_day():
+                self.err((*where, "date"), f"hạn {deadline.date.iso()} không sau ngày ban hành "
+                         f"{self.fm.date.iso()}", "han")
 
     def location(self) -> None:
-        rel = self.src.path.split("/", 1)[-1]
-        want = f"{self.fm.issuer}/{self.fm.date.year}/"
-        if not rel.startswith(want):
-            self.err(1, f"tệp cần nằm trong thư mục notices/{want} (theo cơ quan ban hành và năm ban hành)",
-                     "vi-tri")
+        if not self.has("issuer", "date") or self.fm.issuer not in self.reg.issuers:
+            return
+        want = f"{self.fm.issuer}/{self.fm.date.year}"
+        folder = self.src_uri.rpartition("/")[0]
+        if folder != want:
+            self.err(1, f"tệp cần nằm trong thư mục notices/{want}/ (theo issuer và năm của date), không phải "
+                     f"notices/{folder + '/' if folder else ''}", "vi-tri")
+
+    def identify(self) -> None:
+        fm = self.fm
+        if not (self.number_ok and self.has("issuer", "date", "meeting")):
+            return
+        series = fm.number.split("/", 1)[1]
+        self.identity = Identity(self.src.path, self.src.line_of(("number",)), fm.issuer, series, fm.date.year,
+                                 self.number, fm.number,
+                                 notice_url(fm.issuer, series, self.number, fm.date, fm.meeting.date))
+
+
+def _deadlines(meta) -> tuple[m.Deadline, ...]:
+    return tuple(m.Deadline(d.date, d.text) for d in meta.deadlines)
 
 
 def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None,
@@ -320,11 +465,12 @@ def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None
             m.Point(p.letter, p.anchor, p.text, p.line,
                     tuple(meta[p.anchor].lead) if p.anchor in meta else (),
                     tuple(meta[p.anchor].cooperating) if p.anchor in meta else (),
-                    tuple(meta[p.anchor].projects) if p.anchor in meta else ())
+                    tuple(meta[p.anchor].projects) if p.anchor in meta else (),
+                    _deadlines(meta[p.anchor]) if p.anchor in meta else ())
             for p in raw.points)
         items.append(m.Item(raw.number, raw.section, raw.anchor, raw.heading, "\n".join(raw.lines).strip(),
                             raw.line, pts, im.presented_by, tuple(im.lead), tuple(im.cooperating),
-                            tuple(im.projects)))
+                            tuple(im.projects), _deadlines(im)))
     sections = tuple(m.Section(s.numeral, s.number, s.title, s.anchor, s.line) for s in parsed.sections)
     return m.Notice(
         src_uri=src_uri, issuer=fm.issuer, number=number, number_text=fm.number, series=series,
@@ -377,29 +523,30 @@ def resolve_replacements(archive: Archive, display_root: str = "notices") -> lis
     return problems
 
 
-def check_collection(notices: list[m.Notice], display_root: str = "notices") -> list[Problem]:
+def check_identities(identities: list[Identity]) -> list[Problem]:
     """Rules across notices: one number per issuer, series and year; one notice per URL."""
     problems = []
-    by_number: dict[tuple, m.Notice] = {}
-    by_url: dict[str, m.Notice] = {}
-    for n in sorted(notices, key=lambda n: n.src_uri):
-        path = f"{display_root}/{n.src_uri}"
+    by_number: dict[tuple, Identity] = {}
+    by_url: dict[str, Identity] = {}
+    for n in sorted(identities, key=lambda n: n.path):
         if n.number is not None:
-            key = (n.issuer, n.series, n.date.year, n.number)
+            key = (n.issuer, n.series, n.year, n.number)
             if key in by_number:
-                other = by_number[key]
-                problems.append(Problem(path, 1, f"số {n.number_text} năm {n.date.year} đã được dùng cho "
-                                        f"{display_root}/{other.src_uri}; mỗi số chỉ dùng một lần trong năm",
-                                        "error", "trung-so"))
-            by_number.setdefault(key, n)
+                problems.append(Problem(n.path, n.line, f"trường 'number': số {n.number_text} năm {n.year} đã "
+                                        f"được dùng cho {by_number[key].path}; mỗi số chỉ dùng một lần trong một "
+                                        "năm của cùng cơ quan và loạt ký hiệu", "error", "trung-so"))
+                continue  # the URL collision follows from the number: one message is enough
+            by_number[key] = n
         if n.url in by_url:
-            other = by_url[n.url]
-            hint = (" (hai bản chưa ghi số cùng ngày họp)" if n.number is None else "")
-            problems.append(Problem(path, 1, f"địa chỉ /{n.url} trùng với {display_root}/{other.src_uri}{hint}",
+            hint = " (hai bản chưa ghi số của cùng loạt ký hiệu và cùng ngày họp)" if n.number is None else ""
+            problems.append(Problem(n.path, n.line, f"địa chỉ /{n.url} trùng với {by_url[n.url].path}{hint}",
                                     "error", "trung-dia-chi"))
         by_url.setdefault(n.url, n)
     return problems
 
 
-def parse_partial(text: str) -> PartialDate:
-    return PartialDate.parse(text)
+def check_collection(notices: list[m.Notice], display_root: str = "notices") -> list[Problem]:
+    """The same rules for notices already built (line unknown: reported on line 1)."""
+    return check_identities([
+        Identity(f"{display_root}/{n.src_uri}", 1, n.issuer, n.series, n.date.year, n.number, n.number_text, n.url)
+        for n in notices])

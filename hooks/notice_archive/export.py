@@ -1,0 +1,290 @@
+"""Open data: every notice as JSON (one file for the archive, one per notice) with a published JSON Schema.
+
+The export is built from the same model as the site, in the same build, so the two cannot disagree. The schema is
+generated from the pydantic models below; ``VERSION`` follows semantic versioning: a new optional field raises the
+minor number, removing or renaming a field (or changing its meaning) raises the major number.
+
+Published paths (relative to the site root):
+
+    du-lieu/thong-bao.json                   every notice (and the registries)
+    <notice url>index.json                   one notice, next to its page: /ubnd-tp-lang-son/2020/123-tb-ubnd/index.json
+    du-lieu/schema/kho-thong-bao.json        JSON Schema of the archive file
+    du-lieu/schema/thong-bao.json            JSON Schema of a one-notice file
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import model as m
+from .registry import Registry
+
+VERSION = "1.0"
+ARCHIVE_PATH = "du-lieu/thong-bao.json"
+ARCHIVE_SCHEMA_PATH = "du-lieu/schema/kho-thong-bao.json"
+NOTICE_SCHEMA_PATH = "du-lieu/schema/thong-bao.json"
+
+
+def notice_json_path(notice: m.Notice) -> str:
+    return f"{notice.url}index.json"
+
+
+# The export's shape ---------------------------------------------------------------------------------------------
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Link(_Out):
+    path: str = Field(description="địa chỉ tương đối so với gốc trang, không có '/' đầu, ví dụ "
+                                  "'ubnd-tp-lang-son/2020/123-tb-ubnd/#muc-4'")
+    url: str | None = Field(description="địa chỉ đầy đủ (khi trang khai báo site_url), nếu không thì null")
+
+
+class DeadlineOut(_Out):
+    date: str = Field(description="hạn YYYY-MM-DD, hoặc YYYY-MM khi văn bản ghi cả tháng (hạn là ngày cuối tháng)",
+                      pattern=r"^\d{4}-\d{2}(-\d{2})?$")
+    due: str = Field(description="ngày đến hạn YYYY-MM-DD (ngày cuối tháng khi 'date' chỉ có tháng)",
+                     pattern=r"^\d{4}-\d{2}-\d{2}$")
+    text: str = Field(description="cụm từ ghi hạn trong văn bản, ví dụ 'trước ngày 28/4/2026'")
+
+
+class Assignment(_Out):
+    lead: list[str] = Field(description="đơn vị chủ trì (khóa trong 'departments')")
+    cooperating: list[str] = Field(description="đơn vị phối hợp (khóa)")
+    projects: list[str] = Field(description="dự án, đề án liên quan (khóa trong 'projects')")
+    deadlines: list[DeadlineOut] = Field(description="các hạn hoàn thành được giao")
+
+
+class PointOut(Assignment):
+    letter: str = Field(description="chữ cái của điểm như bản gốc: a, b, … đ")
+    anchor: str = Field(description="neo vĩnh viễn trong trang, ví dụ muc-4-dd")
+    link: Link
+    text: str = Field(description="nội dung điểm như bản gốc (Markdown)")
+
+
+class ItemOut(Assignment):
+    number: int = Field(description="số mục")
+    section: int | None = Field(description="số phần (I = 1) chứa mục, nếu có")
+    anchor: str = Field(description="neo vĩnh viễn trong trang, ví dụ muc-4 hoặc phan-2-muc-1")
+    link: Link
+    heading: str = Field(description="tiêu đề mục như bản gốc")
+    text: str = Field(description="nội dung mục như bản gốc (Markdown, gồm cả các điểm)")
+    presented_by: str | None = Field(description="đơn vị trình (khóa)")
+    points: list[PointOut]
+
+
+class SectionOut(_Out):
+    numeral: str = Field(description="số La Mã như bản gốc")
+    number: int
+    title: str
+    anchor: str
+    link: Link
+
+
+class PersonOut(_Out):
+    name: str
+    title: str
+
+
+class SignerOut(_Out):
+    authority: list[str] = Field(description="thẩm quyền ký theo thứ tự, ví dụ ['TL. CHỦ TỊCH', 'KT. CHÁNH VĂN PHÒNG']")
+    title: str
+    name: str
+
+
+class MeetingOut(_Out):
+    date: str = Field(description="ngày họp YYYY-MM-DD")
+    invitation: str | None = Field(description="số giấy mời")
+    invitation_date: str | None = Field(description="ngày giấy mời YYYY-MM-DD")
+
+
+class NoticeOut(_Out):
+    link: Link = Field(description="trang của thông báo")
+    json_link: Link = Field(description="tệp JSON riêng của thông báo")
+    source: str = Field(description="tệp nguồn trong kho, ví dụ notices/ubnd-tp-lang-son/2020/….md")
+    issuer: str = Field(description="cơ quan ban hành (khóa trong 'issuers' của tệp kho)")
+    issuer_name: str
+    number: int | None = Field(description="số (null khi bản chưa ghi số)")
+    number_text: str = Field(description="số và ký hiệu như in sau 'Số:', ví dụ 123/TB-UBND hoặc /TB-UBND")
+    series: str = Field(description="ký hiệu loạt số, ví dụ TB-UBND")
+    status: str = Field(description="ban-hanh (đã ban hành) hoặc chua-so (bản chưa ghi số, ngày)")
+    status_label: str
+    date: str = Field(description="ngày ban hành YYYY-MM-DD, hoặc YYYY-MM khi ngày còn để trống",
+                      pattern=r"^\d{4}-\d{2}(-\d{2})?$")
+    place: str
+    title: str = Field(description="trích yếu")
+    meeting: MeetingOut
+    chair: PersonOut
+    signer: SignerOut
+    recipients: list[str] = Field(description="nơi nhận theo thứ tự; dòng cuối 'Lưu: …'")
+    replaces: list[str]
+    former_urls: list[str]
+    departments: list[str] = Field(description="mọi đơn vị được nhắc trong phần 'items' (khóa, sắp xếp)")
+    projects: list[str] = Field(description="mọi dự án được nhắc trong phần 'items' (khóa, sắp xếp)")
+    preamble: str = Field(description="đoạn mở đầu (Markdown)")
+    sections: list[SectionOut]
+    items: list[ItemOut]
+    closing: str = Field(description="đoạn kết (Markdown)")
+
+
+class IssuerOut(_Out):
+    key: str
+    name: str
+    short_name: str
+    valid_from: str | None
+    valid_to: str | None
+
+
+class DepartmentOut(_Out):
+    key: str
+    name: str
+    issuer: str
+    kind: str
+    valid_from: str | None
+    valid_to: str | None
+    successor: str | None
+
+
+class ProjectOut(_Out):
+    key: str
+    name: str
+    lead: str | None
+    period: list[int]
+
+
+class ArchiveExport(_Out):
+    """Kho Thông báo kết luận: mọi thông báo và các danh mục."""
+
+    model_config = ConfigDict(title="Kho Thông báo kết luận")
+    schema_: str = Field(alias="$schema", description="địa chỉ JSON Schema của tệp này")
+    version: str = Field(description="phiên bản định dạng dữ liệu (semver: MAJOR.MINOR)", pattern=r"^\d+\.\d+$")
+    issuers: list[IssuerOut]
+    departments: list[DepartmentOut]
+    projects: list[ProjectOut]
+    notices: list[NoticeOut] = Field(description="mọi thông báo, theo địa chỉ")
+
+
+class NoticeExport(_Out):
+    """Một Thông báo kết luận."""
+
+    model_config = ConfigDict(title="Thông báo kết luận")
+    schema_: str = Field(alias="$schema", description="địa chỉ JSON Schema của tệp này")
+    version: str = Field(description="phiên bản định dạng dữ liệu (semver: MAJOR.MINOR)", pattern=r"^\d+\.\d+$")
+    notice: NoticeOut
+
+
+# Building it from the model -------------------------------------------------------------------------------------
+
+
+class _Links:
+    def __init__(self, site_url: str | None):
+        self.base = site_url.rstrip("/") + "/" if site_url else None
+
+    def link(self, path: str) -> Link:
+        return Link(path=path, url=self.base + path if self.base else None)
+
+    def schema_ref(self, schema_path: str, from_path: str) -> str:
+        """Absolute when the site has a site_url, else relative to the file that cites it."""
+        if self.base:
+            return self.base + schema_path
+        return posixpath.relpath(schema_path, posixpath.dirname(from_path))
+
+
+def _iso(date: Any) -> str | None:
+    return date.iso() if date is not None else None
+
+
+def _deadlines(deadlines: tuple[m.Deadline, ...]) -> list[DeadlineOut]:
+    return [DeadlineOut(date=d.date.iso(), due=d.date.last_day().isoformat(), text=d.text) for d in deadlines]
+
+
+def _notice(n: m.Notice, reg: Registry, links: _Links) -> NoticeOut:
+    deps: set[str] = set()
+    projs: set[str] = set()
+    items = []
+    for item in n.items:
+        deps.update(item.lead, item.cooperating, [item.presented_by] if item.presented_by else [])
+        projs.update(item.projects)
+        points = []
+        for p in item.points:
+            deps.update(p.lead, p.cooperating)
+            projs.update(p.projects)
+            points.append(PointOut(letter=p.letter, anchor=p.anchor, link=links.link(f"{n.url}#{p.anchor}"),
+                                   text=p.text, lead=list(p.lead), cooperating=list(p.cooperating),
+                                   projects=list(p.projects), deadlines=_deadlines(p.deadlines)))
+        items.append(ItemOut(number=item.number, section=item.section, anchor=item.anchor,
+                             link=links.link(f"{n.url}#{item.anchor}"), heading=item.heading, text=item.text,
+                             presented_by=item.presented_by, lead=list(item.lead),
+                             cooperating=list(item.cooperating), projects=list(item.projects),
+                             deadlines=_deadlines(item.deadlines), points=points))
+    return NoticeOut(
+        link=links.link(n.url), json_link=links.link(notice_json_path(n)), source=f"notices/{n.src_uri}",
+        issuer=n.issuer, issuer_name=reg.issuers[n.issuer].name, number=n.number, number_text=n.number_text,
+        series=n.series, status=n.status, status_label=n.status_label, date=n.date.iso(), place=n.place,
+        title=n.title,
+        meeting=MeetingOut(date=n.meeting.date.iso(), invitation=n.meeting.invitation,
+                           invitation_date=_iso(n.meeting.invitation_date)),
+        chair=PersonOut(name=n.chair.name, title=n.chair.title),
+        signer=SignerOut(authority=list(n.signer.authority), title=n.signer.title, name=n.signer.name),
+        recipients=list(n.recipients), replaces=list(n.replaces), former_urls=list(n.former_urls),
+        departments=sorted(deps), projects=sorted(projs), preamble=n.preamble,
+        sections=[SectionOut(numeral=s.numeral, number=s.number, title=s.title, anchor=s.anchor,
+                             link=links.link(f"{n.url}#{s.anchor}")) for s in n.sections],
+        items=items, closing=n.closing,
+    )
+
+
+def _registries(reg: Registry) -> dict[str, list]:
+    return {
+        "issuers": [IssuerOut(key=k, name=v.name, short_name=v.short_name, valid_from=_iso(v.valid_from),
+                              valid_to=_iso(v.valid_to)) for k, v in sorted(reg.issuers.items())],
+        "departments": [DepartmentOut(key=k, name=v.name, issuer=v.issuer, kind=v.kind,
+                                      valid_from=_iso(v.valid_from), valid_to=_iso(v.valid_to),
+                                      successor=v.successor) for k, v in sorted(reg.departments.items())],
+        "projects": [ProjectOut(key=k, name=v.name, lead=v.lead, period=list(v.period))
+                     for k, v in sorted(reg.projects.items())],
+    }
+
+
+def _dump(model: BaseModel, indent: int | None) -> str:
+    data = model.model_dump(mode="json", by_alias=True)
+    return json.dumps(data, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":")) + "\n"
+
+
+def schemas(site_url: str | None = None) -> dict[str, str]:
+    """The published JSON Schemas (Draft 2020-12), generated from the models above."""
+    links = _Links(site_url)
+    out = {}
+    for path, model_cls in ((ARCHIVE_SCHEMA_PATH, ArchiveExport), (NOTICE_SCHEMA_PATH, NoticeExport)):
+        schema = model_cls.model_json_schema(by_alias=True, mode="serialization")
+        head = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+        if links.base:  # a schema's $id must be absolute: without a site_url it has none
+            head["$id"] = links.base + path
+        schema = {**head, **schema}
+        out[path] = json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
+    return out
+
+
+def export_files(notices: list[m.Notice], registry: Registry, site_url: str | None = None) -> dict[str, str]:
+    """Every open-data file of the site: {path relative to the site root: JSON text}. Deterministic."""
+    links = _Links(site_url)
+    ordered = sorted(notices, key=lambda n: n.url)
+    out_notices = [_notice(n, registry, links) for n in ordered]
+    files: dict[str, str] = {}
+    archive = ArchiveExport.model_validate({
+        "$schema": links.schema_ref(ARCHIVE_SCHEMA_PATH, ARCHIVE_PATH), "version": VERSION,
+        **_registries(registry), "notices": out_notices})
+    files[ARCHIVE_PATH] = _dump(archive, None)
+    for n, out in zip(ordered, out_notices, strict=True):
+        path = notice_json_path(n)
+        one = NoticeExport.model_validate({"$schema": links.schema_ref(NOTICE_SCHEMA_PATH, path),
+                                           "version": VERSION, "notice": out})
+        files[path] = _dump(one, 1)
+    files.update(schemas(site_url))
+    return files

@@ -1,0 +1,155 @@
+"""Atom feeds and iCalendar files: all notices; per department and per project, one entry per item (or point)
+linking to its permanent anchor; the deadlines of each department as .ics.
+
+mkdocs-rss-plugin builds feeds of whole pages from page metadata; it cannot make item-level entries per department,
+so the feeds are written here, from the same model as the pages, through a Jinja template (theme/feeds/).
+
+Paths (relative to the site root):
+
+    feeds/thong-bao.xml          the newest notices
+    feeds/don-vi/<key>.xml       items and points that involve a department
+    feeds/du-an/<key>.xml        items and points about a project
+    feeds/don-vi/<key>.ics       a department's deadlines
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import uuid
+from dataclasses import dataclass
+
+from jinja2 import Environment
+
+from .deadlines import ID_NAMESPACE, department_ics
+from .group import Entry, Groups
+from .model import Notice
+from .registry import Registry
+
+TEMPLATE = "feeds/atom.xml.html"  # *.html so that MkDocs does not also copy the template into the site
+MAX_NOTICES = 50
+MAX_ENTRIES = 100
+VN = dt.timezone(dt.timedelta(hours=7))
+
+
+def all_feed_path() -> str:
+    return "feeds/thong-bao.xml"
+
+
+def department_feed_path(key: str) -> str:
+    return f"feeds/don-vi/{key}.xml"
+
+
+def project_feed_path(key: str) -> str:
+    return f"feeds/du-an/{key}.xml"
+
+
+def department_ics_path(key: str) -> str:
+    return f"feeds/don-vi/{key}.ics"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    href: str
+    updated: str
+    summary: str
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Feed:
+    path: str
+    id: str
+    title: str
+    subtitle: str
+    author: str
+    self_href: str
+    page_href: str
+    updated: str
+    entries: tuple[FeedEntry, ...]
+
+
+def _urn(path: str) -> str:
+    """A permanent id from a permanent address (unchanged if the site later gets a site_url or moves host)."""
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, path)}"
+
+
+def _when(notice: Notice) -> dt.date:
+    """The date an entry carries: the issue date, or the meeting date for a copy whose day is still blank."""
+    return max(notice.date.first_day(), notice.meeting.date.first_day())
+
+
+def _stamp(day: dt.date) -> str:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=VN).isoformat()
+
+
+class _Hrefs:
+    def __init__(self, site_url: str | None, feed_path: str):
+        self.base = site_url.rstrip("/") + "/" if site_url else None
+        self.feed_dir = posixpath.dirname(feed_path)
+
+    def __call__(self, path: str) -> str:
+        """Absolute with a site_url; otherwise relative to the feed file (readers resolve it against the feed)."""
+        if self.base:
+            return self.base + path
+        page, _, anchor = path.partition("#")
+        rel = posixpath.relpath(page or ".", self.feed_dir) + ("/" if page.endswith("/") else "")
+        return rel + (f"#{anchor}" if anchor else "")
+
+
+def _entry_feed(path: str, page: str, title: str, subtitle: str, author: str, entries: list[Entry],
+                issuer_name, site_url: str | None) -> Feed:
+    href = _Hrefs(site_url, path)
+    rows = sorted(entries, key=Entry.newest_first)[:MAX_ENTRIES]
+    out = []
+    for e in rows:
+        target = f"{e.notice.url}#{e.anchor}"
+        text = e.point.text if e.point else e.item.heading
+        out.append(FeedEntry(
+            id=_urn(target), href=href(target), updated=_stamp(_when(e.notice)),
+            title=f"{e.label}, Thông báo {e.notice.display_number} ({e.notice.date.vn_short()}): {text}",
+            summary=f"{e.notice.title} – {issuer_name(e.notice)}. {e.item.text if not e.point else e.point.text}",
+            category=e.role_label or None))
+    updated = max((x.updated for x in out), default=_stamp(dt.date(2000, 1, 1)))
+    return Feed(path, _urn(path), title, subtitle, author, href(path), href(page), updated, tuple(out))
+
+
+def build_feeds(notices: list[Notice], groups: Groups, registry: Registry, site_name: str,
+                site_url: str | None) -> list[Feed]:
+    def issuer_name(n: Notice) -> str:
+        return registry.issuers[n.issuer].short_name
+
+    feeds = []
+    path = all_feed_path()
+    href = _Hrefs(site_url, path)
+    newest = sorted(notices, key=lambda n: (_when(n), *n.sort_key()), reverse=True)[:MAX_NOTICES]
+    entries = tuple(FeedEntry(
+        id=_urn(n.url), href=href(n.url), updated=_stamp(_when(n)),
+        title=f"Thông báo {n.display_number} ({n.date.vn_short()}): {n.title}",
+        summary=f"{issuer_name(n)}. Cuộc họp ngày {n.meeting.date.vn_short()}, {n.chair.name} – {n.chair.title} "
+                f"chủ trì. {len(n.items)} mục.") for n in newest)
+    feeds.append(Feed(path, _urn(path), f"{site_name}: thông báo mới", "Các Thông báo kết luận mới nhất",
+                      site_name, href(path), href(""), max((e.updated for e in entries),
+                                                            default=_stamp(dt.date(2000, 1, 1))), entries))
+    for key, dep in sorted(registry.departments.items()):
+        feeds.append(_entry_feed(department_feed_path(key), f"don-vi/{key}/", f"{dep.name}: mục được giao",
+                                 f"Các mục, điểm trong Thông báo kết luận có {dep.name} trình, chủ trì hoặc phối hợp",
+                                 site_name, groups.departments.get(key, []), issuer_name, site_url))
+    for key, proj in sorted(registry.projects.items()):
+        feeds.append(_entry_feed(project_feed_path(key), f"du-an/{key}/", f"{proj.name}: diễn biến",
+                                 f"Các mục, điểm trong Thông báo kết luận về {proj.name}", site_name,
+                                 groups.projects.get(key, []), issuer_name, site_url))
+    return feeds
+
+
+def feed_files(env: Environment, notices: list[Notice], groups: Groups, registry: Registry, site_name: str,
+               site_url: str | None) -> dict[str, str]:
+    """Every feed and calendar file: {path relative to the site root: text}. Deterministic."""
+    template = env.get_template(TEMPLATE)
+    files = {f.path: template.render(feed=f) for f in build_feeds(notices, groups, registry, site_name, site_url)}
+    for key, dep in sorted(registry.departments.items()):
+        files[department_ics_path(key)] = department_ics(dep.name, groups.departments.get(key, []), site_url,
+                                                         site_name)
+    return files

@@ -1,0 +1,268 @@
+"""Table-driven unit tests of the core's small parts: dates, numerals, slugs, anchors, body parsing, rendering."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from notice_archive.body import parse_body, render_markdown
+from notice_archive.dates import PartialDate
+from notice_archive.reader import dotted, read_bytes
+from notice_archive.text import POINT_LETTERS, is_nfc, letter_slug, nfc, roman_to_int, slugify
+from notice_archive.urls import notice_url
+
+# Dates ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "partial", "expected"), [
+    ("2020-11-10", True, PartialDate(2020, 11, 10)),
+    ("2020-11", True, PartialDate(2020, 11, None)),
+    ("2020-02-29", False, PartialDate(2020, 2, 29)),
+    (" 2019-06-29 ", False, PartialDate(2019, 6, 29)),
+])
+def test_partial_date_parse(text: str, partial: bool, expected: PartialDate) -> None:
+    assert PartialDate.parse(text, allow_partial=partial) == expected
+
+
+@pytest.mark.parametrize(("text", "partial", "message"), [
+    ("2020-13-05", True, "ngày '2020-13-05' không có thật: tháng 13"),
+    ("2020-00-05", True, "ngày '2020-00-05' không có thật: tháng 0"),
+    ("2019-02-29", True, "ngày '2019-02-29' không có thật (tháng 2/2019 không có ngày 29)"),
+    ("2020-11", False, "ngày '2020-11' thiếu ngày trong tháng; cần dạng YYYY-MM-DD"),
+    ("10/11/2020", True, "ngày '10/11/2020' không đúng dạng YYYY-MM-DD (hoặc YYYY-MM nếu ngày còn để trống)"),
+    ("2020-1-5", False, "ngày '2020-1-5' không đúng dạng YYYY-MM-DD"),
+    ("", False, "ngày '' không đúng dạng YYYY-MM-DD"),
+])
+def test_partial_date_rejects(text: str, partial: bool, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        PartialDate.parse(text, allow_partial=partial)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("date", "long", "short", "iso"), [
+    # Decree 30: a day below 10 and the months 1 and 2 take a leading zero; nothing else does.
+    (PartialDate(2020, 1, 5), "ngày 05 tháng 01 năm 2020", "05/01/2020", "2020-01-05"),
+    (PartialDate(2019, 6, 29), "ngày 29 tháng 6 năm 2019", "29/06/2019", "2019-06-29"),
+    (PartialDate(2021, 2, 10), "ngày 10 tháng 02 năm 2021", "10/02/2021", "2021-02-10"),
+    (PartialDate(2020, 3, 1), "ngày 01 tháng 3 năm 2020", "01/03/2020", "2020-03-01"),
+    (PartialDate(2020, 12, 31), "ngày 31 tháng 12 năm 2020", "31/12/2020", "2020-12-31"),
+    (PartialDate(2020, 11, None), "ngày \u2003\u2003 tháng 11 năm 2020", "tháng 11/2020", "2020-11"),
+    (PartialDate(2020, 1, None), "ngày \u2003\u2003 tháng 01 năm 2020", "tháng 01/2020", "2020-01"),
+])
+def test_partial_date_formats(date: PartialDate, long: str, short: str, iso: str) -> None:
+    assert date.vn_long() == long
+    assert date.vn_short() == short
+    assert date.iso() == iso == str(date)
+
+
+@pytest.mark.parametrize(("date", "first", "last"), [
+    (PartialDate(2020, 11, None), "2020-11-01", "2020-11-30"),
+    (PartialDate(2020, 2, None), "2020-02-01", "2020-02-29"),
+    (PartialDate(2020, 12, None), "2020-12-01", "2020-12-31"),
+    (PartialDate(2020, 12, 7), "2020-12-07", "2020-12-07"),
+])
+def test_partial_date_range(date: PartialDate, first: str, last: str) -> None:
+    assert (date.first_day().isoformat(), date.last_day().isoformat()) == (first, last)
+    assert date.complete == (date.day is not None)
+
+
+# Numerals, slugs, anchors ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("numeral", "value"), [
+    ("I", 1), ("II", 2), ("III", 3), ("IV", 4), ("V", 5), ("VI", 6), ("IX", 9), ("X", 10), ("XIV", 14),
+    ("XL", 40), ("XC", 90), ("iv", 4), ("", None), ("IIA", None), ("M", None),
+])
+def test_roman_to_int(numeral: str, value: int | None) -> None:
+    assert roman_to_int(numeral) == value
+
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("Phòng Quản lý đô thị", "phong-quan-ly-do-thi"),
+    ("Đề án Phát triển kinh tế đêm", "de-an-phat-trien-kinh-te-dem"),
+    ("TB-UBND", "tb-ubnd"),
+    ("TB-VP", "tb-vp"),
+    ("ĐA-UBND", "da-ubnd"),
+    ("Giai đoạn 2020 – 2030", "giai-doan-2020-2030"),
+    ("Pho\u0300ng", "phong"),  # NFD input gives the same slug
+])
+def test_slugify_keeps_d_with_stroke_as_d(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+@pytest.mark.parametrize(("letter", "anchor"), [("a", "a"), ("d", "d"), ("đ", "dd"), ("e", "e"), ("k", "k")])
+def test_letter_anchor_spells_d_with_stroke_in_telex(letter: str, anchor: str) -> None:
+    assert letter_slug(letter) == anchor
+
+
+def test_point_letters_are_the_vietnamese_sequence() -> None:
+    assert POINT_LETTERS[:10] == ("a", "b", "c", "d", "đ", "e", "g", "h", "i", "k")
+    assert not {"f", "j", "w", "z"} & set(POINT_LETTERS)
+    assert len({letter_slug(x) for x in POINT_LETTERS}) == len(POINT_LETTERS)  # anchors never collide
+
+
+@pytest.mark.parametrize(("args", "url"), [
+    (("ubnd-tp-lang-son", "TB-UBND", 123, PartialDate(2020, 11, 12), PartialDate(2020, 11, 10)),
+     "ubnd-tp-lang-son/2020/123-tb-ubnd/"),
+    (("ubnd-tp-lang-son", "TB-UBND", 5, PartialDate(2020, 1, 5), PartialDate(2020, 1, 2)),
+     "ubnd-tp-lang-son/2020/5-tb-ubnd/"),
+    (("vp-ubnd-tinh-lao-cai", "TB-VP", 45, PartialDate(2026, 3, 1), PartialDate(2026, 2, 27)),
+     "vp-ubnd-tinh-lao-cai/2026/45-tb-vp/"),
+    (("ubnd-tp-lang-son", "TB-UBND", None, PartialDate(2020, 11, None), PartialDate(2020, 11, 10)),
+     "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"),
+])
+def test_notice_url_follows_the_readme_promise(args: tuple, url: str) -> None:
+    assert notice_url(*args) == url
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    (("title",), "'title'"),
+    (("signer", "authority"), "'signer.authority'"),
+    (("recipients", 1), "'recipients' (phần tử thứ 2)"),
+    (("items", "muc-1", "lead", 0), "'items.muc-1.lead' (phần tử thứ 1)"),
+])
+def test_field_names_in_messages_count_from_one(path: tuple, name: str) -> None:
+    assert dotted(path) == name
+
+
+@pytest.mark.parametrize(("text", "normal"), [("Hoàng", True), ("Hoa\u0300ng", False), ("", True)])
+def test_nfc(text: str, normal: bool) -> None:
+    assert is_nfc(text) == normal
+    assert is_nfc(nfc(text))
+
+
+# Reader: line numbers ----------------------------------------------------------------------------------------------
+
+
+def test_reader_locates_fields_at_their_key_and_list_items_at_their_line() -> None:
+    src = read_bytes("x.md", "---\ntitle:\n  Trích yếu\nsigner:\n  authority:\n    - TL. A\n    - KT. B\n"
+                             "---\nNội dung\n".encode())
+    assert src.problems == []
+    assert src.data == {"title": "Trích yếu", "signer": {"authority": ["TL. A", "KT. B"]}}
+    assert src.line_of(("title",)) == 2
+    assert src.line_of(("signer", "authority")) == 5
+    assert src.line_of(("signer", "authority", 1)) == 7
+    assert src.line_of(("signer", "name")) == 4  # missing: its parent
+    assert src.line_of(("place",)) == 2  # missing at the top: the front matter's first line
+    assert (src.body, src.body_line) == ("Nội dung\n", 9)
+
+
+def test_reader_keeps_plain_scalars_as_written_and_records_their_yaml11_type() -> None:
+    src = read_bytes("x.md", b"---\na: 010\nb: '010'\nc: no\nd: 2020-11-10\ne: ~\n---\n")
+    assert src.data == {"a": "010", "b": "010", "c": "no", "d": "2020-11-10", "e": None}
+    tags = {path[0]: scalar.implicit_tag for path, scalar in src.scalars.items()}
+    assert tags["a"].endswith(":int") and tags["c"].endswith(":bool") and tags["d"].endswith(":timestamp")
+    assert tags["b"] is None  # quoted: a string everywhere
+
+
+# Body ------------------------------------------------------------------------------------------------------------
+
+BODY = """Mở đầu.
+
+## I. Phần một
+
+Lời dẫn phần một.
+
+### 1. Mục một
+
+a) Điểm a.
+
+b) Điểm b,
+viết trên hai dòng.
+
+### 2. Mục hai
+
+- ý một;
++ ý hai.
+
+## II. Phần hai
+
+### 1. Mục một của phần hai
+
+d) Điểm d.
+
+đ) Điểm đ.
+
+***
+
+Trên đây là kết luận.
+"""
+
+
+def test_body_sections_items_points_and_closing() -> None:
+    parsed, problems = parse_body("x.md", BODY, 20)
+    assert problems and all(p.severity == "advice" for p in problems)  # d) without a) b) c): advice only
+    assert [(s.numeral, s.number, s.title, s.anchor, s.line) for s in parsed.sections] == [
+        ("I", 1, "Phần một", "phan-1", 22), ("II", 2, "Phần hai", "phan-2", 38)]
+    assert parsed.restarts
+    assert [(i.number, i.section, i.anchor, i.line) for i in parsed.items] == [
+        (1, 1, "phan-1-muc-1", 26), (2, 1, "phan-1-muc-2", 33), (1, 2, "phan-2-muc-1", 40)]
+    assert [(p.letter, p.anchor, p.line) for i in parsed.items for p in i.points] == [
+        ("a", "phan-1-muc-1-a", 28), ("b", "phan-1-muc-1-b", 30),
+        ("d", "phan-2-muc-1-d", 42), ("đ", "phan-2-muc-1-dd", 44)]
+    assert parsed.items[0].points[1].text == "Điểm b,"
+    assert parsed.preamble == ["Mở đầu.", ""]
+    assert parsed.sections[0].lines == ["", "Lời dẫn phần một.", ""]
+    assert "+ ý hai." in parsed.items[1].lines
+    assert [x for x in parsed.closing if x] == ["Trên đây là kết luận."]
+    assert parsed.anchors() == ["phan-1", "phan-2", "phan-1-muc-1", "phan-1-muc-1-a", "phan-1-muc-1-b",
+                                "phan-1-muc-2", "phan-2-muc-1", "phan-2-muc-1-d", "phan-2-muc-1-dd"]
+
+
+@pytest.mark.parametrize(("body", "anchors"), [
+    # Without sections: #muc-N.
+    ("### 1. A\n\n### 2. B\n", ["muc-1", "muc-2"]),
+    # Sections with continuous numbering keep #muc-N.
+    ("## I. P\n\n### 1. A\n\n## II. Q\n\n### 2. B\n", ["phan-1", "phan-2", "muc-1", "muc-2"]),
+    # A later section starting again at 1: the section comes first.
+    ("## I. P\n\n### 1. A\n\n## II. Q\n\n### 1. B\n", ["phan-1", "phan-2", "phan-1-muc-1", "phan-2-muc-1"]),
+    # A typo (duplicate number) in continuous numbering does not switch every anchor to the section scheme.
+    ("## I. P\n\n### 1. A\n\n### 2. B\n\n## II. Q\n\n### 3. C\n\n### 3. D\n",
+     ["phan-1", "phan-2", "muc-1", "muc-2", "muc-3", "muc-3"]),
+    # Points: anchors from letters, đ as dd; a point needs a blank line before it.
+    ("### 4. A\n\na) x\n\nd) y\n\nđ) z\nb) not a point\n", ["muc-4", "muc-4-a", "muc-4-d", "muc-4-dd"]),
+    # Inside a fenced block nothing is structure.
+    ("### 1. A\n\n```\n### 2. B\n\na) c\n```\n", ["muc-1"]),
+])
+def test_anchors_come_from_numbers(body: str, anchors: list[str]) -> None:
+    parsed, _ = parse_body("x.md", body, 1)
+    assert parsed.anchors() == anchors
+
+
+def test_anchors_never_come_from_wording() -> None:
+    one, _ = parse_body("x.md", "### 4. Dự án đèn Led\n\na) Thay đèn\n", 1)
+    two, _ = parse_body("x.md", "### 4. Nội dung đã sửa hoàn toàn\n\na) Câu khác\n", 1)
+    assert one.anchors() == two.anchors() == ["muc-4", "muc-4-a"]
+
+
+def test_render_markdown_attaches_anchors_and_visible_links() -> None:
+    parsed, _ = parse_body("x.md", BODY, 1)
+    out = render_markdown(BODY, parsed)
+    assert "## I. Phần một { #phan-1 .section }" in out
+    assert "### 1. Mục một { #phan-1-muc-1 .item }" in out
+    assert "[a)](#phan-1-muc-1-a){ .point-link } Điểm a.\n{: #phan-1-muc-1-a .point }" in out
+    assert "[b)](#phan-1-muc-1-b){ .point-link } Điểm b,\nviết trên hai dòng.\n{: #phan-1-muc-1-b .point }" in out
+    assert "[đ)](#phan-2-muc-1-dd){ .point-link } Điểm đ.\n{: #phan-2-muc-1-dd .point }" in out
+    assert "***" not in out
+    html = markdown.markdown(out, extensions=["attr_list"])
+    for anchor in parsed.anchors():
+        assert f'id="{anchor}"' in html
+    assert '<a class="point-link" href="#phan-2-muc-1-dd">đ)</a>' in html
+    assert '<h3 class="item" id="phan-1-muc-2">2. Mục hai</h3>' in html
+    assert "Trên đây là kết luận." in html
+
+
+def test_render_markdown_without_sections_uses_h2_items_and_closes_a_last_point() -> None:
+    body = "Mở đầu.\n\n### 1. Mục\n\na) Điểm cuối"
+    parsed, _ = parse_body("x.md", body, 1)
+    html = markdown.markdown(render_markdown(body, parsed), extensions=["attr_list"])
+    assert '<h2 class="item" id="muc-1">1. Mục</h2>' in html
+    assert '<p class="point" id="muc-1-a"><a class="point-link" href="#muc-1-a">a)</a> Điểm cuối</p>' in html
+
+
+def test_render_markdown_keeps_the_text() -> None:
+    parsed, _ = parse_body("x.md", BODY, 1)
+    out = render_markdown(BODY, parsed)
+    for line in ("Mở đầu.", "Lời dẫn phần một.", "- ý một;", "+ ý hai.", "viết trên hai dòng.",
+                 "Trên đây là kết luận."):
+        assert line in out.split("\n")
