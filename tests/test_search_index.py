@@ -18,7 +18,7 @@ def seed_site() -> Site:
 
 
 def shard_of(files: dict[str, bytes], term: str) -> dict:
-    shards = json.loads(files["index.json"])["shards"]
+    shards = json.loads(files["manifest.json"])["shards"]
     return json.loads(files[f"i/{si.fnv1a(shard_key(term)) & (shards - 1)}.json"])
 
 
@@ -58,7 +58,7 @@ def test_shard_count_is_a_power_of_two_that_grows_with_the_index():
 
 def test_every_term_is_in_the_shard_its_hash_names(seed_site):
     files = si.build(list(seed_site.archive.notices), seed_site.registry)
-    manifest = json.loads(files["index.json"])
+    manifest = json.loads(files["manifest.json"])
     shards = {k: json.loads(v) for k, v in files.items() if k.startswith("i/")}
     assert manifest["shards"] > 1 and len(shards) == manifest["shards"]
     for path, content in shards.items():
@@ -134,7 +134,7 @@ def test_the_index_is_deterministic_and_versioned(seed_site):
     a = si.build(notices, seed_site.registry)
     b = si.build(list(reversed(notices)), seed_site.registry)
     assert a == b
-    manifest = json.loads(a["index.json"])
+    manifest = json.loads(a["manifest.json"])
     assert manifest["cap"] == si.CAP and manifest["docs"] == 8 and len(manifest["hash"]) == 16
 
 

@@ -11,7 +11,7 @@ gets a BM25 weight (heading words count HEADING_BOOST times), quantised to 1..25
 its CAP best documents, so the list of a syllable found in every notice ("thanh", "pho") stays as small as a rare
 one; the manifest says so. Files, under ``<site>/tim-kiem/``:
 
-- ``index.json``: the manifest (version hash, shard count, chunk size, cap, weight scale, document count);
+- ``manifest.json``: the manifest (version hash, shard count, chunk size, cap, weight scale, document count);
 - ``i/<n>.json``: shard n holds every term whose FNV-1a hash is n modulo the shard count (a power of two chosen so
   an average shard is a few KB; an exact form is hashed as its folded syllable, so it shares that syllable's
   shard): ``{term: [doc, weight, doc gap, weight, …]}`` with ascending document numbers;
@@ -201,7 +201,7 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path] + b"\0")
-    files["index.json"] = _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
+    files["manifest.json"] = _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
                                  "chunk": CHUNK, "docs": len(docs), "notices": len(ordered), "terms": len(post),
                                  "cap": CAP, "capped": sum(1 for p in post.values() if len(p) == CAP),
                                  "scale": SCALE})
@@ -225,4 +225,4 @@ def write_index(site_dir: str | Path, notices: list[Notice], registry: Registry)
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    return IndexReport(json.loads(files["index.json"])["docs"], len(files), sum(len(b) for b in files.values()))
+    return IndexReport(json.loads(files["manifest.json"])["docs"], len(files), sum(len(b) for b in files.values()))

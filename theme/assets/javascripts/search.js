@@ -30,7 +30,7 @@ function getJSON(path, version) {
   return files.get(path);
 }
 
-const manifest = () => getJSON("index.json");
+const manifest = () => getJSON("manifest.json");
 
 // What to look up for a query: each term with the query syllables it covers (bit mask), the accented syllables it
 // matches exactly, and how much its weight counts.
