@@ -75,7 +75,7 @@ def _add_open_data(files: Files, config: MkDocsConfig) -> None:
 def _add_feeds(files: Files, config: MkDocsConfig) -> None:
     """Atom feeds (all notices; items per department and per project) and each department's deadlines (.ics)."""
     site = _site(config)
-    for path, content in feed_files(config.theme.get_env(), site.archive.notices, site.groups, site.registry,
+    for path, content in feed_files(site.env, site.archive.notices, site.groups, site.registry,
                                     config.site_name, config.site_url).items():
         if files.get_file_from_path(path) is not None:
             log.warning(f"tệp {path} (nguồn tin, lịch) trùng với một tệp có sẵn")
