@@ -283,3 +283,24 @@ def test_malformed_replacement_is_an_error_with_its_line(tiny_archive):
 def test_notice_page_has_an_edit_link_to_its_source(real_site):
     html = (real_site / SEED_URL / "index.html").read_text(encoding="utf-8")
     assert "/edit/main/notices/ubnd-tp-lang-son/2020/2020-11-10-hop-thuong-ky-thang-11.md" in html
+
+
+def test_titles_and_names_are_shown_as_written_never_as_markup(tiny_archive):
+    title = 'Kết luận [xem](https://evil.example/) *đậm* a|b \\\\ "trích"'
+    notice = ISSUED_370.replace("title: Kết luận cuộc họp UBND thành phố thường kỳ tháng 10/2020",
+                                f"title: '{title}'")
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": notice})
+    deps = root / "notices" / "_registry" / "departments.yml"
+    deps.write_text(deps.read_text(encoding="utf-8").replace(
+        "name: Phòng Kinh tế thành phố Lạng Sơn", 'name: Phòng Kinh tế "thành phố" *Lạng Sơn*'), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.output
+    for page in ("", "nam/2020"):
+        html = result.page(page)
+        assert "evil.example" not in html.replace("[xem](https://evil.example/)", "")
+        assert 'href="https://evil.example/"' not in html
+        assert "[xem](https://evil.example/) *đậm* a|b" in html.replace("&quot;", '"')
+    dep = result.page("don-vi/phong-kinh-te")
+    shown = dep.replace("&quot;", '"')
+    assert '<h1 id="phong-kinh-te-thanh-pho-lang-son">Phòng Kinh tế "thành phố" *Lạng Sơn*<a' in shown
+    assert '<title>Phòng Kinh tế "thành phố" *Lạng Sơn* - ' in shown

@@ -197,6 +197,16 @@ def rel(from_src: str, to_src: str, anchor: str = "") -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>])")
+
+
+def markdown_text(text: object) -> str:
+    """A notice or registry value as literal Markdown inline text: one line, special characters escaped, so a title
+    like "…](https://…)" or "*…*" is shown as written and never becomes a link or formatting."""
+    one_line = " ".join(str(text).split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", one_line).replace("<", "&lt;")
+
+
 def install_filters(env: Environment, site: Site, from_src: str) -> None:
     """Filters for the generated-page templates: links relative to the page being written."""
     env.globals["link_notice"] = lambda notice, anchor="": rel(from_src, notice.src_uri, anchor)
@@ -206,4 +216,4 @@ def install_filters(env: Environment, site: Site, from_src: str) -> None:
     env.globals["link_page"] = lambda src: rel(from_src, src)
     env.globals["item_label"] = item_label
     env.globals["issuer_name"] = site.issuer_name
-    env.filters["cell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
+    env.filters["cell"] = markdown_text
