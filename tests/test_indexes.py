@@ -63,7 +63,8 @@ Trên đây là kết luận.
 
 CITING_371 = ISSUED_370.replace("370/TB-UBND", "371/TB-UBND").replace("2020-10-15", "2020-10-20").replace(
     "Ngày 12/10/2020, UBND thành phố họp thường kỳ.",
-    "Ngày 12/10/2020, UBND thành phố họp thường kỳ, tiếp theo Thông báo số 370/TB-UBND ngày 15/10/2020.")
+    "Ngày 12/10/2020, UBND thành phố họp thường kỳ, tiếp theo Thông báo số 370/TB-UBND ngày 15/10/2020 của UBND "
+    "thành phố; xem Thông báo số 370/TB-UBND ngày 15/10/2020 của UBND tỉnh và Thông báo số 370/TB-UBND.")
 
 
 def issued_seed() -> str:
@@ -158,7 +159,10 @@ def test_cited_document_numbers_link_to_archived_notices(tiny_archive):
                                  "ubnd-tp-lang-son/2020/tb-371.md": CITING_371}))
     assert result.returncode == 0, result.output
     citing = result.page("ubnd-tp-lang-son/2020/371-tb-ubnd")
-    assert '<a href="../370-tb-ubnd/">370/TB-UBND ngày 15/10/2020</a>' in citing
+    # linked once: with its date and its own issuer; not the province's 370, not the undated mention
+    assert citing.count('<a href="../370-tb-ubnd/">370/TB-UBND ngày 15/10/2020</a>') == 1
+    assert "370/TB-UBND ngày 15/10/2020 của UBND tỉnh" in citing
+    assert "và Thông báo số 370/TB-UBND." in citing
     seed = result.page(SEED_URL)
     assert "464/GM-UBND" in seed and '">464/GM-UBND' not in seed  # not in the archive: no link
 
@@ -258,7 +262,7 @@ def test_real_manifest_lists_every_published_url(real_site):
 
 
 def test_replacement_is_linked_both_ways_and_old_text_stays(tiny_archive):
-    replacing = CITING_371.replace("items:\n", "replaces:\n  - 370/TB-UBND\nitems:\n", 1)
+    replacing = CITING_371.replace("items:\n", "replaces:\n  - 370/TB-UBND\n  - 999/TB-UBND\nitems:\n", 1)
     result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
                                  "ubnd-tp-lang-son/2020/tb-371.md": replacing}))
     assert result.returncode == 0, result.output
@@ -268,6 +272,8 @@ def test_replacement_is_linked_both_ways_and_old_text_stays(tiny_archive):
     assert "Giao phòng Quản lý đô thị rà soát hệ thống chiếu sáng." in old  # the original text stays
     new = result.page("ubnd-tp-lang-son/2020/371-tb-ubnd")
     assert 'href="../../../ubnd-tp-lang-son/2020/370-tb-ubnd/">Thông báo số 370/TB-UBND ngày 15/10/2020</a>' in new
+    assert "Thông báo số 999/TB-UBND (chưa có trong kho)" in new
+    assert "370/TB-UBND (chưa có trong kho)" not in new
 
 
 def test_malformed_replacement_is_an_error_with_its_line(tiny_archive):
