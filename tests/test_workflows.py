@@ -53,7 +53,8 @@ def test_pull_request_workflow_is_read_only_without_secrets():
 
 def test_pages_workflow_deploys_only_from_main_with_the_least_rights():
     wf = load(PAGES)
-    assert set(wf["on"]) == {"push", "workflow_dispatch"} and wf["on"]["push"]["branches"] == ["main"]
+    # never pull_request(_target): only main's own commits (and its nightly rebuild) reach the deploy job
+    assert set(wf["on"]) == {"push", "schedule", "workflow_dispatch"} and wf["on"]["push"]["branches"] == ["main"]
     build, deploy = wf["jobs"]["dung"], wf["jobs"]["xuat-ban"]
     assert build["permissions"] == READ_ONLY
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}

@@ -5,6 +5,7 @@ anchored notice bodies, redirects and the permanence check. The MkDocs hook wire
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,15 @@ ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.
 MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
 
 
+def build_day() -> dt.date:
+    """The day the build speaks for (which deadlines are still open): SOURCE_DATE_EPOCH when set, so two builds
+    of one commit are identical; the scripts set it from the commit, the daily publication from the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone(dt.timedelta(hours=7))).date()  # Vietnam time
+    return dt.date.today()
+
+
 @dataclass(frozen=True)
 class GeneratedPage:
     src_uri: str  # e.g. "index.md", "don-vi/phong-quan-ly-do-thi.md"
@@ -42,14 +52,14 @@ class Site:
     docs_dir: str
     by_src: dict[str, Notice]
     problems: list[Problem]
-    today: dt.date = field(default_factory=dt.date.today)  # the build's day: which deadlines are still open
+    today: dt.date = field(default_factory=lambda: build_day())  # the build's day: which deadlines are still open
     env: Environment | None = None  # the theme's Jinja environment, set once per build by the adapter
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None) -> Site:
         archive = load_archive(docs_dir, today=today)
         site = cls(archive, group(archive.notices, archive.registry), docs_dir,
-                   {n.src_uri: n for n in archive.notices}, list(archive.problems), today or dt.date.today())
+                   {n.src_uri: n for n in archive.notices}, list(archive.problems), today or build_day())
         if not archive.errors:
             manifest = permanence.read_manifest(docs_dir)
             site.problems += permanence.check(manifest, site.published_pages(), site.redirects())
