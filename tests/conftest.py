@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from benchmarks.synthetic import read_mkdocs_config
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTICES = ROOT / "notices"
@@ -79,7 +80,7 @@ def make_archive(tmp: Path, notices: dict[str, str] | None = None, with_seed: bo
         path = docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    config = read_mkdocs_config(ROOT / "mkdocs.yml")
     config["docs_dir"] = str(docs)
     config["theme"]["custom_dir"] = str(ROOT / "theme")
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]

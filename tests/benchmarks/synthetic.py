@@ -42,6 +42,17 @@ PROJECT_SUBJECTS = [
 ]
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml as MkDocs does, but leaves `!ENV` values (site_url) unset: copies build without them."""
+
+
+_ConfigLoader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def read_mkdocs_config(path: Path) -> dict:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def _sentences() -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))]
     texts += [p.read_text(encoding="utf-8") for p in sorted((SHARED / "samples").glob("*.txt"))]
@@ -147,7 +158,7 @@ def generate(root: Path, n: int, seed: int = 0, plain: bool = False) -> Path:
         path = docs / ISSUER / str(year) / f"tb-{number:03d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = read_mkdocs_config(ROOT / "mkdocs.yml")
     config["docs_dir"] = str(docs)
     config["site_name"] = "Thông báo kết luận – DỮ LIỆU TỔNG HỢP"
     config["theme"]["custom_dir"] = str(ROOT / "theme")
