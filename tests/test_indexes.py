@@ -63,7 +63,8 @@ Trên đây là kết luận.
 
 CITING_371 = ISSUED_370.replace("370/TB-UBND", "371/TB-UBND").replace("2020-10-15", "2020-10-20").replace(
     "Ngày 12/10/2020, UBND thành phố họp thường kỳ.",
-    "Ngày 12/10/2020, UBND thành phố họp thường kỳ, tiếp theo Thông báo số 370/TB-UBND ngày 15/10/2020.")
+    "Ngày 12/10/2020, UBND thành phố họp thường kỳ, tiếp theo Thông báo số 370/TB-UBND ngày 15/10/2020 của UBND "
+    "thành phố; xem Thông báo số 370/TB-UBND ngày 15/10/2020 của UBND tỉnh và Thông báo số 370/TB-UBND.")
 
 
 def issued_seed() -> str:
@@ -158,7 +159,10 @@ def test_cited_document_numbers_link_to_archived_notices(tiny_archive):
                                  "ubnd-tp-lang-son/2020/tb-371.md": CITING_371}))
     assert result.returncode == 0, result.output
     citing = result.page("ubnd-tp-lang-son/2020/371-tb-ubnd")
-    assert '<a href="../370-tb-ubnd/">370/TB-UBND ngày 15/10/2020</a>' in citing
+    # linked once: with its date and its own issuer; not the province's 370, not the undated mention
+    assert citing.count('<a href="../370-tb-ubnd/">370/TB-UBND ngày 15/10/2020</a>') == 1
+    assert "370/TB-UBND ngày 15/10/2020 của UBND tỉnh" in citing
+    assert "và Thông báo số 370/TB-UBND." in citing
     seed = result.page(SEED_URL)
     assert "464/GM-UBND" in seed and '">464/GM-UBND' not in seed  # not in the archive: no link
 
@@ -258,7 +262,7 @@ def test_real_manifest_lists_every_published_url(real_site):
 
 
 def test_replacement_is_linked_both_ways_and_old_text_stays(tiny_archive):
-    replacing = CITING_371.replace("items:\n", "replaces:\n  - 370/TB-UBND\nitems:\n", 1)
+    replacing = CITING_371.replace("items:\n", "replaces:\n  - 370/TB-UBND\n  - 999/TB-UBND\nitems:\n", 1)
     result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
                                  "ubnd-tp-lang-son/2020/tb-371.md": replacing}))
     assert result.returncode == 0, result.output
@@ -268,6 +272,8 @@ def test_replacement_is_linked_both_ways_and_old_text_stays(tiny_archive):
     assert "Giao phòng Quản lý đô thị rà soát hệ thống chiếu sáng." in old  # the original text stays
     new = result.page("ubnd-tp-lang-son/2020/371-tb-ubnd")
     assert 'href="../../../ubnd-tp-lang-son/2020/370-tb-ubnd/">Thông báo số 370/TB-UBND ngày 15/10/2020</a>' in new
+    assert "Thông báo số 999/TB-UBND (chưa có trong kho)" in new
+    assert "370/TB-UBND (chưa có trong kho)" not in new
 
 
 def test_malformed_replacement_is_an_error_with_its_line(tiny_archive):
@@ -283,3 +289,24 @@ def test_malformed_replacement_is_an_error_with_its_line(tiny_archive):
 def test_notice_page_has_an_edit_link_to_its_source(real_site):
     html = (real_site / SEED_URL / "index.html").read_text(encoding="utf-8")
     assert "/edit/main/notices/ubnd-tp-lang-son/2020/2020-11-10-hop-thuong-ky-thang-11.md" in html
+
+
+def test_titles_and_names_are_shown_as_written_never_as_markup(tiny_archive):
+    title = 'Kết luận [xem](https://evil.example/) *đậm* a|b \\\\ "trích"'
+    notice = ISSUED_370.replace("title: Kết luận cuộc họp UBND thành phố thường kỳ tháng 10/2020",
+                                f"title: '{title}'")
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": notice})
+    deps = root / "notices" / "_registry" / "departments.yml"
+    deps.write_text(deps.read_text(encoding="utf-8").replace(
+        "name: Phòng Kinh tế thành phố Lạng Sơn", 'name: Phòng Kinh tế "thành phố" *Lạng Sơn*'), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.output
+    for page in ("", "nam/2020"):
+        html = result.page(page)
+        assert "evil.example" not in html.replace("[xem](https://evil.example/)", "")
+        assert 'href="https://evil.example/"' not in html
+        assert "[xem](https://evil.example/) *đậm* a|b" in html.replace("&quot;", '"')
+    dep = result.page("don-vi/phong-kinh-te")
+    shown = dep.replace("&quot;", '"')
+    assert '<h1 id="phong-kinh-te-thanh-pho-lang-son">Phòng Kinh tế "thành phố" *Lạng Sơn*<a' in shown
+    assert '<title>Phòng Kinh tế "thành phố" *Lạng Sơn* - ' in shown

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import icalendar
 
+from .cite import item_label
 from .group import Entry
 from .model import Deadline
 
@@ -40,7 +41,8 @@ class Due:
     def label(self) -> str:
         if self.point_letter is None:
             return self.entry.label
-        return f"Điểm {self.point_letter}) mục {self.entry.item.number}"
+        point = next(p for p in self.entry.item.points if p.letter == self.point_letter)
+        return item_label(self.entry.notice, self.entry.item, point)
 
     @property
     def text(self) -> str:

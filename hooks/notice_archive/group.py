@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .cite import item_label
 from .model import Item, Notice, Point
 from .registry import Registry
 
@@ -26,14 +27,11 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return f"Điểm {self.point.letter}) mục {self.item.number}" if self.point else f"Mục {self.item.number}"
+        return item_label(self.notice, self.item, self.point)
 
     @property
     def role_label(self) -> str:
         return ", ".join(ROLE_LABELS[r] for r in self.roles).capitalize()
-
-    def has_role(self, role: str) -> bool:
-        return role in self.roles
 
     def newest_first(self) -> tuple:
         """Notices newest first; inside one notice, items in the order they are written."""

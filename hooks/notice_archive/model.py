@@ -56,11 +56,6 @@ class Item:
     projects: tuple[str, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
 
-    @property
-    def label(self) -> str:
-        """How a citation names it: "Mục 4" (or "Mục 1 phần II" where numbering restarts)."""
-        return f"Mục {self.number}"
-
 
 @dataclass(frozen=True)
 class Person:

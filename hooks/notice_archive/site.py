@@ -19,9 +19,11 @@ from .group import Groups, group
 from .model import Notice
 from .problems import Problem
 from .references import find_references
-from .urls import department_url, project_url, year_url
+from .text import casefold_vi
+from .urls import department_url, project_url, to_root, year_url
 from .validate import Archive, load_archive
 
+OWNER = re.compile(r"\s+của\s+([^,.;:()\n]+)")  # "… của UBND thành phố": who issued the cited document
 ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
 MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
 
@@ -65,13 +67,12 @@ class Site:
 
     def related(self, notice: Notice) -> dict:
         """Replacement links both ways, with URLs relative to the notice's page."""
-        base = "../" * notice.url.count("/")
+        base = to_root(notice.url)
         return {
             "base": base,
             "replaces": [(n, base + n.url) for n in self.archive.replaces.get(notice.url, [])],
             "replaced_by": [(n, base + n.url) for n in self.archive.replaced_by.get(notice.url, [])],
-            "unresolved": [t for t in notice.replaces
-                           if not any(t.startswith(f"{n.number_text}") for n in self.archive.replaces.get(notice.url, []))],
+            "unresolved": self.archive.replaces_unknown.get(notice.url, []),
         }
 
     def issuer_name(self, notice: Notice) -> str:
@@ -147,7 +148,7 @@ class Site:
         """
         notice = self.by_src[src_uri]
         template = env.get_template("partials/item-meta.html")
-        base = "../" * notice.url.count("/")  # from the notice's URL back to the site root
+        base = to_root(notice.url)
         issuer = self.issuer_name(notice)
         items = {item.anchor: item for item in notice.items}
 
@@ -162,8 +163,15 @@ class Site:
         return ITEM_HEADING.sub(insert, html)
 
     def link_citations(self, notice: Notice, markdown: str) -> str:
-        """Link document numbers cited in the text to that document when the archive holds it."""
+        """Link document numbers cited in the text to that document when the archive surely holds it.
+
+        Numbers restart every year and many bodies share a series (every UBND has TB-UBND), so a reference links
+        only when its date is written ("370/TB-UBND ngày 15/10/2020") and any "của …" after it names the citing
+        notice's own issuer ("của UBND thành phố"). Otherwise the text stays as it is: no link beats a wrong one.
+        """
         index = self._number_index()
+        issuer = self.registry.issuers[notice.issuer]
+        own_names = [casefold_vi(issuer.short_name), casefold_vi(issuer.name)]
         out = []
         for line in markdown.split("\n"):
             if line.startswith("#") or line.startswith("{:") or "](" in line:
@@ -171,8 +179,12 @@ class Site:
                 continue
             pieces, last = [], 0
             for ref in find_references(line):
-                target = None if ref.party else index.get(
-                    (notice.issuer, ref.series, ref.year or notice.date.year, ref.number))
+                if ref.party or ref.year is None:
+                    continue
+                owner = OWNER.match(line, ref.end)
+                if owner and not any(name.startswith(casefold_vi(owner.group(1))) for name in own_names):
+                    continue
+                target = index.get((notice.issuer, ref.series, ref.year, ref.number))
                 if target is None or target is notice:
                     continue
                 pieces += [line[last:ref.start], f"[{ref.text}]({rel(notice.src_uri, target.src_uri)})"]
@@ -197,6 +209,16 @@ def rel(from_src: str, to_src: str, anchor: str = "") -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>])")
+
+
+def markdown_text(text: object) -> str:
+    """A notice or registry value as literal Markdown inline text: one line, special characters escaped, so a title
+    like "…](https://…)" or "*…*" is shown as written and never becomes a link or formatting."""
+    one_line = " ".join(str(text).split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", one_line).replace("<", "&lt;")
+
+
 def install_filters(env: Environment, site: Site, from_src: str) -> None:
     """Filters for the generated-page templates: links relative to the page being written."""
     env.globals["link_notice"] = lambda notice, anchor="": rel(from_src, notice.src_uri, anchor)
@@ -206,4 +228,4 @@ def install_filters(env: Environment, site: Site, from_src: str) -> None:
     env.globals["link_page"] = lambda src: rel(from_src, src)
     env.globals["item_label"] = item_label
     env.globals["issuer_name"] = site.issuer_name
-    env.filters["cell"] = lambda text: " ".join(str(text).split()).replace("|", "\\|")
+    env.filters["cell"] = markdown_text

@@ -32,3 +32,8 @@ def project_url(key: str) -> str:
 
 def year_url(year: int) -> str:
     return f"nam/{year}/"
+
+
+def to_root(url: str) -> str:
+    """The relative path from a page at ``url`` back to the site root: "a/2020/x/" -> "../../../"."""
+    return "../" * url.count("/")

@@ -44,6 +44,7 @@ class Archive:
     problems: list[Problem] = field(default_factory=list)
     replaces: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices it replaces
     replaced_by: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices replacing it
+    replaces_unknown: dict[str, list[str]] = field(default_factory=dict)  # url -> replaced numbers not archived
 
     @property
     def errors(self) -> list[Problem]:
@@ -576,6 +577,7 @@ def resolve_replacements(archive: Archive, display_root: str = "notices") -> lis
             if not candidates:
                 problems.append(Problem(path, line, f"trường 'replaces': thông báo {text} của cùng cơ quan chưa có "
                                         "trong kho; trang chỉ ghi số, không có liên kết", "advice", "thay-the"))
+                archive.replaces_unknown.setdefault(n.url, []).append(text.strip())
                 continue
             if len(candidates) > 1:
                 years = ", ".join(str(c.date.year) for c in candidates)
