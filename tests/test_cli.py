@@ -102,7 +102,7 @@ def test_validate_github_format(tmp_path, monkeypatch, capsys) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"::warning file=notices/{SEED_REL},line=25::trường 'recipients'")
     assert lines[1] == ("::error file=notices/ubnd-tp-lang-son/2020/bad.md,line=2::thiếu trường bắt buộc 'place' — "
-                        "địa danh ở dòng ngày tháng, ví dụ TP. Lạng Sơn")
+                        "địa danh ở dòng ngày tháng, ví dụ TP. Lạng Sơn [truong]")
     assert all(line.startswith(("::error file=", "::warning file=")) for line in lines)
     assert len(lines) == 1 + len((FIXTURES / "many-problems" / "expected.txt").read_text().splitlines())
 
@@ -135,6 +135,53 @@ def test_fix_does_not_guess_an_unknown_encoding(tmp_path, monkeypatch, capsys) -
     assert main(["fix", "notices/ubnd-tp-lang-son/2020/x.md"]) == 1
     assert capsys.readouterr().err.startswith("notices/ubnd-tp-lang-son/2020/x.md:18: tệp không phải UTF-8")
     assert (root / "notices/ubnd-tp-lang-son/2020/x.md").read_bytes() == before
+
+
+def test_validate_with_docs_dir_reports_the_files_it_names(tmp_path, monkeypatch, capsys) -> None:
+    """Problems and the paths given are shown from the same root (here dd/docs/…, not notices/…)."""
+    root = archive(tmp_path, {"ubnd-tp-lang-son/2020/bad.md": fixture("number-no-leading-zero")})
+    (tmp_path / "dd").mkdir()
+    (root / "notices").rename(tmp_path / "dd" / "docs")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--today", "2020-12-01", "--docs-dir", "dd/docs",
+                 "dd/docs/ubnd-tp-lang-son/2020/bad.md"]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0].startswith("dd/docs/ubnd-tp-lang-son/2020/bad.md:3: trường 'number'")
+    assert "1 lỗi" in err
+    monkeypatch.chdir(tmp_path / "dd" / "docs" / "ubnd-tp-lang-son")  # from inside: the folder's own name
+    assert main(["validate", "--today", "2020-12-01", "--docs-dir", "..", "2020/bad.md"]) == 1
+    assert capsys.readouterr().out.startswith("docs/ubnd-tp-lang-son/2020/bad.md:3: ")
+
+
+def test_validate_runs_the_permanence_check_of_the_build(tmp_path, monkeypatch, capsys) -> None:
+    """Renumbering a published item fails `notices validate` as it fails the build, at the notice's heading."""
+    seed = (ROOT / "notices" / SEED_REL).read_text(encoding="utf-8")
+    assert "\n### 6. " in seed and "  muc-6:\n" in seed
+    root = archive(tmp_path, {})
+    monkeypatch.chdir(root)
+    assert main(["validate", "--today", "2020-12-01"]) == 0
+    capsys.readouterr()
+    renumbered = seed.replace("\n### 6. ", "\n### 7. ").replace("  muc-6:\n", "  muc-7:\n")
+    (root / "notices" / SEED_REL).write_text(renumbered, encoding="utf-8")
+    heading = renumbered.split("\n").index(next(line for line in renumbered.split("\n") if line.startswith("### 7.")))
+    assert main(["validate", "--today", "2020-12-01"]) == 1
+    out = [line for line in capsys.readouterr().out.splitlines() if "[neo-mat]" in line]
+    manifest = (root / "notices/_registry/published-urls.txt").read_text(encoding="utf-8").split("\n")
+    listed = next(i for i, line in enumerate(manifest, 1) if line.startswith("ubnd-tp-lang-son/2020/chua-so-"))
+    assert out == [f"notices/{SEED_REL}:{heading + 1}: neo đã công bố /ubnd-tp-lang-son/2020/chua-so-tb-ubnd-"
+                   "2020-11-10/#muc-6 không còn (mục hoặc điểm bị xóa hay đánh số lại); ghi ở "
+                   f"notices/_registry/published-urls.txt:{listed} [neo-mat]"]
+    # A notice deleted: its URL is reported at its line of the list (the file is gone).
+    (root / "notices" / SEED_REL).unlink()
+    assert main(["validate", "--today", "2020-12-01"]) == 1
+    assert f"notices/_registry/published-urls.txt:{listed}: địa chỉ đã công bố /ubnd-tp-lang-son/2020/chua-so-" \
+        in capsys.readouterr().out
+
+
+def test_fix_reports_a_missing_file_without_a_traceback(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["fix", "missing.md"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == "missing.md:1: không tìm thấy tệp này"
 
 
 @pytest.mark.parametrize("argv", [["validate", "--today", "2020-13-01"], ["fix"], []])

@@ -266,3 +266,76 @@ def test_render_markdown_keeps_the_text() -> None:
     for line in ("Mở đầu.", "Lời dẫn phần một.", "- ý một;", "+ ý hai.", "viết trên hai dòng.",
                  "Trên đây là kết luận."):
         assert line in out.split("\n")
+
+
+# Raw HTML is text (safe_markdown) -----------------------------------------------------------------------------
+
+def _site_extensions() -> tuple[list[str], dict]:
+    """The Markdown extensions of mkdocs.yml, in its order (the ones the site renders notices with)."""
+    from pathlib import Path
+
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).resolve().parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
+                            .replace("!!python", "#"))
+    names, configs = [], {}
+    for entry in config["markdown_extensions"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        names.append(name)
+        if isinstance(entry, dict):
+            configs[name] = entry[name]
+    return names, configs
+
+
+SITE_EXTENSIONS, SITE_EXTENSION_CONFIGS = _site_extensions()
+
+
+def test_the_site_turns_raw_html_off_after_md_in_html() -> None:
+    """md_in_html installs its own raw-HTML reader: safe_markdown must come after it to remove it."""
+    assert SITE_EXTENSIONS.index("notice_archive.safe_markdown") > SITE_EXTENSIONS.index("md_in_html")
+
+
+@pytest.mark.parametrize(("source", "escaped"), [
+    ("Văn bản <img src=x\nonerror=alert(1)>", "Văn bản &lt;img src=x\nonerror=alert(1)&gt;"),
+    ("<script\nsrc=x.js></script>", "&lt;script"),
+    ("<!-- một\nhai -->", "&lt;!-- một\nhai --&gt;"),
+    ('<div markdown="1">x</div>', '&lt;div markdown="1"&gt;x&lt;/div&gt;'),
+    ("Chữ <b>đậm</b>", "Chữ &lt;b&gt;đậm&lt;/b&gt;"),
+])
+def test_raw_html_renders_as_escaped_text(source: str, escaped: str) -> None:
+    html = markdown.markdown(source, extensions=SITE_EXTENSIONS, extension_configs=SITE_EXTENSION_CONFIGS)
+    assert escaped in html
+    assert "<img" not in html and "<script" not in html and "<!--" not in html and "<div" not in html \
+        and "<b>" not in html
+
+
+def test_safe_markdown_keeps_autolinks_anchors_and_the_toc() -> None:
+    md = markdown.Markdown(extensions=SITE_EXTENSIONS, extension_configs=SITE_EXTENSION_CONFIGS)
+    html = md.convert("## 1. Mục { #muc-1 .item data-cite=\"a &amp; b\" }\n\n"
+                      "[a)](#muc-1-a){ .point-link } Xem <https://example.com>, 1 < 2 & 3\n{: #muc-1-a .point }\n")
+    assert '<h2 class="item" data-cite="a &amp; b" id="muc-1">1. Mục<a class="headerlink" href="#muc-1"' in html
+    assert '<p class="point" id="muc-1-a"><a class="point-link" href="#muc-1-a">a)</a>' in html
+    assert '<a href="https://example.com">https://example.com</a>, 1 &lt; 2 &amp; 3' in html
+    assert [t["id"] for t in md.toc_tokens] == ["muc-1"]
+
+
+# GitHub annotations --------------------------------------------------------------------------------------------
+
+def test_github_annotation_escapes_properties_and_keeps_the_code() -> None:
+    from notice_archive.problems import Problem
+
+    problem = Problem("notices/a,b:c%.md", 3, "trường 'x': sai\n50%", "error", "truong")
+    assert problem.github() == "::error file=notices/a%2Cb%3Ac%25.md,line=3::trường 'x': sai%0A50%25 [truong]"
+    assert Problem("p.md", 1, "ý", "advice").github() == "::warning file=p.md,line=1::ý"
+
+
+# A point runs to the next point, item or closing ----------------------------------------------------------------
+
+def test_a_point_collects_its_following_lines() -> None:
+    body = ("### 1. Mục\n\na) Đầu điểm a\ndòng tiếp\n- ý con\n\nđoạn sau\n\nb) Điểm b\n\n### 2. Mục hai\n\n"
+            "Không thuộc điểm.\n\n***\n\nKết.")
+    parsed, problems = parse_body("x.md", body, 1)
+    assert problems == []
+    a, b = parsed.items[0].points
+    assert (a.text, a.full_text) == ("Đầu điểm a", "Đầu điểm a\ndòng tiếp\n- ý con\n\nđoạn sau")
+    assert b.full_text == "Điểm b"

@@ -98,6 +98,15 @@ def test_nothing_is_silently_accepted_when_a_field_is_broken(registry) -> None:
     assert [(p.line, p.code) for p in problems] == [(2, "truong"), (3, "so-ky-hieu")]
 
 
+def test_html_over_several_lines_is_reported_where_it_starts(registry) -> None:
+    """The reviewer's cases, in the body and nowhere else: a line-by-line check let them through."""
+    for html, line in [("Văn bản <img src=x\nonerror=alert(1)>", 34), ("<script\nsrc=x.js></script>", 34),
+                       ("Chú thích <!-- một\nhai\nba -->", 34), ("<a\nhref=x>đây</a>", 34)]:
+        _notice, problems = check(registry, GOOD.replace("***\n", f"{html}\n\n***\n"))
+        assert (line, "html") in [(p.line, p.code) for p in problems], html
+    # Not HTML: comparisons, autolinks over one line, '<' followed by a space.
+    text = "Tỷ lệ 1 < 2 và a <b\n\nchỉ là chữ; <https://example.com>\n"
+    assert check(registry, GOOD.replace("***\n", f"{text}\n***\n"))[1] == []
 def test_future_is_relative_to_today(registry) -> None:
     assert check(registry, GOOD, today=dt.date(2020, 11, 12))[1] == []
     _notice, problems = check(registry, GOOD, today=dt.date(2020, 11, 11))
@@ -158,13 +167,64 @@ def test_registry_problems_point_at_the_registry_line(tmp_path: Path) -> None:
     don_vi = issuers.read_text(encoding="utf-8").split("\n").index("don-vi:") + 1
     problems = load_archive(str(docs), today=TODAY).problems
     assert [(p.path, p.line, p.code) for p in problems] == [
-        ("notices/_registry/departments.yml", moi, "khoa-la"),
+        ("notices/_registry/departments.yml", moi + 2, "khoa-la"),  # at the 'issuer' line
         ("notices/_registry/departments.yml", sai + 3, "truong"),
         ("notices/_registry/issuers.yml", don_vi, "khoa-danh-rieng"),
         ("notices/_registry/projects.yml", 1, "danh-muc"),
     ]
     assert "có phải ý bạn là 'ubnd-tp-lang-son'?" in problems[0].message
     assert "cần 'phong' hoặc 'so' hoặc" in problems[1].message
+
+
+def test_registry_keys_and_references_are_checked_each_at_its_line(tmp_path: Path) -> None:
+    """Keys become URLs (/don-vi/<key>/): the key pattern and 'index' (don-vi/index.md) are refused; a successor,
+    predecessor or project lead that does not exist would crash the page templates."""
+    docs = make_archive(tmp_path, {})
+    departments = docs / "_registry" / "departments.yml"
+    departments.write_text(departments.read_text(encoding="utf-8") + (
+        "Phòng Nội vụ:\n  name: Phòng Nội vụ\n  issuer: ubnd-tp-lang-son\n  kind: phong\n"
+        "index:\n  name: Phòng Index\n  issuer: ubnd-tp-lang-son\n  kind: phong\n"
+        "phong-cu:\n  name: Phòng Cũ\n  issuer: ubnd-tp-lang-son\n  kind: phong\n"
+        "  successor: phong-quan-ly-do-thii\n  predecessors: [phong-kinh-te, phong-khong-co]\n"), encoding="utf-8")
+    projects = docs / "_registry" / "projects.yml"
+    projects.write_text(projects.read_text(encoding="utf-8") + (
+        "du-an-moi:\n  name: Dự án mới\n  lead: phong-tai-chinh\n"), encoding="utf-8")
+    dep_lines = departments.read_text(encoding="utf-8").split("\n")
+    proj_lines = projects.read_text(encoding="utf-8").split("\n")
+    problems = load_archive(str(docs), today=TODAY).problems
+    assert [(p.path.rsplit("/", 1)[1], p.line, p.code) for p in problems] == [
+        ("departments.yml", dep_lines.index("Phòng Nội vụ:") + 1, "khoa-sai-dang"),
+        ("departments.yml", dep_lines.index("index:") + 1, "khoa-danh-rieng"),
+        ("departments.yml", dep_lines.index("  successor: phong-quan-ly-do-thii") + 1, "khoa-la"),
+        ("departments.yml", dep_lines.index("  predecessors: [phong-kinh-te, phong-khong-co]") + 1, "khoa-la"),
+        ("projects.yml", proj_lines.index("  lead: phong-tai-chinh") + 1, "khoa-la"),
+    ]
+    assert "ví dụ 'phong-noi-vu'" in problems[0].message
+    assert "có phải ý bạn là 'phong-quan-ly-do-thi'?" in problems[2].message
+    assert "'predecessors' (phần tử thứ 2) 'phong-khong-co'" in problems[3].message
+    assert "có phải ý bạn là 'phong-tai-chinh-ke-hoach'?" in problems[4].message
+
+
+POINTS = GOOD.replace("  muc-1:\n", "  muc-1-a:\n    lead: [phong-tai-chinh-ke-hoach]\n    deadlines:\n"
+                      "      - {date: 2020-12-31, text: trước ngày 31/12/2020}\n  muc-1:\n").replace(
+    "Giao Phòng Quản lý đô thị thực hiện.\n",
+    "Giao Phòng Quản lý đô thị thực hiện.\n\na) Về kinh phí:\n- Giao Phòng Tài chính - Kế hoạch\n"
+    "tham mưu, hoàn thành trước ngày 31/12/2020.\n\nĐoạn thứ hai của điểm a.\n\nb) Điểm khác.\n")
+
+
+def test_a_point_is_all_its_lines_up_to_the_next_point(registry) -> None:
+    """Departments and deadlines named in a point's later lines or '- ' sub-items belong to the point."""
+    notice, problems = check(registry, POINTS)
+    assert problems == []
+    assert notice is not None
+    a, b = notice.items[0].points
+    assert a.text == ("Về kinh phí:\n- Giao Phòng Tài chính - Kế hoạch\ntham mưu, hoàn thành trước ngày 31/12/2020."
+                      "\n\nĐoạn thứ hai của điểm a.")
+    assert b.text == "Điểm khác."
+    # The point ends at the next item too: text after it is not the point's.
+    _notice, problems = check(registry, POINTS.replace("\nb) Điểm khác.\n", "\n### 2. Mục sau\n\nNội dung.\n")
+                              .replace("  muc-1:\n", "  muc-2: {}\n  muc-1:\n"))
+    assert problems == []
 
 
 def test_the_real_archive_has_no_errors() -> None:

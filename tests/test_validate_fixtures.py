@@ -102,7 +102,7 @@ def test_every_problem_code_has_a_fixture() -> None:
     """Each kind of problem the core can report (its [code]) is shown by at least one fixture."""
     codes = problem_codes()
     assert {"yaml-bay", "trung-so", "html", "noi-nhan", "thu-tu-diem"} <= codes  # the scan itself works
-    elsewhere = {"danh-muc", "khoa-danh-rieng",  # registry files: test_validate.py
+    elsewhere = {"danh-muc", "khoa-danh-rieng", "khoa-sai-dang",  # registry files: test_validate.py
                  "duong-dan"}  # paths given to `notices validate`: test_cli.py
     covered = {code for name in CASES for line in expected_lines(FIXTURES / name)
                for code in re.findall(r"\[([a-z0-9-]+)\]$", line)}

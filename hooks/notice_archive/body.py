@@ -18,6 +18,8 @@ SECTION = re.compile(r"^##\s+([IVXLC]+)\.\s*(.*?)\s*$")
 ITEM = re.compile(r"^###\s+(\d+)\.\s*(.*?)\s*$")
 POINT = re.compile(r"^([a-zđ])\)\s+(.*)$")
 HEADING = re.compile(r"^#{1,6}\s")
+# Markdown still reads a heading indented by up to three spaces: it would get a wording-based id, not an anchor.
+INDENTED_HEADING = re.compile(r"^ {1,3}#{1,6}(?:\s|$)")
 BARE_ITEM = re.compile(r"^(\d+)\.\s+\S")
 CLOSING = re.compile(r"^\*\*\*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -26,6 +28,9 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 # Autolinks (<https://…>, <name@example.com>) are Markdown, not HTML, and stay allowed.
 AUTOLINK = re.compile(r"<(?:(?:https?|ftp)://[^<>\s]*|[^<>\s@!]+@[^<>\s@]+)>", re.IGNORECASE)
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
+# The start of an HTML tag, comment, declaration or processing instruction as browsers and Markdown read one; its
+# end may be lines further down (``<img src=x`` newline ``onerror=…>``), so the body is also checked as a whole.
+HTML_OPEN = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|![A-Za-z\[]|\?)", re.MULTILINE)
 # Checked after HTML entities are decoded and control characters removed (browsers do both in URLs).
 JS_LINK = re.compile(r"(?i)\b(?:javascript|vbscript|livescript)\s*:|\bdata\s*:\s*[a-z]+/[a-z0-9.+-]+[;,]")
 EVENT_ATTR = re.compile(r"(?i)\bon[a-z]+\s*=")
@@ -44,9 +49,15 @@ TRIGGERS = re.compile(r"[<&{!]|script|data\s*:|[\x00-\x1f\x7f]", re.IGNORECASE)
 @dataclass
 class RawPoint:
     letter: str
-    text: str
+    text: str  # the rest of the point's first line (the point's title in lists)
     line: int
     anchor: str = ""
+    lines: list[str] = field(default_factory=list)  # the point's following lines, up to the next point/item
+
+    @property
+    def full_text(self) -> str:
+        """All of the point: its first line, following lines and '- ' sub-items."""
+        return "\n".join([self.text, *self.lines]).strip()
 
 
 @dataclass
@@ -99,17 +110,27 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     current: RawItem | None = None
     section: RawSection | None = None
     prev_blank = True
+    point: RawPoint | None = None  # the point whose text the following lines continue
     body_lines = body.split("\n")
     remote_refs = _remote_refs(body_lines)
+    _check_html_blocks(body, first_line, err)
+
+    def append(text: str) -> None:
+        _append(parsed, section, current, closed, text)
+        if point is not None:
+            point.lines.append(text)
+
     for offset, text in enumerate(body_lines):
         line = first_line + offset
         _check_unsafe(text, line, err, remote_refs)
         if FENCE.match(text):
             in_fence = not in_fence
         if in_fence:
-            _append(parsed, section, current, closed, text)
+            append(text)
             prev_blank = False
             continue
+        if (prev_blank and POINT.match(text)) or CLOSING.match(text) or HEADING.match(text):
+            point = None  # a point runs up to the next point, item, section, heading or the closing marker
         if CLOSING.match(text):
             if closed:
                 err(line, "dòng '***' (kết thúc phần các mục) chỉ được dùng một lần", "ket-thuc")
@@ -129,22 +150,31 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
         elif m_item:
             current = RawItem(int(m_item.group(1)), m_item.group(2), line, section.number if section else None)
             parsed.items.append(current)
+            if not m_item.group(2):
+                err(line, f"mục {m_item.group(1)} thiếu tiêu đề: viết '### {m_item.group(1)}. Nội dung mục' như "
+                    "bản gốc", "tieu-de")
         elif HEADING.match(text):
             err(line, "tiêu đề không đúng dạng: phần viết '## I. Tên phần', mục viết '### 1. Nội dung mục'",
                 "tieu-de")
-            _append(parsed, section, current, closed, text)
+            append(text)
+        elif INDENTED_HEADING.match(text):
+            err(line, f"tiêu đề '{text.strip()}' bị thụt lề nên không được đọc là phần hay mục; bỏ dấu cách ở đầu "
+                "dòng", "tieu-de")
+            point = None
+            append(text)
         elif prev_blank and (m_point := POINT.match(text)) and current is not None and not closed:
-            current.points.append(RawPoint(m_point.group(1), m_point.group(2), line))
+            point = RawPoint(m_point.group(1), m_point.group(2), line)
+            current.points.append(point)
             current.lines.append(text)
         elif prev_blank and POINT.match(text) and not closed:
             err(line, f"điểm '{text[:2]}' nằm ngoài mục nào; điểm phải đứng sau tiêu đề mục '### 1. …'", "diem")
-            _append(parsed, section, current, closed, text)
+            append(text)
         elif prev_blank and (m_bare := BARE_ITEM.match(text)) and not closed:
             err(line, f"dòng bắt đầu bằng '{m_bare.group(1)}.' có vẻ là một mục nhưng thiếu '### '; "
                 f"viết '### {text}'", "muc-thieu-tieu-de")
-            _append(parsed, section, current, closed, text)
+            append(text)
         else:
-            _append(parsed, section, current, closed, text)
+            append(text)
         prev_blank = not text.strip()
 
     _number(parsed, path, err)
@@ -186,6 +216,35 @@ def unsafe(text: str, remote_refs: set[str] | frozenset[str] = frozenset()) -> l
             out.append(("không được nhúng ảnh từ trang web khác (trang công khai không tải gì từ bên thứ ba); lưu "
                         "ảnh vào kho và dùng đường dẫn tương đối", "anh-ngoai"))
     return out
+
+
+def html_blocks(text: str) -> list[tuple[int, int]]:
+    """HTML tags and comments that span lines, as (offset of their first line, of their last line).
+
+    A line-by-line check misses ``<img src=x`` + newline + ``onerror=…>`` or a ``<!--`` closed lines later;
+    browsers and Markdown's raw-HTML reader do not. A comment never closed hides the rest of the text (it counts
+    to the end); a '<b' never closed is not a tag.
+    """
+    out = []
+    text = AUTOLINK.sub(lambda m: " " * len(m.group(0)), text)  # same offsets, autolinks are not HTML
+    for m_open in HTML_OPEN.finditer(text):
+        comment = m_open.group(0) == "<!--"
+        end = text.find("-->" if comment else ">", m_open.end())
+        if end < 0 and not comment:
+            continue
+        end = len(text) if end < 0 else end
+        first = text.count("\n", 0, m_open.start())
+        last = first + text.count("\n", m_open.start(), end)
+        if last > first:
+            out.append((first, last))
+    return out
+
+
+def _check_html_blocks(body: str, first_line: int, err) -> None:
+    for first, last in html_blocks(body):
+        err(first_line + first, f"nội dung: không được dùng mã HTML (thẻ hoặc chú thích '<…>' viết trên nhiều dòng, "
+            f"từ dòng {first_line + first} đến dòng {first_line + last}); chỉ dùng văn bản và Markdown (dấu '<' "
+            "trong câu chữ viết là &lt;)", "html")
 
 
 def _check_unsafe(text: str, line: int, err, remote_refs: set[str]) -> None:

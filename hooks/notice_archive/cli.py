@@ -8,8 +8,8 @@ import os
 import sys
 import unicodedata
 
-from .problems import Problem
-from .validate import load_archive
+from .problems import Problem, sort_problems
+from .validate import Archive, load_archive, locate_permanence, only_problems
 
 
 def _docs_dir(start: str = ".") -> str:
@@ -24,9 +24,18 @@ def _docs_dir(start: str = ".") -> str:
         here = parent
 
 
-def _display(path: str, docs_dir: str) -> str:
-    rel = os.path.relpath(os.path.abspath(path), os.path.dirname(docs_dir))
+def _display_root(docs_dir: str) -> str:
+    """How paths under docs_dir are shown: relative to the current directory (as GitHub wants them, from the
+    checkout's root), or the folder's own name when working inside it or elsewhere ("notices")."""
+    rel = os.path.relpath(docs_dir)
+    if rel == "." or rel.startswith(".."):
+        return os.path.basename(docs_dir)
     return rel.replace(os.sep, "/")
+
+
+def _display(path: str, docs_dir: str) -> str:
+    rel = os.path.relpath(os.path.abspath(path), docs_dir).replace(os.sep, "/")
+    return f"{_display_root(docs_dir)}/{rel}" if rel != "." else _display_root(docs_dir)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -46,7 +55,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 only.extend(_display(f, docs_dir) for f in _markdown_files([path]))
             else:
                 only.append(shown)
-    archive = load_archive(docs_dir, today=args.today, only=only)
+    root = _display_root(docs_dir)
+    archive = load_archive(docs_dir, today=args.today, display_root=root)
+    archive.problems = sort_problems(archive.problems + _permanence(archive, docs_dir, root, args.today))
+    if only is not None:
+        # The named files' problems, the registries' and the published URLs lost; not the reminder to record
+        # the archive's new URLs (it is about the whole archive).
+        archive.problems = [p for p in only_problems(archive.problems, only, root)
+                            if not (p.code == "dia-chi-moi" and p.path not in only)]
     problems = bad_paths + archive.problems
     _print(problems, args.format)
     n_err = len(archive.errors) + len(bad_paths)
@@ -54,6 +70,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     summary = f"{len(archive.notices)} thông báo hợp lệ; {n_err} lỗi, {n_adv} khuyến nghị"
     print(summary, file=sys.stderr)
     return 1 if n_err else 0
+
+
+def _permanence(archive: Archive, docs_dir: str, display_root: str, today: dt.date | None) -> list[Problem]:
+    """The build's check of published URLs and anchors (notices/_registry/published-urls.txt), when the archive
+    has no errors (a notice with errors is not published, so its URL would count as lost)."""
+    from . import permanence
+    from .group import group
+    from .site import Site
+
+    if archive.errors:
+        return []
+    site = Site(archive, group(archive.notices, archive.registry), docs_dir,
+                {n.src_uri: n for n in archive.notices}, [], today or dt.date.today())
+    manifest = permanence.read_manifest(docs_dir)
+    redirects = site.redirects()
+    problems = permanence.check(manifest, site.published_pages(), redirects, display_root)
+    return locate_permanence(problems, manifest, redirects, archive, display_root)
 
 
 def _print(problems: list[Problem], fmt: str) -> None:
@@ -77,6 +110,10 @@ def cmd_fix(args: argparse.Namespace) -> int:
     """Repair only the encoding form: BOM, CRLF, NFC. Wording is never touched."""
     changed = failed = 0
     for path in _markdown_files(args.paths):
+        if not os.path.isfile(path):
+            print(f"{path}:1: không tìm thấy tệp này", file=sys.stderr)
+            failed += 1
+            continue
         with open(path, "rb") as fh:
             raw = fh.read()
         try:

@@ -22,10 +22,19 @@ class Problem:
         return f"{self.path}:{self.line}: {tag}{self.message}{code}"
 
     def github(self) -> str:
-        """A GitHub Actions workflow command, so the problem shows on the pull request's diff."""
+        """A GitHub Actions workflow command, so the problem shows on the pull request's diff.
+
+        Escaped as GitHub's runner reads them: the message's % CR LF; a property value's also ',' and ':'.
+        """
         kind = "error" if self.severity == "error" else "warning"
-        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.path},line={self.line}::{msg}"
+        code = f" [{self.code}]" if self.code else ""
+        msg = _escape(self.message + code)
+        path = _escape(self.path).replace(":", "%3A").replace(",", "%2C")
+        return f"::{kind} file={path},line={self.line}::{msg}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

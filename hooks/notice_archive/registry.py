@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
 from .problems import Problem
-from .reader import read_bytes_yaml
-from .schema import Department, Issuer, Project
-from .text import casefold_vi
+from .reader import Source, dotted, read_bytes_yaml
+from .schema import KEY_PATTERN, Department, Issuer, Project
+from .text import casefold_vi, slugify
 from .urls import RESERVED
 from .validation_messages import translate, unsafe_values, yaml_traps
 
 REGISTRY_DIR = "_registry"
 FILES: dict[str, type[BaseModel]] = {"issuers": Issuer, "departments": Department, "projects": Project}
+KEY = re.compile(KEY_PATTERN)
+# Generated pages live at don-vi/<key>.md and du-an/<key>.md next to don-vi/index.md and du-an/index.md.
+RESERVED_KEYS = frozenset({"index"})
 
 
 @dataclass
@@ -48,6 +52,7 @@ def mentions(text: str, names: list[str]) -> bool:
 def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registry, list[Problem]]:
     reg = Registry()
     problems: list[Problem] = []
+    sources: dict[str, Source] = {}
     for kind, model in FILES.items():
         path = os.path.join(docs_dir, REGISTRY_DIR, f"{kind}.yml")
         display = f"{display_root}/{REGISTRY_DIR}/{kind}.yml"
@@ -56,6 +61,7 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
             continue
         with open(path, "rb") as fh:
             src = read_bytes_yaml(display, fh.read())
+        sources[kind] = src
         problems.extend(src.problems)
         if src.data is None:
             continue
@@ -64,7 +70,12 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
         table = getattr(reg, kind)
         for key, value in src.data.items():
             line = src.line_of((key,))
-            if kind == "issuers" and key in RESERVED:
+            if not isinstance(key, str) or not KEY.match(key):
+                problems.append(Problem(display, line, f"khóa '{key}' không đúng dạng: khóa là một phần của địa chỉ "
+                                        "trang nên viết thường, không dấu, không dấu cách, nối bằng '-', ví dụ "
+                                        f"'{slugify(str(key)) or 'phong-noi-vu'}' (tên đầy đủ ghi ở 'name')", "error",
+                                        "khoa-sai-dang"))
+            elif (kind == "issuers" and key in RESERVED) or key in RESERVED_KEYS:
                 problems.append(Problem(display, line, f"khóa '{key}' trùng với một địa chỉ dành riêng của trang",
                                         "error", "khoa-danh-rieng"))
             try:
@@ -72,14 +83,30 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
                 reg.lines[(kind, key)] = (display, line)
             except ValidationError as exc:
                 problems.extend(translate(exc, src, model, prefix=(key,)))
-    for key, dep in reg.departments.items():
-        if dep.issuer not in reg.issuers:
-            path, line = reg.lines[("departments", key)]
-            problems.append(Problem(path, line, f"đơn vị '{key}': cơ quan '{dep.issuer}' không có trong issuers.yml"
-                                    + reg.suggest("issuers", dep.issuer), "error", "khoa-la"))
-    for key, proj in reg.projects.items():
-        if proj.lead and proj.lead not in reg.departments:
-            path, line = reg.lines[("projects", key)]
-            problems.append(Problem(path, line, f"dự án '{key}': đơn vị chủ trì '{proj.lead}' không có trong "
-                                    "departments.yml" + reg.suggest("departments", proj.lead), "error", "khoa-la"))
+    problems.extend(_references(reg, sources))
     return reg, problems
+
+
+def _references(reg: Registry, sources: dict[str, Source]) -> list[Problem]:
+    """Keys that name another registry entry (a department's issuer, successor, predecessors; a project's lead)
+    must exist: pages link to them. Each is reported at its own line, with a did-you-mean."""
+    problems = []
+
+    def check(kind: str, key: str, path: tuple, target_kind: str, value: str, what: str) -> None:
+        if value in getattr(reg, target_kind):
+            return
+        src = sources[kind]
+        problems.append(Problem(src.path, src.line_of((key, *path)), f"{what} '{key}': {dotted(path)} '{value}' "
+                                f"không có trong {target_kind}.yml" + reg.suggest(target_kind, value), "error",
+                                "khoa-la"))
+
+    for key, dep in reg.departments.items():
+        check("departments", key, ("issuer",), "issuers", dep.issuer, "đơn vị")
+        if dep.successor:
+            check("departments", key, ("successor",), "departments", dep.successor, "đơn vị")
+        for i, pre in enumerate(dep.predecessors):
+            check("departments", key, ("predecessors", i), "departments", pre, "đơn vị")
+    for key, proj in reg.projects.items():
+        if proj.lead:
+            check("projects", key, ("lead",), "departments", proj.lead, "dự án")
+    return problems

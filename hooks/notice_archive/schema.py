@@ -35,7 +35,8 @@ MaybePartialDate = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}),
 ]
 Text = Annotated[str, Field(min_length=1)]
-Key = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # registry keys: they become URLs (/don-vi/<key>/)
+Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 
 
 class Strict(BaseModel):

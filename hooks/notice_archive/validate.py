@@ -20,7 +20,7 @@ from .problems import Problem, sort_problems
 from .reader import Source, dotted, read_bytes
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions
 from .schema import NUMBER, FrontMatter
-from .urls import notice_url
+from .urls import RESERVED, notice_url
 from .validation_messages import extra_fields, translate, unsafe_values, yaml_traps
 
 # Decree 30, appendix III: document-type abbreviations (the symbol's first part).
@@ -32,6 +32,9 @@ AUTHORITY = re.compile(r"^(TM|KT|Q|TL|TUQ)\.\s+(\S.*)$")
 ALLOWED_CHAINS = {(), ("TM",), ("KT",), ("Q",), ("TL",), ("TUQ",), ("TM", "KT"), ("TL", "KT")}
 INVITATION = re.compile(r"^\d+/[^\s/]+$|^\d+-[^\s/]+/[^\s/]+$")
 LUU_VT_ONLY = re.compile(r"Lưu:\s*VT\.?")
+# A former URL is a notice URL of this site (urls.notice_url): <issuer>/<yyyy>/<slug>/, leading '/' optional.
+FORMER_URL = re.compile(r"^/?(?P<issuer>[a-z0-9]+(?:-[a-z0-9]+)*)/(?P<year>\d{4})/[a-z0-9]+(?:-[a-z0-9]+)*/$")
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
 @dataclass
@@ -76,18 +79,51 @@ def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str 
             identities.append(checked.identity)
         if checked.notice is not None:
             archive.notices.append(checked.notice)
-    clashes = check_identities(identities)
+    clashes = check_identities(identities) + check_former_urls(identities)
     archive.problems.extend(clashes)
     clashing = {p.path for p in clashes}
     archive.notices = [n for n in archive.notices if f"{display_root}/{n.src_uri}" not in clashing]
     archive.problems.extend(resolve_replacements(archive, display_root))
     if only is not None:
-        wanted = set(only)
-        archive.problems = [p for p in archive.problems if p.path in wanted or p.path.startswith(
-            f"{display_root}/{REGISTRY_DIR}/")]
+        archive.problems = only_problems(archive.problems, only, display_root)
     archive.problems = sort_problems(archive.problems)
     archive.notices.sort(key=lambda n: n.url)
     return archive
+
+
+def only_problems(problems: list[Problem], only: list[str], display_root: str = "notices") -> list[Problem]:
+    """The problems of the given files, and always those of the registries (notices/_registry/…)."""
+    wanted = set(only)
+    return [p for p in problems if p.path in wanted or p.path.startswith(f"{display_root}/{REGISTRY_DIR}/")]
+
+
+def locate_permanence(problems: list[Problem], manifest: dict[str, tuple[int, set[str]]],
+                      redirects: dict[str, str], archive: Archive, display_root: str = "notices") -> list[Problem]:
+    """Permanence problems (permanence.check) about a lost anchor, moved to the notice that lost it: the line of
+    the item or point now standing where the anchor was (an item renumbered 6 -> 7 is reported at its heading).
+    A lost URL stays at its line of the manifest: the notice that held it is gone or has another identity."""
+    by_line = {line: url for url, (line, _anchors) in manifest.items()}
+    by_url = {n.url: n for n in archive.notices}
+    out = []
+    for p in problems:
+        url = by_line.get(p.line)
+        notice = by_url.get(redirects.get(url, url)) if url else None
+        lost = re.search(r"#(\S+) không còn", p.message)
+        if p.code != "neo-mat" or notice is None or lost is None:
+            out.append(p)
+            continue
+        key = _anchor_key(lost.group(1))
+        places = sorted([(_anchor_key(i.anchor), i.line) for i in notice.items]
+                        + [(_anchor_key(pt.anchor), pt.line) for i in notice.items for pt in i.points])
+        after = [line for k, line in places if k > key]
+        line = after[0] if after else (places[-1][1] if places else 1)
+        out.append(Problem(f"{display_root}/{notice.src_uri}", line, f"{p.message}; ghi ở {p.path}:{p.line}",
+                           p.severity, p.code))
+    return out
+
+
+def _anchor_key(anchor: str) -> tuple:
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in anchor.split("-"))
 
 
 @dataclass(frozen=True)
@@ -102,6 +138,7 @@ class Identity:
     number: int | None
     number_text: str
     url: str
+    former: tuple[tuple[str, int, int], ...] = ()  # well-formed former_urls: (normalised "a/b/c/", index, line)
 
 
 @dataclass
@@ -221,6 +258,7 @@ class _Checker:
         self.recipients()
         self.items()
         self.location()
+        self.former_urls()
         self.identify()
 
     def issuer(self) -> None:
@@ -387,7 +425,7 @@ class _Checker:
                 what = f"mục {item.number}"
             elif key in points:
                 item, point = points[key]
-                text = point.text
+                text = point.full_text
                 what = f"điểm {point.letter}) của mục {item.number}"
                 if meta.presented_by:
                     self.err((*path, "presented_by"), "một điểm không có đơn vị trình riêng; ghi presented_by ở "
@@ -441,6 +479,32 @@ class _Checker:
             self.err(1, f"tệp cần nằm trong thư mục notices/{want}/ (theo issuer và năm của date), không phải "
                      f"notices/{folder + '/' if folder else ''}", "vi-tri")
 
+    def former_urls(self) -> None:
+        """Old addresses become redirect pages: only a notice URL of this site, never a site page or outside."""
+        self.former: list[tuple[str, int, int]] = []
+        for i, url in enumerate(self.fm.former_urls or ()):
+            where = ("former_urls", i)
+            m_url = FORMER_URL.match(url)
+            first = url.strip("/").split("/", 1)[0]
+            if SCHEME.match(url):
+                self.err(where, f"'{url}' là địa chỉ của trang khác; chỉ ghi địa chỉ cũ của thông báo trên trang này, "
+                         "dạng <cơ quan>/<năm>/<số-ký-hiệu>/, ví dụ ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/",
+                         "dia-chi-cu")
+            elif ".." in url.split("/") or "\\" in url:
+                self.err(where, f"'{url}' có '..' hoặc '\\': địa chỉ cũ không được trỏ ra ngoài trang", "dia-chi-cu")
+            elif first in RESERVED or first == "index.html":
+                self.err(where, f"'{url}' là địa chỉ của một trang của hệ thống (/{first}/), không phải của thông báo",
+                         "dia-chi-cu")
+            elif not m_url:
+                self.err(where, f"'{url}' không đúng dạng địa chỉ thông báo <cơ quan>/<năm>/<số-ký-hiệu>/ (chữ "
+                         "thường không dấu, kết thúc bằng '/'), ví dụ ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/",
+                         "dia-chi-cu")
+            elif m_url["issuer"] not in self.reg.issuers:
+                self.err(where, f"'{url}': cơ quan '{m_url['issuer']}' không có trong issuers.yml"
+                         + self.reg.suggest("issuers", m_url["issuer"]), "dia-chi-cu")
+            else:
+                self.former.append((url.strip("/") + "/", i, self.src.line_of(where)))
+
     def identify(self) -> None:
         fm = self.fm
         if not (self.number_ok and self.has("issuer", "date", "meeting")):
@@ -448,7 +512,8 @@ class _Checker:
         series = fm.number.split("/", 1)[1]
         self.identity = Identity(self.src.path, self.src.line_of(("number",)), fm.issuer, series, fm.date.year,
                                  self.number, fm.number,
-                                 notice_url(fm.issuer, series, self.number, fm.date, fm.meeting.date))
+                                 notice_url(fm.issuer, series, self.number, fm.date, fm.meeting.date),
+                                 tuple(self.former))
 
 
 def _deadlines(meta) -> tuple[m.Deadline, ...]:
@@ -463,7 +528,7 @@ def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None
     for raw in parsed.items:
         im = meta[raw.anchor]
         pts = tuple(
-            m.Point(p.letter, p.anchor, p.text, p.line,
+            m.Point(p.letter, p.anchor, p.full_text, p.line,
                     tuple(meta[p.anchor].lead) if p.anchor in meta else (),
                     tuple(meta[p.anchor].cooperating) if p.anchor in meta else (),
                     tuple(meta[p.anchor].projects) if p.anchor in meta else (),
@@ -544,6 +609,28 @@ def check_identities(identities: list[Identity]) -> list[Problem]:
             problems.append(Problem(n.path, n.line, f"địa chỉ /{n.url} trùng với {by_url[n.url].path}{hint}",
                                     "error", "trung-dia-chi"))
         by_url.setdefault(n.url, n)
+    return problems
+
+
+def check_former_urls(identities: list[Identity]) -> list[Problem]:
+    """A former URL redirects: it must not be a page the build publishes, nor be claimed by two notices."""
+    problems = []
+    current = {n.url: n for n in sorted(identities, key=lambda n: n.path)}
+    claimed: dict[str, tuple[Identity, int]] = {}
+    for n in sorted(identities, key=lambda n: n.path):
+        for url, i, line in n.former:
+            field_name = dotted(("former_urls", i))
+            if url in current:
+                owner = "chính thông báo này" if current[url] is n else current[url].path
+                problems.append(Problem(n.path, line, f"trường {field_name}: /{url} là địa chỉ hiện tại của "
+                                        f"{owner}; chỉ ghi địa chỉ không còn dùng", "error", "dia-chi-cu"))
+            elif url in claimed:
+                other, other_line = claimed[url]
+                problems.append(Problem(n.path, line, f"trường {field_name}: /{url} đã được ghi ở "
+                                        f"{other.path}:{other_line}; một địa chỉ cũ chỉ chuyển hướng về một thông báo",
+                                        "error", "dia-chi-cu"))
+            else:
+                claimed[url] = (n, line)
     return problems
 
 
