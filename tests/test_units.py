@@ -274,10 +274,9 @@ def _site_extensions() -> tuple[list[str], dict]:
     """The Markdown extensions of mkdocs.yml, in its order (the ones the site renders notices with)."""
     from pathlib import Path
 
-    import yaml
+    from benchmarks.synthetic import read_mkdocs_config
 
-    config = yaml.safe_load((Path(__file__).resolve().parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
-                            .replace("!!python", "#"))
+    config = read_mkdocs_config(Path(__file__).resolve().parent.parent / "mkdocs.yml")
     names, configs = [], {}
     for entry in config["markdown_extensions"]:
         name = entry if isinstance(entry, str) else next(iter(entry))

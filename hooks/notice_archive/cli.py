@@ -9,7 +9,7 @@ import sys
 import unicodedata
 
 from .problems import Problem, sort_problems
-from .validate import Archive, load_archive, locate_permanence, only_problems
+from .validate import Archive, load_archive, only_problems
 
 
 def _docs_dir(start: str = ".") -> str:
@@ -73,20 +73,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _permanence(archive: Archive, docs_dir: str, display_root: str, today: dt.date | None) -> list[Problem]:
-    """The build's check of published URLs and anchors (notices/_registry/published-urls.txt), when the archive
-    has no errors (a notice with errors is not published, so its URL would count as lost)."""
-    from . import permanence
-    from .group import group
+    """The build's check of published URLs and anchors (notices/_registry/published-urls.txt)."""
     from .site import Site
 
-    if archive.errors:
-        return []
-    site = Site(archive, group(archive.notices, archive.registry), docs_dir,
-                {n.src_uri: n for n in archive.notices}, [], today or dt.date.today())
-    manifest = permanence.read_manifest(docs_dir)
-    redirects = site.redirects()
-    problems = permanence.check(manifest, site.published_pages(), redirects, display_root)
-    return locate_permanence(problems, manifest, redirects, archive, display_root)
+    return Site.from_archive(archive, docs_dir, today).permanence_problems(display_root)
 
 
 def _print(problems: list[Problem], fmt: str) -> None:

@@ -22,7 +22,7 @@ from .problems import Problem
 from .references import find_references
 from .text import casefold_vi
 from .urls import department_url, project_url, to_root, year_url
-from .validate import Archive, load_archive
+from .validate import Archive, load_archive, locate_permanence
 
 OWNER = re.compile(r"\s+của\s+([^,.;:()\n]+)")  # "… của UBND thành phố": who issued the cited document
 ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
@@ -58,12 +58,24 @@ class Site:
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None) -> Site:
         archive = load_archive(docs_dir, today=today)
-        site = cls(archive, group(archive.notices, archive.registry), docs_dir,
-                   {n.src_uri: n for n in archive.notices}, list(archive.problems), today or build_day())
-        if not archive.errors:
-            manifest = permanence.read_manifest(docs_dir)
-            site.problems += permanence.check(manifest, site.published_pages(), site.redirects())
+        site = cls.from_archive(archive, docs_dir, today)
+        site.problems = [*archive.problems, *site.permanence_problems()]
         return site
+
+    @classmethod
+    def from_archive(cls, archive: Archive, docs_dir: str, today: dt.date | None = None) -> Site:
+        return cls(archive, group(archive.notices, archive.registry), docs_dir,
+                   {n.src_uri: n for n in archive.notices}, [], today or build_day())
+
+    def permanence_problems(self, display_root: str = "notices") -> list[Problem]:
+        """Published URLs and anchors that this build would lose (none are checked while notices have errors:
+        a notice with errors is not published, so its URL would count as lost)."""
+        if self.archive.errors:
+            return []
+        manifest = permanence.read_manifest(self.docs_dir)
+        redirects = self.redirects()
+        found = permanence.check(manifest, self.published_pages(), redirects, display_root)
+        return locate_permanence(found, manifest, redirects, self.archive, display_root)
 
     @property
     def registry(self):
