@@ -11,10 +11,12 @@ from mkdocs.structure.pages import Page
 
 from notice_archive.export import export_files
 from notice_archive.feeds import feed_files
+from notice_archive.search_index import IndexJob
 from notice_archive.site import Site
 
 log = get_plugin_logger("notice_archive")
-STATE = "notice_archive_site"  # key on the per-build config object: no module-level mutable state
+STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
+SEARCH_JOB = "notice_archive_search"
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -30,6 +32,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         else:
             log.info(problem.format())
     config[STATE] = site
+    if not site.archive.errors:
+        config[SEARCH_JOB] = IndexJob(list(site.archive.notices), site.registry)
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
     site.env = config.theme.get_env()
     if "redirects" in config.plugins:
@@ -109,13 +113,9 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    # Search: the sharded index of every notice's opening, items and closing, under site/tim-kiem/.
-    import time
-
-    from notice_archive.search_index import write_index
-
-    site = _site(config)
-    start = time.perf_counter()
-    report = write_index(config.site_dir, list(site.archive.notices), site.registry)
-    log.info(f"tìm kiếm: đã lập chỉ mục {report.docs} phần ({report.files} tệp, {report.bytes // 1024} KB) "
-             f"trong {time.perf_counter() - start:.1f} s")
+    # Search: the sharded index of every notice's opening, items and closing, under site/tim-kiem/ (started in
+    # on_config, built on the other core while pages render).
+    if SEARCH_JOB not in config:
+        return  # notices with errors: the build fails (strict) and publishes no index
+    report = config[SEARCH_JOB].finish(config.site_dir)
+    log.info(f"tìm kiếm: đã lập chỉ mục {report.docs} phần ({report.files} tệp, {report.bytes // 1024} KB)")
