@@ -13,8 +13,11 @@ from conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
-# Beside the repository (CI has it there, read-only); SEARCH_QUERIES names another file (a git worktree elsewhere).
-QUERIES = Path(os.environ.get("SEARCH_QUERIES", ROOT.parent / "shared" / "search-queries.tsv"))
+# The shared set beside the repository (CI has it there, read-only) when present, else the copy kept in tests/
+# (a clone on GitHub has no ../shared); SEARCH_QUERIES names any other set, run the same way.
+SHARED_QUERIES = ROOT.parent / "shared" / "search-queries.tsv"
+QUERIES = Path(os.environ.get("SEARCH_QUERIES") or (SHARED_QUERIES if SHARED_QUERIES.exists()
+                                                    else ROOT / "tests" / "search-queries.tsv"))
 
 # The text of the section a URL points at: from the anchored heading to the next anchored heading of the same or
 # a higher level; without an anchor, the notice up to its first anchored heading.

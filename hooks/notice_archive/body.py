@@ -349,17 +349,15 @@ def _letters(item: RawItem, err) -> None:
         previous = max(previous, index)
 
 
-def render_markdown(body: str, parsed: ParsedBody, attrs: dict[str, str] | None = None,
-                    after: dict[str, str] | None = None) -> str:
+def render_markdown(body: str, parsed: ParsedBody, attrs: dict[str, str] | None = None) -> str:
     """The body with anchors attached (attr_list syntax), ready for Python-Markdown.
 
     Items become headings with ``{ #muc-4 }``; a point paragraph gets ``{: #muc-4-a }`` and its letter becomes a
     link to itself, so every item and point has a visible link that works without JavaScript. The ``***`` marker
     is dropped: the closing paragraph simply follows. ``attrs`` adds attr_list attributes per anchor (e.g. a
-    citation); ``after`` inserts Markdown after an item's heading (e.g. links to its departments).
+    citation).
     """
     attrs = attrs or {}
-    after = after or {}
     heading_level = "###" if parsed.sections else "##"
     points = {p.line: p for item in parsed.items for p in item.points}
     items = {i.line: i for i in parsed.items}
@@ -380,8 +378,6 @@ def render_markdown(body: str, parsed: ParsedBody, attrs: dict[str, str] | None 
         elif line in items:
             item = items[line]
             out.append(f"{heading_level} {item.number}. {item.heading} {{ #{item.anchor} .item {attrs.get(item.anchor, '')}}}")
-            if item.anchor in after:
-                out.extend(["", after[item.anchor], ""])
         elif line in points:
             point = points[line]
             out.append(f"[{point.letter})](#{point.anchor}){{ .point-link }} {point.text}")

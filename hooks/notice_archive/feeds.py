@@ -25,6 +25,7 @@ from .deadlines import ID_NAMESPACE, department_ics
 from .group import Entry, Groups
 from .model import Notice
 from .registry import Registry
+from .urls import department_url, project_url
 
 TEMPLATE = "feeds/atom.xml.html"  # *.html so that MkDocs does not also copy the template into the site
 MAX_NOTICES = 50
@@ -134,11 +135,11 @@ def build_feeds(notices: list[Notice], groups: Groups, registry: Registry, site_
                       site_name, href(path), href(""), max((e.updated for e in entries),
                                                             default=_stamp(dt.date(2000, 1, 1))), entries))
     for key, dep in sorted(registry.departments.items()):
-        feeds.append(_entry_feed(department_feed_path(key), f"don-vi/{key}/", f"{dep.name}: mục được giao",
+        feeds.append(_entry_feed(department_feed_path(key), department_url(key), f"{dep.name}: mục được giao",
                                  f"Các mục, điểm trong Thông báo kết luận có {dep.name} trình, chủ trì hoặc phối hợp",
                                  site_name, groups.departments.get(key, []), issuer_name, site_url))
     for key, proj in sorted(registry.projects.items()):
-        feeds.append(_entry_feed(project_feed_path(key), f"du-an/{key}/", f"{proj.name}: diễn biến",
+        feeds.append(_entry_feed(project_feed_path(key), project_url(key), f"{proj.name}: diễn biến",
                                  f"Các mục, điểm trong Thông báo kết luận về {proj.name}", site_name,
                                  groups.projects.get(key, []), issuer_name, site_url))
     return feeds

@@ -48,8 +48,8 @@ HEADING_BOOST = 3  # a heading word counts as this many body words
 K1, B = 1.2, 0.75  # BM25
 SCALE = 10  # quantised weight = round(BM25 * SCALE), clamped to 1..255
 SHARD_BYTES = 6000  # aim for this much JSON (about 2 KB gzip) in an average shard
-TITLE_CHARS = 160
-FRACTION, DOC_BITS = 4096, 24  # postings packed as integers while the index is built  # item titles in results are cut here
+TITLE_CHARS = 160  # item titles in results are cut here
+FRACTION, DOC_BITS = 4096, 24  # postings packed as integers while the index is built
 
 
 @dataclass(frozen=True)

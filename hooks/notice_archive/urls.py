@@ -12,7 +12,7 @@ from .dates import PartialDate
 from .text import slugify
 
 # First path segments that belong to the site, not to an issuer.
-RESERVED = frozenset({"don-vi", "du-an", "nam", "tim-kiem", "assets", "search", "pagefind", "du-lieu", "feeds",
+RESERVED = frozenset({"don-vi", "du-an", "nam", "tim-kiem", "assets", "search", "du-lieu", "feeds",
                       "lien-ket", "gioi-thieu", "404"})
 
 

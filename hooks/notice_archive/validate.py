@@ -633,9 +633,3 @@ def check_former_urls(identities: list[Identity]) -> list[Problem]:
                 claimed[url] = (n, line)
     return problems
 
-
-def check_collection(notices: list[m.Notice], display_root: str = "notices") -> list[Problem]:
-    """The same rules for notices already built (line unknown: reported on line 1)."""
-    return check_identities([
-        Identity(f"{display_root}/{n.src_uri}", 1, n.issuer, n.series, n.date.year, n.number, n.number_text, n.url)
-        for n in notices])

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..registry import Registry
-from ..text import casefold_vi, slugify
+from ..text import casefold_vi, letter_slug, slugify
 from .parse import Draft
 
 MARKER = "TODO"
@@ -271,7 +271,7 @@ def _items(draft: Draft, reg: Registry, issuer: str | None, fm: list[str], todo:
             if not assignee:
                 continue
             key = match_department(assignee, reg, issuer)
-            point_anchor = f"{anchor}-{'dd' if letter == 'đ' else letter}"
+            point_anchor = f"{anchor}-{letter_slug(letter)}"
             if key:
                 fm.append(f"  {point_anchor}:")
                 fm.append(f"    lead: [{key}]")
