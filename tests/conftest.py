@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from benchmarks.synthetic import read_mkdocs_config
+
+try:
+    from benchmarks.synthetic import read_mkdocs_config
+except ImportError:  # imported as tests.conftest, by a benchmark run from the repository root
+    from tests.benchmarks.synthetic import read_mkdocs_config
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTICES = ROOT / "notices"
