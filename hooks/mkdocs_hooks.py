@@ -118,4 +118,5 @@ def on_post_build(config: MkDocsConfig) -> None:
     if SEARCH_JOB not in config:
         return  # notices with errors: the build fails (strict) and publishes no index
     report = config[SEARCH_JOB].finish(config.site_dir)
-    log.info(f"tìm kiếm: đã lập chỉ mục {report.docs} phần ({report.files} tệp, {report.bytes // 1024} KB)")
+    log.info(f"tìm kiếm: đã lập chỉ mục {report.docs} phần ({report.files} tệp, {report.bytes // 1024} KB) "
+             f"trong {report.seconds:.1f} s")

@@ -1,0 +1,34 @@
+"""The benchmark scripts keep working (they are not timed here: figures come from running them by hand)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+
+def run_module(module: str, *args: str, timeout: int = 300) -> str:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    proc = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_build_benchmark_runs_on_a_tiny_archive():
+    out = run_module("tests.benchmarks.build_bench", "12")
+    assert "| 12 |" in out and "×" in out
+
+
+def test_opendata_benchmark_runs_on_a_tiny_archive():
+    out = run_module("tests.benchmarks.opendata_bench", "12")
+    assert "12" in out
+
+
+@pytest.mark.browser
+def test_search_benchmark_runs_on_a_tiny_archive(tmp_path):
+    out = run_module("tests.benchmarks.search_bench", "12", "--keep", str(tmp_path), "--cap", "20", timeout=600)
+    assert "ours" in out and "KB" in out
