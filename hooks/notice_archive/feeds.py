@@ -25,28 +25,19 @@ from .deadlines import ID_NAMESPACE, department_ics
 from .group import Entry, Groups
 from .model import Notice
 from .registry import Registry
-from .urls import department_url, project_url
+from .urls import (
+    all_feed_path,
+    department_feed_path,
+    department_ics_path,
+    department_url,
+    project_feed_path,
+    project_url,
+)
 
 TEMPLATE = "feeds/atom.xml.html"  # *.html so that MkDocs does not also copy the template into the site
 MAX_NOTICES = 50
 MAX_ENTRIES = 100
 VN = dt.timezone(dt.timedelta(hours=7))
-
-
-def all_feed_path() -> str:
-    return "feeds/thong-bao.xml"
-
-
-def department_feed_path(key: str) -> str:
-    return f"feeds/don-vi/{key}.xml"
-
-
-def project_feed_path(key: str) -> str:
-    return f"feeds/du-an/{key}.xml"
-
-
-def department_ics_path(key: str) -> str:
-    return f"feeds/don-vi/{key}.ics"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,22 @@ def year_url(year: int) -> str:
     return f"nam/{year}/"
 
 
+def all_feed_path() -> str:
+    return "feeds/thong-bao.xml"
+
+
+def department_feed_path(key: str) -> str:
+    return f"feeds/don-vi/{key}.xml"
+
+
+def project_feed_path(key: str) -> str:
+    return f"feeds/du-an/{key}.xml"
+
+
+def department_ics_path(key: str) -> str:
+    return f"feeds/don-vi/{key}.ics"
+
+
 def to_root(url: str) -> str:
     """The relative path from a page at ``url`` back to the site root: "a/2020/x/" -> "../../../"."""
     return "../" * url.count("/")
