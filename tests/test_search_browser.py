@@ -110,3 +110,15 @@ def test_a_filter_narrows_the_results(browser, real_site_url):
     after = page.locator(".vn-search__result a").evaluate_all("els => els.map(e => new URL(e.href).hash)")
     assert "#muc-3" in after and len(after) < len(before)
     page.close()
+
+
+def test_search_box_is_labelled_for_screen_readers_without_showing_the_label(browser, real_site_url):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    try:
+        page.goto(real_site_url)
+        box = page.get_by_label("Tìm trong các thông báo")
+        assert box.is_visible()
+        label = page.locator('label[for="vn-search-input"]').bounding_box()
+        assert label is not None and label["width"] <= 1 and label["height"] <= 1
+    finally:
+        page.close()
