@@ -45,3 +45,21 @@ def test_item_link_works_without_javascript(browser, real_site_url):
         assert page.url.endswith("#muc-4")
     finally:
         context.close()
+
+
+def test_keyboard_never_lands_in_the_closed_navigation_drawer_on_a_phone(browser, real_site_url):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    try:
+        page.goto(real_site_url + SEED_URL)
+        in_drawer = []
+        for _ in range(25):
+            page.keyboard.press("Tab")
+            in_drawer.append(page.evaluate(
+                "!!document.activeElement && !!document.activeElement.closest('.md-sidebar--primary')"))
+        assert not any(in_drawer)
+        # opened, the drawer's links are reachable again
+        page.locator('label.md-header__button[for="__drawer"]').first.click()
+        page.wait_for_timeout(400)
+        assert page.locator(".md-sidebar--primary a").first.is_visible()
+    finally:
+        page.close()
