@@ -122,3 +122,30 @@ def test_search_box_is_labelled_for_screen_readers_without_showing_the_label(bro
         assert label is not None and label["width"] <= 1 and label["height"] <= 1
     finally:
         page.close()
+
+
+def test_exact_diacritics_rank_above_folded_matches(browser, tiny_archive):
+    from conftest import build, minimal_notice, serve
+
+    body = "\n\n".join([
+        "### 1. Sửa mái che cho khu vực nghỉ mát", "Giao phòng Kinh tế thành phố thực hiện.",
+        "### 2. Giải phóng mặt bằng khu vực chợ", "Giao phòng Kinh tế thành phố thực hiện.",
+        "### 3. Sơn lại lan can màu đen", "Giao phòng Kinh tế thành phố thực hiện.",
+        "### 4. Thay đèn chiếu sáng", "Giao phòng Kinh tế thành phố thực hiện.",
+        "***", "Trên đây là kết luận."])
+    items = "items:\n" + "".join(f"  muc-{n}: {{}}\n" for n in range(1, 5))
+    result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-123.md": minimal_notice(extra=items, body=body)},
+                                with_seed=False))
+    assert result.returncode == 0, result.output
+    url, stop = serve(result.site)
+    page = browser.new_page()
+    try:
+        firsts = {q: first_result(page, url, q).split("#")[-1] for q in ("mặt", "mát", "đèn", "đen")}
+        assert firsts == {"mặt": "muc-2", "mát": "muc-1", "đèn": "muc-4", "đen": "muc-3"}
+        # typed without marks, every one of them is found
+        first_result(page, url, "mat")
+        found = set(page.locator(".vn-search__result a").evaluate_all("els => els.map(e => new URL(e.href).hash)"))
+        assert {"#muc-1", "#muc-2"} <= found
+    finally:
+        page.close()
+        stop()
