@@ -9,6 +9,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from jinja2 import Environment
 
@@ -128,9 +129,10 @@ class Site:
         return pages
 
     def render_page(self, env: Environment, page: GeneratedPage) -> str:
-        install_filters(env, self, page.src_uri)
+        env.filters["cell"] = markdown_text
         return env.get_template(page.template).render(site=self, registry=self.registry, groups=self.groups,
-                                                      month_names=MONTHS, **page.context)
+                                                      month_names=MONTHS, **page_helpers(self, page.src_uri),
+                                                      **page.context)
 
     def published_pages(self) -> dict[str, set[str]]:
         """Every URL this build publishes (site-relative), with the anchors that are promised on it."""
@@ -191,7 +193,7 @@ class Site:
         only when its date is written ("370/TB-UBND ngày 15/10/2020") and any "của …" after it names the citing
         notice's own issuer ("của UBND thành phố"). Otherwise the text stays as it is: no link beats a wrong one.
         """
-        index = self._number_index()
+        index = self._number_index
         issuer = self.registry.issuers[notice.issuer]
         own_names = [casefold_vi(issuer.short_name), casefold_vi(issuer.name)]
         out = []
@@ -214,11 +216,9 @@ class Site:
             out.append("".join(pieces) + line[last:])
         return "\n".join(out)
 
+    @cached_property
     def _number_index(self) -> dict[tuple, Notice]:
-        if not hasattr(self, "_numbers"):
-            self._numbers = {(n.issuer, n.series, n.date.year, n.number): n
-                             for n in self.archive.notices if n.number is not None}
-        return self._numbers
+        return {(n.issuer, n.series, n.date.year, n.number): n for n in self.archive.notices if n.number is not None}
 
 
 def _attr(text: str) -> str:
@@ -241,13 +241,18 @@ def markdown_text(text: object) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", one_line).replace("<", "&lt;")
 
 
-def install_filters(env: Environment, site: Site, from_src: str) -> None:
-    """Filters for the generated-page templates: links relative to the page being written."""
-    env.globals["link_notice"] = lambda notice, anchor="": rel(from_src, notice.src_uri, anchor)
-    env.globals["link_department"] = lambda key: rel(from_src, f"{department_url(key).rstrip('/')}.md")
-    env.globals["link_project"] = lambda key: rel(from_src, f"{project_url(key).rstrip('/')}.md")
-    env.globals["link_year"] = lambda year: rel(from_src, f"{year_url(year).rstrip('/')}.md")
-    env.globals["link_page"] = lambda src: rel(from_src, src)
-    env.globals["item_label"] = item_label
-    env.globals["issuer_name"] = site.issuer_name
-    env.filters["cell"] = markdown_text
+def page_helpers(site: Site, from_src: str) -> dict:
+    """Functions for the generated-page templates: links relative to the page being written.
+
+    Passed in each page's render context (and so to its includes), not set as globals of the theme's shared
+    Jinja environment, which every other page and template would then see.
+    """
+    return {
+        "link_notice": lambda notice, anchor="": rel(from_src, notice.src_uri, anchor),
+        "link_department": lambda key: rel(from_src, f"{department_url(key).rstrip('/')}.md"),
+        "link_project": lambda key: rel(from_src, f"{project_url(key).rstrip('/')}.md"),
+        "link_year": lambda year: rel(from_src, f"{year_url(year).rstrip('/')}.md"),
+        "link_page": lambda src: rel(from_src, src),
+        "item_label": item_label,
+        "issuer_name": site.issuer_name,
+    }
