@@ -8,11 +8,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from notice_archive.export import export_files
 from notice_archive.feeds import feed_files
 from notice_archive.search_index import IndexJob
-from notice_archive.site import Site
+from notice_archive.site import Site, headings
 
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
@@ -44,12 +45,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site(config)
-    env = site.env
     for page in site.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
             log.warning(f"trang sinh tự động {page.src_uri} trùng với một tệp có sẵn trong notices/")
             continue
-        files.append(File.generated(config, page.src_uri, content=site.render_page(env, page)))
+        # Front matter only: the content is written as HTML in on_page_content.
+        files.append(File.generated(config, page.src_uri, content=page.source()))
     taken: dict[str, str] = {}
     for file in files.documentation_pages():
         notice = site.notice_for(file.src_uri)
@@ -97,6 +98,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     site = _site(config)
+    generated = site.generated_for(page.file.src_uri) if page.file.generated_by else None
+    if generated is not None:
+        # Index pages are written by Jinja straight to HTML (Python-Markdown over their thousands of rows cost more
+        # than rendering every notice); their table of contents is read back from the headings they contain.
+        content, broken = site.render_page(generated)
+        for url in broken:
+            log.warning(f"trang {generated.url or '/'} có liên kết tới /{url}, không có trong trang web")
+        page.toc = get_toc(headings(content))
+        return content
     if site.notice_for(page.file.src_uri) is None:
         return html
     return site.decorate_html(site.env, page.file.src_uri, html)

@@ -122,6 +122,7 @@ def test_generated_pages_link_points_and_projects_and_notice_links_back(tiny_arc
     dep = result.page("don-vi/phong-quan-ly-do-thi")
     assert anchors_linked(dep) == ["muc-4", "muc-5", "muc-6", "muc-1-a", "muc-1-b"]
     assert "Điểm a) mục 1" in dep and "Phối hợp" in dep
+    assert '<a href="#nam-2020" class="md-nav__link">' in dep  # the page's table of contents, by year
     tckh = result.page("don-vi/phong-tai-chinh-ke-hoach")
     assert anchors_linked(tckh) == ["muc-1", "muc-1-b"]
     project = result.page("du-an/de-an-kinh-te-dem")
@@ -307,6 +308,43 @@ def test_titles_and_names_are_shown_as_written_never_as_markup(tiny_archive):
         assert 'href="https://evil.example/"' not in html
         assert "[xem](https://evil.example/) *đậm* a|b" in html.replace("&quot;", '"')
     dep = result.page("don-vi/phong-kinh-te")
-    shown = dep.replace("&quot;", '"')
-    assert '<h1 id="phong-kinh-te-thanh-pho-lang-son">Phòng Kinh tế "thành phố" *Lạng Sơn*<a' in shown
+    shown = dep.replace("&quot;", '"').replace("&#34;", '"')  # Markdown and Jinja escape quotes differently
+    assert "<em>Lạng Sơn</em>" not in dep
+    assert '<h1 id="phong-kinh-te">Phòng Kinh tế "thành phố" *Lạng Sơn*<a' in shown
     assert '<title>Phòng Kinh tế "thành phố" *Lạng Sơn* - ' in shown
+
+
+def test_generated_page_links_are_checked_and_a_missing_target_is_reported(tiny_archive):
+    from notice_archive.site import page_helpers
+
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370})
+    site = Site.load(str(root / "notices"), today=dt.date(2026, 11, 28))
+    page = site.generated_for("don-vi/phong-kinh-te.md")
+    assert page is not None and page.url == "don-vi/phong-kinh-te/"
+    broken: list[str] = []
+    links = page_helpers(site, page, broken)
+    notice = next(n for n in site.archive.notices if n.number == 370)
+    assert links["link_notice"](notice, "muc-1-b") == "../../ubnd-tp-lang-son/2020/370-tb-ubnd/#muc-1-b"
+    assert links["link_department"]("phong-kinh-te") == "../../don-vi/phong-kinh-te/"
+    assert links["link_page"]("feeds/don-vi/phong-kinh-te.ics") == "../../feeds/don-vi/phong-kinh-te.ics"
+    assert broken == []
+    links["link_notice"](notice, "muc-9")
+    links["link_department"]("phong-khong-co")
+    links["link_year"](1999)
+    links["link_page"]("du-lieu/khong-co.json")
+    assert broken == ["ubnd-tp-lang-son/2020/370-tb-ubnd/#muc-9", "don-vi/phong-khong-co/", "nam/1999/",
+                      "du-lieu/khong-co.json"]
+
+
+def test_generated_page_table_of_contents_follows_its_headings():
+    from notice_archive.site import headings
+
+    html = ('<h1 id="x">X<a class="headerlink" href="#x">#</a></h1>'
+            '<h2 id="nam-2020">Năm <em>2020</em><a class="headerlink" href="#nam-2020">#</a></h2>'
+            '<h3 id="thang-11">Tháng 11<a class="headerlink" href="#thang-11">#</a></h3>'
+            '<h2 id="nam-2019">Năm 2019<a class="headerlink" href="#nam-2019">#</a></h2>')
+    assert headings(html) == [
+        {"level": 2, "id": "nam-2020", "name": "Năm 2020",
+         "children": [{"level": 3, "id": "thang-11", "name": "Tháng 11", "children": []}]},
+        {"level": 2, "id": "nam-2019", "name": "Năm 2019", "children": []},
+    ]

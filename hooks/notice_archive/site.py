@@ -11,18 +11,29 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import yaml
 from jinja2 import Environment
 
 from . import permanence
 from .body import parse_body, render_markdown
 from .cite import citation, item_label
 from .deadlines import open_dues
+from .export import ARCHIVE_PATH
 from .group import Groups, group
 from .model import Notice
 from .problems import Problem
 from .references import find_references
 from .text import casefold_vi
-from .urls import department_url, project_url, to_root, year_url
+from .urls import (
+    all_feed_path,
+    department_feed_path,
+    department_ics_path,
+    department_url,
+    project_feed_path,
+    project_url,
+    to_root,
+    year_url,
+)
 from .validate import Archive, load_archive, locate_permanence
 
 OWNER = re.compile(r"\s+của\s+([^,.;:()\n]+)")  # "… của UBND thành phố": who issued the cited document
@@ -42,8 +53,22 @@ def build_day() -> dt.date:
 @dataclass(frozen=True)
 class GeneratedPage:
     src_uri: str  # e.g. "index.md", "don-vi/phong-quan-ly-do-thi.md"
-    template: str  # Jinja template in theme/generated/ that writes the page's Markdown
+    template: str  # Jinja template in theme/generated/ that writes the page's content (HTML)
+    meta: dict  # the page's front matter: title, feed, hide
     context: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL (directory URLs): "index.md" -> "", "don-vi/index.md" -> "don-vi/", "nam/2020.md"
+        -> "nam/2020/"."""
+        stem = self.src_uri[: -len(".md")]
+        if stem == "index":
+            return ""
+        return stem[: -len("index")] if stem.endswith("/index") else stem + "/"
+
+    def source(self) -> str:
+        """The Markdown file the engine sees: front matter only; the content comes from the template."""
+        return "---\n" + yaml.safe_dump(self.meta, allow_unicode=True, sort_keys=True) + "---\n"
 
 
 @dataclass
@@ -104,42 +129,61 @@ class Site:
     # Pages ----------------------------------------------------------------------------------------------------
 
     def generated_pages(self) -> list[GeneratedPage]:
+        return list(self._generated.values())
+
+    def generated_for(self, src_uri: str) -> GeneratedPage | None:
+        return self._generated.get(src_uri)
+
+    @cached_property
+    def _generated(self) -> dict[str, GeneratedPage]:
         reg, groups = self.registry, self.groups
         pages = [
-            GeneratedPage("index.md", "generated/home.md", {
+            GeneratedPage("index.md", "generated/home.html", {
+                "title": "Trang chủ", "feed": all_feed_path(), "hide": ["navigation", "toc"]}, {
                 "latest": self.newest_first()[:20], "total": len(self.archive.notices),
                 "years": list(groups.years), "n_departments": len(reg.departments), "n_projects": len(reg.projects)}),
-            GeneratedPage("don-vi/index.md", "generated/departments.md", {
+            GeneratedPage("don-vi/index.md", "generated/departments.html", {"title": "Đơn vị"}, {
                 "departments": sorted(reg.departments.items(), key=lambda kv: kv[1].name)}),
-            GeneratedPage("du-an/index.md", "generated/projects.md", {
+            GeneratedPage("du-an/index.md", "generated/projects.html", {"title": "Dự án, đề án"}, {
                 "projects": sorted(reg.projects.items(), key=lambda kv: kv[1].name)}),
-            GeneratedPage("nam/index.md", "generated/years.md", {"years": groups.years}),
+            GeneratedPage("nam/index.md", "generated/years.html", {"title": "Theo năm"}, {"years": groups.years}),
         ]
         for key, dep in sorted(reg.departments.items()):
-            pages.append(GeneratedPage(f"{department_url(key).rstrip('/')}.md", "generated/department.md",
+            pages.append(GeneratedPage(f"{department_url(key).rstrip('/')}.md", "generated/department.html",
+                                       {"title": dep.name, "feed": department_feed_path(key)},
                                        {"key": key, "department": dep, "entries": groups.departments[key],
                                         "open_dues": open_dues(groups.departments[key], self.today)}))
         for key, proj in sorted(reg.projects.items()):
-            pages.append(GeneratedPage(f"{project_url(key).rstrip('/')}.md", "generated/project.md",
-                                       {"key": key, "project": proj,
-                                        "entries": groups.projects[key]}))
+            pages.append(GeneratedPage(f"{project_url(key).rstrip('/')}.md", "generated/project.html",
+                                       {"title": proj.name, "feed": project_feed_path(key)},
+                                       {"key": key, "project": proj, "entries": groups.projects[key]}))
         for year in groups.years:
-            pages.append(GeneratedPage(f"{year_url(year).rstrip('/')}.md", "generated/year.md",
-                                       {"year": year, "months": groups.by_month(year)}))
-        return pages
+            pages.append(GeneratedPage(f"{year_url(year).rstrip('/')}.md", "generated/year.html",
+                                       {"title": f"Năm {year}"}, {"year": year, "months": groups.by_month(year)}))
+        return {page.src_uri: page for page in pages}
 
-    def render_page(self, env: Environment, page: GeneratedPage) -> str:
-        env.filters["cell"] = markdown_text
-        return env.get_template(page.template).render(site=self, registry=self.registry, groups=self.groups,
-                                                      month_names=MONTHS, **page_helpers(self, page.src_uri),
+    @cached_property
+    def pages_env(self) -> Environment:
+        """The theme's Jinja environment with autoescape on: generated pages are HTML, every value is escaped."""
+        if self.env is None:
+            raise RuntimeError("Site.env is set by the adapter before pages are rendered")
+        return self.env.overlay(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+    def render_page(self, page: GeneratedPage) -> tuple[str, list[str]]:
+        """The page's content as HTML, and its links that lead nowhere (none, unless a template or the model
+        is wrong: every link comes from the helpers, which check their target)."""
+        broken: list[str] = []
+        html = self.pages_env.get_template(page.template).render(site=self, registry=self.registry, groups=self.groups,
+                                                      month_names=MONTHS, **page_helpers(self, page, broken),
                                                       **page.context)
+        return html, broken
 
     def published_pages(self) -> dict[str, set[str]]:
         """Every URL this build publishes (site-relative), with the anchors that are promised on it."""
         pages = {n.url: set(n.anchors) for n in self.archive.notices}
         for page in self.generated_pages():
             if page.src_uri != "index.md" and not page.src_uri.endswith("/index.md"):
-                pages[page.src_uri[:-3] + "/"] = set()
+                pages[page.url] = set()
         return pages
 
     def redirects(self) -> dict[str, str]:
@@ -216,6 +260,17 @@ class Site:
             out.append("".join(pieces) + line[last:])
         return "\n".join(out)
 
+    def static_urls(self) -> frozenset[str]:
+        """The site's own pages and files that generated pages may link to (besides notices)."""
+        return self._static_urls
+
+    @cached_property
+    def _static_urls(self) -> frozenset[str]:
+        reg = self.registry
+        return frozenset([*(p.url for p in self.generated_pages()), all_feed_path(), ARCHIVE_PATH,
+                          *(f(k) for k in reg.departments for f in (department_feed_path, department_ics_path)),
+                          *(project_feed_path(k) for k in reg.projects)])
+
     @cached_property
     def _number_index(self) -> dict[tuple, Notice]:
         return {(n.issuer, n.series, n.date.year, n.number): n for n in self.archive.notices if n.number is not None}
@@ -231,28 +286,51 @@ def rel(from_src: str, to_src: str, anchor: str = "") -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>])")
+HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)<a class="headerlink"', re.S)
+TAG = re.compile(r"<[^>]+>")
 
 
-def markdown_text(text: object) -> str:
-    """A notice or registry value as literal Markdown inline text: one line, special characters escaped, so a title
-    like "…](https://…)" or "*…*" is shown as written and never becomes a link or formatting."""
-    one_line = " ".join(str(text).split())
-    return MARKDOWN_SPECIAL.sub(r"\\\1", one_line).replace("<", "&lt;")
+def headings(html: str) -> list[dict]:
+    """The table of contents of a generated page (its h2 and h3), as the toc extension gives it for Markdown."""
+    toc: list[dict] = []
+    for level, anchor, text in HEADING.findall(html):
+        token = {"level": int(level), "id": anchor, "name": TAG.sub("", text), "children": []}
+        if level == "3" and toc:
+            toc[-1]["children"].append(token)
+        else:
+            toc.append(token)
+    return toc
 
 
-def page_helpers(site: Site, from_src: str) -> dict:
-    """Functions for the generated-page templates: links relative to the page being written.
+def page_helpers(site: Site, page: GeneratedPage, broken: list[str]) -> dict:
+    """Functions for the generated-page templates: links relative to the page being written, to targets that exist.
 
-    Passed in each page's render context (and so to its includes), not set as globals of the theme's shared
-    Jinja environment, which every other page and template would then see.
+    A link to a notice's anchor that the notice does not have, or to a page that is not published, is added to
+    ``broken`` (the adapter reports it; it fails a strict build) instead of being written silently. Passed in each
+    page's render context (and so to its includes), not set as globals of the theme's shared Jinja environment.
     """
+    base = to_root(page.url)
+    years = site.groups.years
+    reg = site.registry
+
+    def checked(url: str, exists: bool) -> str:
+        if not exists:
+            broken.append(url)
+        return base + url
+
+    def link_notice(notice: Notice, anchor: str = "") -> str:
+        url = notice.url + (f"#{anchor}" if anchor else "")
+        return checked(url, site.by_src.get(notice.src_uri) is notice and (not anchor or anchor in notice.anchors))
+
+    def link_page(url: str) -> str:
+        return checked(url, url in site.static_urls())
+
     return {
-        "link_notice": lambda notice, anchor="": rel(from_src, notice.src_uri, anchor),
-        "link_department": lambda key: rel(from_src, f"{department_url(key).rstrip('/')}.md"),
-        "link_project": lambda key: rel(from_src, f"{project_url(key).rstrip('/')}.md"),
-        "link_year": lambda year: rel(from_src, f"{year_url(year).rstrip('/')}.md"),
-        "link_page": lambda src: rel(from_src, src),
+        "link_notice": link_notice,
+        "link_department": lambda key: checked(department_url(key), key in reg.departments),
+        "link_project": lambda key: checked(project_url(key), key in reg.projects),
+        "link_year": lambda year: checked(year_url(year), year in years),
+        "link_page": link_page,
         "item_label": item_label,
         "issuer_name": site.issuer_name,
     }
