@@ -10,14 +10,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from notice_archive.export import export_files
-from notice_archive.feeds import feed_files
-from notice_archive.search_index import IndexJob
+from notice_archive.outputs import SiteOutputs
 from notice_archive.site import Site, headings
+from notice_archive.worker import BuildJob
 
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
-SEARCH_JOB = "notice_archive_search"
+JOB = "notice_archive_job"
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -25,7 +24,13 @@ def _site(config: MkDocsConfig) -> Site:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    site = Site.load(config.docs_dir)
+    # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
+    env = config.theme.get_env()
+    # The other core reads half the notices, then writes the search index, open data and feeds while pages render.
+    job = BuildJob(config.docs_dir, None, SiteOutputs(env, config.site_name, config.site_url),
+                   staging_parent=os.path.dirname(os.path.abspath(config.site_dir)))
+    config[JOB] = job
+    site = Site.load(config.docs_dir, archive=job.archive)
     for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
         if problem.severity == "error":
@@ -33,10 +38,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         else:
             log.info(problem.format())
     config[STATE] = site
-    if not site.archive.errors:
-        config[SEARCH_JOB] = IndexJob(list(site.archive.notices), site.registry)
-    # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
-    site.env = config.theme.get_env()
+    site.env = env
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
         config.plugins["redirects"].config["redirect_maps"].update(site.redirect_maps())
@@ -62,30 +64,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if file.dest_uri in taken:
             log.warning(f"{file.src_uri}: địa chỉ /{file.url} trùng với {taken[file.dest_uri]}")
         taken[file.dest_uri] = file.src_uri
-    _add_open_data(files, config)
-    _add_feeds(files, config)
+    for uri in config[JOB].outputs.clashes(site.archive, [f.dest_uri for f in files if not f.generated_by]):
+        log.warning(f"tệp {uri} trong notices/ trùng với tệp do bản dựng sinh ra (tìm kiếm, dữ liệu mở, nguồn tin)")
     return files
-
-
-def _add_open_data(files: Files, config: MkDocsConfig) -> None:
-    """Open data: the JSON export and its schemas, from the same model as the pages, in the same build."""
-    site = _site(config)
-    for path, content in export_files(site.archive.notices, site.archive.registry, config.site_url).items():
-        if files.get_file_from_path(path) is not None:
-            log.warning(f"tệp dữ liệu mở {path} trùng với một tệp có sẵn trong notices/")
-            continue
-        files.append(File.generated(config, path, content=content))
-
-
-def _add_feeds(files: Files, config: MkDocsConfig) -> None:
-    """Atom feeds (all notices; items per department and per project) and each department's deadlines (.ics)."""
-    site = _site(config)
-    for path, content in feed_files(site.env, site.archive.notices, site.groups, site.registry,
-                                    config.site_name, config.site_url).items():
-        if files.get_file_from_path(path) is not None:
-            log.warning(f"tệp {path} (nguồn tin, lịch) trùng với một tệp có sẵn")
-            continue
-        files.append(File.generated(config, path, content=content))
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -123,10 +104,11 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    # Search: the sharded index of every notice's opening, items and closing, under site/tim-kiem/ (started in
-    # on_config, built on the other core while pages render).
-    if SEARCH_JOB not in config:
-        return  # notices with errors: the build fails (strict) and publishes no index
-    report = config[SEARCH_JOB].finish(config.site_dir)
-    log.info(f"tìm kiếm: đã lập chỉ mục {report.docs} phần ({report.files} tệp, {report.bytes // 1024} KB) "
-             f"trong {report.seconds:.1f} s")
+    # The worker's files (search index under tim-kiem/, open data, feeds) join the site once pages are written.
+    report = config[JOB].finish(config.site_dir)
+    if report is None:
+        return  # notices with errors: the build fails (strict) and publishes none of them
+    f = report.figures
+    log.info(f"tiến trình phụ: {report.files} tệp trong {report.seconds:.1f} s; tìm kiếm: {f['search_docs']} phần "
+             f"({f['search_files']} tệp, {f['search_kb']} KB)")
+

@@ -143,21 +143,3 @@ def test_terms_of_a_query_are_terms_of_the_index():
     post = si.postings([doc("", "Giấy mời số 464/GM-UBND ngày 06/11/2020")])
     for t in terms(analyse("giấy mời số 464/GM-UBND ngày 6/11/2020")):
         assert t in post, t
-
-
-def test_index_built_on_the_other_core_is_the_same_as_built_inline(seed_site, tmp_path):
-    notices, registry = list(seed_site.archive.notices), seed_site.registry
-    job = si.IndexJob(notices, registry)
-    assert job.process is not None  # forked: Linux builds it while pages render
-    report = job.finish(tmp_path / "a")
-    si.write_index(tmp_path / "b", notices, registry)
-    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
-    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
-    assert a == b and report.files == len(a)
-    assert not job.staging.exists()
-
-
-def test_a_failing_index_fails_the_build_with_the_reason(seed_site, tmp_path):
-    job = si.IndexJob([None], seed_site.registry)  # type: ignore[list-item]  # not a notice: the child fails
-    with pytest.raises(RuntimeError, match="lập chỉ mục tìm kiếm thất bại: Traceback"):
-        job.finish(tmp_path)

@@ -28,10 +28,7 @@ import hashlib
 import heapq
 import json
 import math
-import multiprocessing
 import shutil
-import tempfile
-import time
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -230,60 +227,3 @@ def write_index(site_dir: str | Path, notices: list[Notice], registry: Registry)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return IndexReport(json.loads(files["manifest.json"])["docs"], len(files), sum(len(b) for b in files.values()))
-
-
-SECONDS_FILE = ".seconds"  # how long the child took; read by finish(), never published
-
-
-class IndexJob:
-    """The index, built on the machine's other core while the engine renders pages.
-
-    Indexing needs only the model, so it starts as soon as the archive is read; ``finish`` waits for it and moves
-    the files into the built site. Where processes cannot be forked, it simply runs in ``finish``.
-    """
-
-    def __init__(self, notices: list[Notice], registry: Registry):
-        self.notices, self.registry = notices, registry
-        self.staging = Path(tempfile.mkdtemp(prefix="tim-kiem-"))
-        self.process: multiprocessing.process.BaseProcess | None = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            # fork: the child shares the already-built model; it only computes and writes files, then exits.
-            self.process = multiprocessing.get_context("fork").Process(
-                target=_index_child, args=(str(self.staging), notices, registry), daemon=True)
-            self.process.start()
-
-    def finish(self, site_dir: str | Path) -> IndexReport:
-        try:
-            if self.process is None:
-                _index_child(str(self.staging), self.notices, self.registry)
-            else:
-                self.process.join()
-                if self.process.exitcode != 0:
-                    error = (self.staging / "error.txt")
-                    detail = error.read_text(encoding="utf-8") if error.exists() else f"mã {self.process.exitcode}"
-                    raise RuntimeError(f"lập chỉ mục tìm kiếm thất bại: {detail}")
-            out = Path(site_dir) / OUTPUT
-            if out.exists():
-                shutil.rmtree(out)
-            shutil.move(str(self.staging / OUTPUT), str(out))
-            files = [p for p in out.rglob("*") if p.is_file()]
-            manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-            timing = out / SECONDS_FILE
-            seconds = float(timing.read_text(encoding="utf-8")) if timing.exists() else 0.0
-            timing.unlink(missing_ok=True)
-            files = [p for p in files if p != timing]
-            return IndexReport(manifest["docs"], len(files), sum(p.stat().st_size for p in files), seconds)
-        finally:
-            shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def _index_child(staging: str, notices: list[Notice], registry: Registry) -> None:
-    try:
-        start = time.perf_counter()
-        write_index(staging, notices, registry)
-        Path(staging, OUTPUT, SECONDS_FILE).write_text(f"{time.perf_counter() - start:.2f}", encoding="utf-8")
-    except BaseException:
-        import traceback
-
-        Path(staging, "error.txt").write_text(traceback.format_exc(), encoding="utf-8")
-        raise

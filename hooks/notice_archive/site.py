@@ -82,8 +82,9 @@ class Site:
     env: Environment | None = None  # the theme's Jinja environment, set once per build by the adapter
 
     @classmethod
-    def load(cls, docs_dir: str, today: dt.date | None = None) -> Site:
-        archive = load_archive(docs_dir, today=today)
+    def load(cls, docs_dir: str, today: dt.date | None = None, archive: Archive | None = None) -> Site:
+        """The site of an archive: read from docs_dir, or already read (by worker.BuildJob)."""
+        archive = archive if archive is not None else load_archive(docs_dir, today=today)
         site = cls.from_archive(archive, docs_dir, today)
         site.problems = [*archive.problems, *site.permanence_problems()]
         return site

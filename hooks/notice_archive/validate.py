@@ -66,19 +66,35 @@ def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str 
                  only: list[str] | None = None) -> Archive:
     """Read the registries and notices; ``only`` limits which notices are reported (all are still read, so
     uniqueness is checked against the whole archive)."""
-    today = today or dt.date.today()
     registry, problems = load_registry(docs_dir, display_root)
-    archive = Archive(registry=registry, problems=problems)
-    identities: list[Identity] = []
-    for rel in notice_paths(docs_dir):
+    checked = inspect_paths(docs_dir, notice_paths(docs_dir), registry, today, display_root)
+    return assemble(registry, problems, checked, display_root, only)
+
+
+def inspect_paths(docs_dir: str, paths: list[str], registry: Registry, today: dt.date | None = None,
+                  display_root: str = "notices") -> list[Checked]:
+    """Read and check each notice on its own (the part of loading that can be split between processes)."""
+    today = today or dt.date.today()
+    out = []
+    for rel in paths:
         with open(os.path.join(docs_dir, rel), "rb") as fh:
             raw = fh.read()
-        checked = inspect_notice(f"{display_root}/{rel}", rel, raw, registry, today)
-        archive.problems.extend(checked.problems)
-        if checked.identity is not None:
-            identities.append(checked.identity)
-        if checked.notice is not None:
-            archive.notices.append(checked.notice)
+        out.append(inspect_notice(f"{display_root}/{rel}", rel, raw, registry, today))
+    return out
+
+
+def assemble(registry: Registry, registry_problems: list[Problem], checked: list[Checked],
+             display_root: str = "notices", only: list[str] | None = None) -> Archive:
+    """The archive from every notice checked on its own: then the rules across notices (unique identities and
+    addresses, replacements). Deterministic: the same checked notices give the same archive in any process."""
+    archive = Archive(registry=registry, problems=list(registry_problems))
+    identities: list[Identity] = []
+    for one in checked:
+        archive.problems.extend(one.problems)
+        if one.identity is not None:
+            identities.append(one.identity)
+        if one.notice is not None:
+            archive.notices.append(one.notice)
     clashes = check_identities(identities) + check_former_urls(identities)
     archive.problems.extend(clashes)
     clashing = {p.path for p in clashes}

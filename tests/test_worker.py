@@ -1,0 +1,94 @@
+"""The build's second process (worker.BuildJob): half the reading there, then the files that are pure functions of
+the archive. What it gives must be exactly what one process gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, minimal_notice
+
+from notice_archive.outputs import SiteOutputs
+from notice_archive.validate import Archive, load_archive
+from notice_archive.worker import BuildJob
+
+
+class ListUrls:
+    """Outputs for the tests: the archive's URLs, and which process wrote them."""
+
+    owned = ("danh-sach",)
+
+    def write(self, archive: Archive, out: Path) -> dict:
+        (out / "danh-sach").mkdir(parents=True)
+        (out / "danh-sach" / "urls.json").write_text(json.dumps([n.url for n in archive.notices]), encoding="utf-8")
+        return {"notices": len(archive.notices)}
+
+
+class Fails(ListUrls):
+    def write(self, archive: Archive, out: Path) -> dict:
+        raise ValueError("hỏng có chủ ý")
+
+
+def archive_of(tiny_archive, n: int, broken: int | None = None) -> Path:
+    files = {f"ubnd-tp-lang-son/2021/tb-{k}.md": minimal_notice(number=f"{k:02d}/TB-UBND", date="2021-03-02",
+                                                                meeting="2021-03-01") for k in range(1, n + 1)}
+    if broken is not None:
+        files[f"ubnd-tp-lang-son/2021/tb-{broken}.md"] = minimal_notice(number=f"{broken:02d}/TB-UBND", date="2021-13-02")
+    return tiny_archive(files) / "notices"
+
+
+def summary(archive: Archive) -> tuple:
+    return ([(n.url, n.anchors, n.title) for n in archive.notices], [p.format() for p in archive.problems])
+
+
+def test_the_split_reading_gives_the_archive_one_process_gives(tiny_archive, tmp_path):
+    docs = archive_of(tiny_archive, 7)
+    job = BuildJob(str(docs), None, ListUrls(), staging_parent=str(tmp_path))
+    assert job.process is not None  # forked: Linux reads half the notices on the other core
+    assert summary(job.archive) == summary(load_archive(str(docs)))
+    assert len(job.archive.notices) == 8  # the seed and seven more
+    site = tmp_path / "site"
+    (site / "danh-sach").mkdir(parents=True)
+    (site / "danh-sach" / "cu.json").write_text("[]", encoding="utf-8")  # from an earlier build: goes
+    report = job.finish(site)
+    assert report is not None and report.files == 1 and report.figures == {"notices": 8}
+    assert json.loads((site / "danh-sach" / "urls.json").read_text()) == [n.url for n in job.archive.notices]
+    assert not (site / "danh-sach" / "cu.json").exists()
+    assert not job.staging.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".notice-archive")]
+
+
+def test_with_errors_the_same_problems_are_found_and_nothing_is_written(tiny_archive, tmp_path):
+    docs = archive_of(tiny_archive, 4, broken=3)
+    job = BuildJob(str(docs), None, ListUrls(), staging_parent=str(tmp_path))
+    assert job.archive.errors and summary(job.archive) == summary(load_archive(str(docs)))
+    assert job.finish(tmp_path / "site") is None
+    assert not (tmp_path / "site" / "danh-sach").exists()
+
+
+def test_a_failing_worker_fails_the_build_with_the_reason(tiny_archive, tmp_path):
+    job = BuildJob(str(archive_of(tiny_archive, 2)), None, Fails(), staging_parent=str(tmp_path))
+    with pytest.raises(RuntimeError, match="(?s)tiến trình phụ của bản dựng thất bại: Traceback.*hỏng có chủ ý"):
+        job.finish(tmp_path / "site")
+    assert not job.staging.exists()
+
+
+def test_a_build_that_stops_half_way_leaves_nothing_behind(tiny_archive, tmp_path):
+    job = BuildJob(str(archive_of(tiny_archive, 2)), None, ListUrls(), staging_parent=str(tmp_path))
+    job.cancel()
+    assert not job.staging.exists() and job.process is not None and not job.process.is_alive()
+
+
+def test_site_outputs_written_by_the_worker_equal_those_written_inline(tiny_archive, tmp_path):
+    from mkdocs.config import load_config
+
+    docs = archive_of(tiny_archive, 3)
+    env = load_config(str(ROOT / "mkdocs.yml")).theme.get_env()
+    outputs = SiteOutputs(env, "Thử", "https://example.org/")
+    job = BuildJob(str(docs), None, outputs, staging_parent=str(tmp_path))
+    report = job.finish(tmp_path / "a")
+    figures = outputs.write(load_archive(str(docs)), tmp_path / "b")
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    assert a == b and report is not None and report.files == len(a) and report.figures == figures
+    assert {str(p).split("/")[0] for p in a} == {"tim-kiem", "du-lieu", "feeds", "ubnd-tp-lang-son"}
