@@ -69,11 +69,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     site = _site(config)
     if site.notice_for(page.file.src_uri) is None:
+        return None
+    # The archive has read this front matter already: MkDocs gets the body alone, not YAML to parse again. The
+    # leading blank line stops MkDocs reading a first line such as "TODO: …" as MultiMarkdown metadata.
+    return "\n" + site.notice_source(page.file.src_uri)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    site = _site(config)
+    notice = site.notice_for(page.file.src_uri)
+    if notice is None:
         return markdown
-    page.meta["template"] = "notice.html"
+    page.meta = site.page_meta(notice)
     return site.anchored_markdown(page.file.src_uri, markdown)
 
 
@@ -109,6 +119,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     if report is None:
         return  # notices with errors: the build fails (strict) and publishes none of them
     f = report.figures
-    log.info(f"tiến trình phụ: {report.files} tệp trong {report.seconds:.1f} s; tìm kiếm: {f['search_docs']} phần "
-             f"({f['search_files']} tệp, {f['search_kb']} KB)")
+    log.info(f"tiến trình phụ: {report.files} tệp trong {report.seconds:.1f} s (trang dựng xong chờ thêm "
+             f"{report.waited:.1f} s); tìm kiếm: {f['search_docs']} phần ({f['search_files']} tệp, {f['search_kb']} KB)")
 

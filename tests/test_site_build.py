@@ -47,3 +47,48 @@ def test_invalid_notice_fails_strict_build_with_path_and_line(tiny_archive):
     result = build(tiny_archive(bad))
     assert result.returncode != 0
     assert "notices/ubnd-tp-lang-son/2020/bad.md:3: trường 'number': số '5'" in result.output
+
+
+SECTIONED_BODY = """Ghi-chu: dòng đầu có dạng 'khóa: giá trị' mà MkDocs có thể đọc nhầm thành siêu dữ liệu.
+
+## I. PHẦN MỘT
+
+### 1. Mục một
+
+a) Điểm a.
+
+b) Điểm b.
+
+## II. PHẦN HAI
+
+### 1. Mục một của phần hai
+
+***
+
+Trên đây là kết luận."""
+
+
+def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archive):
+    """MkDocs gets each body without its front matter (read once, by the archive); the Markdown it renders is the
+    one it would have cut from the file itself, and the anchors land on the same lines as a fresh parse."""
+    from mkdocs.utils.meta import get_data
+
+    from notice_archive.site import Site
+
+    root = tiny_archive({"ubnd-tp-lang-son/2021/tb-05.md": minimal_notice(
+        number="05/TB-UBND", date="2021-03-02", meeting="2021-03-01", body=SECTIONED_BODY,
+        extra="items:\n  phan-1-muc-1: {}\n  phan-2-muc-1: {}\n")})
+    site = Site.load(str(root / "notices"))
+    assert not site.archive.errors, site.archive.errors
+    for notice in site.archive.notices:
+        own, own_meta = get_data((root / "notices" / notice.src_uri).read_text(encoding="utf-8"))
+        given, meta = get_data("\n" + site.notice_source(notice.src_uri))
+        assert given == own and meta == {} and own_meta["title"] == site.page_meta(notice)["title"]
+        fresh = Site.load(str(root / "notices"))
+        fresh._first_lines[notice.src_uri] = 10**6  # no layout to trust: the body is parsed again
+        assert site.anchored_markdown(notice.src_uri, given) == fresh.anchored_markdown(notice.src_uri, given)
+    result = build(root)
+    assert result.returncode == 0, result.output
+    page = result.page("ubnd-tp-lang-son/2021/5-tb-ubnd")
+    assert all(f'id="{a}"' in page for a in ("phan-1", "phan-1-muc-1", "phan-1-muc-1-a", "phan-1-muc-1-b", "phan-2", "phan-2-muc-1"))
+    assert "Ghi-chu: dòng đầu" in page

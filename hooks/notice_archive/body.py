@@ -349,8 +349,20 @@ def _letters(item: RawItem, err) -> None:
         previous = max(previous, index)
 
 
-def render_markdown(body: str, parsed: ParsedBody, attrs: dict[str, str] | None = None) -> str:
+@dataclass(frozen=True)
+class BodyLayout:
+    """Where a notice's sections, items and points are, from the model (model.Section, model.Item)."""
+
+    first_line: int
+    sections: tuple
+    items: tuple
+
+
+def render_markdown(body: str, parsed: ParsedBody | BodyLayout, attrs: dict[str, str] | None = None) -> str:
     """The body with anchors attached (attr_list syntax), ready for Python-Markdown.
+
+    ``parsed`` says where the sections, items and points are: the body's parse, or the model's (a BodyLayout of a
+    notice read earlier, so a page is not parsed twice); line numbers count from ``parsed.first_line``.
 
     Items become headings with ``{ #muc-4 }``; a point paragraph gets ``{: #muc-4-a }`` and its letter becomes a
     link to itself, so every item and point has a visible link that works without JavaScript. The ``***`` marker
@@ -380,7 +392,8 @@ def render_markdown(body: str, parsed: ParsedBody, attrs: dict[str, str] | None 
             out.append(f"{heading_level} {item.number}. {item.heading} {{ #{item.anchor} .item {attrs.get(item.anchor, '')}}}")
         elif line in points:
             point = points[line]
-            out.append(f"[{point.letter})](#{point.anchor}){{ .point-link }} {point.text}")
+            rest = m.group(2) if (m := POINT.match(text)) else text
+            out.append(f"[{point.letter})](#{point.anchor}){{ .point-link }} {rest}")
             open_point = point.anchor
         elif CLOSING.match(text) and not in_fence:
             out.append("")

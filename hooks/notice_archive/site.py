@@ -15,7 +15,7 @@ import yaml
 from jinja2 import Environment
 
 from . import permanence
-from .body import parse_body, render_markdown
+from .body import BodyLayout, ParsedBody, parse_body, render_markdown
 from .cite import citation, item_label
 from .deadlines import open_dues
 from .export import ARCHIVE_PATH
@@ -80,6 +80,7 @@ class Site:
     problems: list[Problem]
     today: dt.date = field(default_factory=lambda: build_day())  # the build's day: which deadlines are still open
     env: Environment | None = None  # the theme's Jinja environment, set once per build by the adapter
+    _first_lines: dict[str, int] = field(default_factory=dict)  # src_uri -> file line where its body starts
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None, archive: Archive | None = None) -> Site:
@@ -197,17 +198,41 @@ class Site:
 
     # Notice bodies ---------------------------------------------------------------------------------------------
 
+    def notice_source(self, src_uri: str) -> str:
+        """A notice's body as the engine renders it (the text after the front matter, leading blank lines
+        dropped), read without parsing the front matter a second time: the archive already holds it."""
+        with open(os.path.join(self.docs_dir, src_uri), encoding="utf-8") as fh:
+            lines = fh.read().split("\n")
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
+        start = end + 1
+        while start < len(lines) and not lines[start]:
+            start += 1
+        self._first_lines[src_uri] = start + 1
+        return "\n".join(lines[start:])
+
+    def page_meta(self, notice: Notice) -> dict:
+        """The engine's page metadata of a notice page (its front matter is in the template context as `notice`)."""
+        return {"title": notice.title, "template": "notice.html"}
+
     def anchored_markdown(self, src_uri: str, markdown: str) -> str:
         """The notice body as Markdown, with item/point anchors, citations and links to cited notices."""
         notice = self.by_src[src_uri]
-        parsed, _ = parse_body(src_uri, markdown, 1)
+        first = self._first_lines.get(src_uri)
+        if first is None:
+            self.notice_source(src_uri)
+            first = self._first_lines[src_uri]
+        layout: BodyLayout | ParsedBody = BodyLayout(first, notice.sections, notice.items)
+        lines = markdown.split("\n")
+        if not all(0 <= h.line - first < len(lines) and lines[h.line - first].startswith("#")
+                   for h in (*notice.sections, *notice.items)):
+            layout = parse_body(src_uri, markdown, 1)[0]  # not the text the archive read: find the items again
         issuer = self.issuer_name(notice)
         attrs = {}
         for item in notice.items:
             attrs[item.anchor] = f'data-cite="{_attr(citation(notice, issuer, item))}" '
             for point in item.points:
                 attrs[point.anchor] = f'data-cite="{_attr(citation(notice, issuer, item, point))}" '
-        return self.link_citations(notice, render_markdown(markdown, parsed, attrs))
+        return self.link_citations(notice, render_markdown(markdown, layout, attrs))
 
     def decorate_html(self, env: Environment, src_uri: str, html: str) -> str:
         """Put each item's departments, projects and citation under its heading, in the rendered page.

@@ -47,6 +47,7 @@ OUT, REPORT, ERROR = "out", "report.json", "error.txt"
 class WorkerReport:
     files: int
     seconds: float  # spent writing them (on the other core when forked)
+    waited: float  # how long the engine, done with its pages, then waited for the worker
     figures: dict  # what the outputs reported (search index size, …)
 
 
@@ -97,6 +98,7 @@ class BuildJob:
     def finish(self, site_dir: str | Path) -> WorkerReport | None:
         """Wait for the worker, then move its files into the site. None when the archive has errors (the build
         fails and nothing is published from it)."""
+        start = time.perf_counter()
         try:
             if self.process is None:
                 if not self.archive.errors:
@@ -105,13 +107,14 @@ class BuildJob:
                 self.process.join()
                 if self.process.exitcode != 0:
                     raise RuntimeError(self._child_error())
+            waited = time.perf_counter() - start
             report = self.staging / OUT / REPORT
             if not report.exists():
                 return None
             data = json.loads(report.read_text(encoding="utf-8"))
             report.unlink()
             files = _move_tree(self.staging / OUT, Path(site_dir), self.outputs.owned)
-            return WorkerReport(files, data["seconds"], data["figures"])
+            return WorkerReport(files, data["seconds"], round(waited, 2), data["figures"])
         finally:
             self._cleanup()
 
