@@ -64,6 +64,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if file.dest_uri in taken:
             log.warning(f"{file.src_uri}: địa chỉ /{file.url} trùng với {taken[file.dest_uri]}")
         taken[file.dest_uri] = file.src_uri
+    config[JOB].start_writing(config.site_dir)  # MkDocs has emptied the site folder by now
     for uri in config[JOB].outputs.clashes(site.archive, [f.dest_uri for f in files if not f.generated_by]):
         log.warning(f"tệp {uri} trong notices/ trùng với tệp do bản dựng sinh ra (tìm kiếm, dữ liệu mở, nguồn tin)")
     return files

@@ -113,6 +113,7 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     point: RawPoint | None = None  # the point whose text the following lines continue
     body_lines = body.split("\n")
     remote_refs = _remote_refs(body_lines)
+    triggers = TRIGGERS.search(body) is not None  # most bodies: none of the characters unsafe() looks for
     _check_html_blocks(body, first_line, err)
 
     def append(text: str) -> None:
@@ -122,7 +123,8 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
 
     for offset, text in enumerate(body_lines):
         line = first_line + offset
-        _check_unsafe(text, line, err, remote_refs)
+        if triggers:
+            _check_unsafe(text, line, err, remote_refs)
         if FENCE.match(text):
             in_fence = not in_fence
         if in_fence:

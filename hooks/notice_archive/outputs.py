@@ -24,17 +24,17 @@ class SiteOutputs:
     site_url: str | None
     owned: tuple[str, ...] = (SEARCH_OUTPUT, ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0])
 
-    def write(self, archive: Archive, out: Path) -> dict:
-        search = write_index(out, archive.notices, archive.registry)
+    def write(self, archive: Archive, site_dir: Path) -> dict:
+        search = write_index(site_dir, archive.notices, archive.registry)
         groups = group(archive.notices, archive.registry)
         files = export_files(archive.notices, archive.registry, self.site_url)
         files.update(feed_files(self.env, archive.notices, groups, archive.registry, self.site_name, self.site_url))
         for rel, text in files.items():
-            path = out / rel
+            path = site_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         return {"search_docs": search.docs, "search_files": search.files, "search_kb": search.bytes // 1024,
-                "files": len(files)}
+                "files": len(files) + search.files}
 
     def clashes(self, archive: Archive, dest_uris: list[str]) -> list[str]:
         """Files of the site's source that these outputs would overwrite."""

@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pydantic import BaseModel, ValidationError
 
@@ -45,8 +46,18 @@ class Registry:
 
 
 def mentions(text: str, names: list[str]) -> bool:
-    folded = casefold_vi(text)
-    return any(casefold_vi(name) in folded for name in names)
+    """Whether the text names one of the names (case and spacing aside)."""
+    return mentions_folded(casefold_vi(text), names)
+
+
+def mentions_folded(folded: str, names: list[str]) -> bool:
+    """mentions() for a text already folded with casefold_vi: fold once, ask about several names."""
+    return any(_folded(name) in folded for name in names)
+
+
+@lru_cache(maxsize=4096)
+def _folded(name: str) -> str:  # registry names: few, asked about for every item
+    return casefold_vi(name)
 
 
 def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registry, list[Problem]]:

@@ -18,8 +18,9 @@ from . import model as m
 from .body import ParsedBody, RawItem, RawPoint, parse_body
 from .problems import Problem, sort_problems
 from .reader import Source, dotted, read_bytes
-from .registry import REGISTRY_DIR, Registry, load_registry, mentions
+from .registry import REGISTRY_DIR, Registry, load_registry, mentions_folded
 from .schema import NUMBER, FrontMatter
+from .text import casefold_vi
 from .urls import RESERVED, notice_url
 from .validation_messages import extra_fields, translate, unsafe_values, yaml_traps
 
@@ -451,6 +452,7 @@ class _Checker:
                 self.err(path, f"'{key}' không khớp với mục hay điểm nào trong nội dung; các neo hiện có: {known}",
                          "muc-thong-tin")
                 continue
+            folded = casefold_vi(text)  # once per item, not once per name asked about
             for role in ("presented_by", "lead", "cooperating"):
                 value = getattr(meta, role)
                 keys = [value] if isinstance(value, str) else (value or [])
@@ -459,7 +461,7 @@ class _Checker:
                     if dep not in self.reg.departments:
                         self.err(where, f"đơn vị '{dep}' không có trong danh mục departments.yml"
                                  + self.reg.suggest("departments", dep), "khoa-la")
-                    elif not mentions(text, self.reg.department_names(dep)):
+                    elif not mentions_folded(folded, self.reg.department_names(dep)):
                         names = "; ".join(dict.fromkeys(self.reg.department_names(dep)))
                         self.err(where, f"{what} không nhắc tới đơn vị '{dep}' (tên đã biết: {names}); sửa khóa, "
                                  "hoặc thêm cách viết trong bản gốc vào aliases của đơn vị", "khong-khop")
@@ -467,7 +469,7 @@ class _Checker:
                 if proj not in self.reg.projects:
                     self.err((*path, "projects", i), f"dự án '{proj}' không có trong danh mục projects.yml"
                              + self.reg.suggest("projects", proj), "khoa-la")
-                elif not mentions(text, self.reg.project_names(proj)):
+                elif not mentions_folded(folded, self.reg.project_names(proj)):
                     names = "; ".join(dict.fromkeys(self.reg.project_names(proj)))
                     self.err((*path, "projects", i), f"{what} không nhắc tới dự án '{proj}' (tên đã biết: "
                              f"{names}); sửa khóa, hoặc thêm cách viết trong bản gốc vào aliases của dự án",

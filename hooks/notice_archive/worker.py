@@ -1,12 +1,13 @@
 """The build's second process. A site build is one Python process on one core; this puts the other core to work.
 
-While the engine starts up, each process reads and checks half of the notices and the halves are exchanged, so both
-hold the same archive. The engine then renders pages while the worker writes every file that is a pure function of
-the archive: the search index, the open data and the feeds. ``finish`` waits for it and moves those files into the
-built site. Where processes cannot be forked, the same work runs in this process, in ``finish``. No MkDocs here.
+While the engine starts up, each process reads and checks part of the notices and the parts are exchanged, so both
+hold the same archive. The engine then renders pages while the worker writes, straight into the site, every file that
+is a pure function of the archive: the search index, the open data and the feeds. Where processes cannot be forked,
+the same work runs in this process, in ``finish``. No MkDocs here.
 
-    job = BuildJob(docs_dir, today, outputs, staging_parent)   # forks and reads half the notices
+    job = BuildJob(docs_dir, today, outputs, staging_parent)   # forks and reads its part of the notices
     job.archive                                                # the whole archive, identical to load_archive's
+    job.start_writing(site_dir)                                # once the engine has emptied the site folder
     report = job.finish(site_dir)                              # after the pages are written
 """
 
@@ -31,16 +32,19 @@ from typing import Protocol
 from .registry import load_registry
 from .validate import Archive, Checked, assemble, inspect_paths, notice_paths
 
+# The engine's share of the reading. Both wait for the whole archive before going on, so even halves are quickest.
+ENGINE_SHARE = 0.5
+REPORT, ERROR = "report.json", "error.txt"
+
 
 class Outputs(Protocol):
     """Files that are a pure function of the archive."""
 
     owned: tuple[str, ...]  # top-level folders written whole: an earlier copy in the site is replaced
 
-    def write(self, archive: Archive, out: Path) -> dict:
-        """Write the files under ``out`` (paths as in the site); return figures for the build log."""
+    def write(self, archive: Archive, site_dir: Path) -> dict:
+        """Write the files into the site; return figures for the build log, with "files" (how many)."""
 
-OUT, REPORT, ERROR = "out", "report.json", "error.txt"
 
 
 @dataclass(frozen=True)
@@ -53,12 +57,13 @@ class WorkerReport:
 
 class BuildJob:
     def __init__(self, docs_dir: str, today, outputs: Outputs, staging_parent: str | None = None,
-                 display_root: str = "notices"):
+                 display_root: str = "notices", engine_share: float = ENGINE_SHARE):
         self.outputs = outputs
-        self.staging = Path(_mkdtemp(staging_parent))
+        self.staging = Path(_mkdtemp(staging_parent))  # the exchanged parts, the worker's report or error
+        self.writing = False
         registry, registry_problems = load_registry(docs_dir, display_root)
         paths = notice_paths(docs_dir)
-        mid = len(paths) // 2
+        cut = round(len(paths) * engine_share)
 
         def read(part: list[str]) -> list[Checked]:
             return inspect_paths(docs_dir, part, registry, today, display_root)
@@ -68,10 +73,10 @@ class BuildJob:
             checked = read(paths)
         else:
             ctx = multiprocessing.get_context("fork")
-            conn, child_conn = ctx.Pipe()
-            # fork: the child shares everything read so far; nothing but the two halves is ever pickled.
+            self.conn, child_conn = ctx.Pipe()
+            # fork: the child shares everything read so far; nothing but the two parts is ever pickled.
             self.process = ctx.Process(target=_child, daemon=True, args=(
-                child_conn, self.staging, lambda: read(paths[mid:]),
+                child_conn, self.staging, lambda: read(paths[cut:]),
                 lambda checked: assemble(registry, registry_problems, checked, display_root), outputs))
             self.process.start()
             child_conn.close()
@@ -79,12 +84,12 @@ class BuildJob:
         self._cleanup = weakref.finalize(self, _cleanup, self.process, str(self.staging))
         if self.process is not None:
             try:
-                first = read(paths[:mid])
-                _dump(self.staging / "half-0.pkl", first)
-                conn.send("ok")
-                if conn.recv() != "ok":
+                first = read(paths[:cut])
+                _dump(self.staging / "part-0.pkl", first)
+                self.conn.send("ok")
+                if self.conn.recv() != "ok":
                     raise RuntimeError(self._child_error())
-                checked = first + _load(self.staging / "half-1.pkl")
+                checked = first + _load(self.staging / "part-1.pkl")
             except (EOFError, OSError) as exc:  # the worker died
                 self.process.join()
                 message = self._child_error()
@@ -95,26 +100,32 @@ class BuildJob:
                 raise
         self.archive = assemble(registry, registry_problems, checked, display_root)
 
+    def start_writing(self, site_dir: str | Path) -> None:
+        """Let the worker write into the site (the engine empties that folder after reading its configuration)."""
+        if self.process is not None and not self.writing:
+            with contextlib.suppress(OSError):  # the worker has already stopped: no files, or an error (finish)
+                self.conn.send(("go", str(site_dir)))
+        self.writing = True
+
     def finish(self, site_dir: str | Path) -> WorkerReport | None:
-        """Wait for the worker, then move its files into the site. None when the archive has errors (the build
-        fails and nothing is published from it)."""
+        """Wait for the worker's files. None when the archive has errors (the build fails and nothing is published
+        from it)."""
+        self.start_writing(site_dir)
         start = time.perf_counter()
         try:
             if self.process is None:
                 if not self.archive.errors:
-                    _write(self.staging, self.archive, self.outputs)
+                    _write(self.staging, Path(site_dir), self.archive, self.outputs)
             else:
                 self.process.join()
                 if self.process.exitcode != 0:
                     raise RuntimeError(self._child_error())
             waited = time.perf_counter() - start
-            report = self.staging / OUT / REPORT
+            report = self.staging / REPORT
             if not report.exists():
                 return None
             data = json.loads(report.read_text(encoding="utf-8"))
-            report.unlink()
-            files = _move_tree(self.staging / OUT, Path(site_dir), self.outputs.owned)
-            return WorkerReport(files, data["seconds"], round(waited, 2), data["figures"])
+            return WorkerReport(data["files"], data["seconds"], round(waited, 2), data["figures"])
         finally:
             self._cleanup()
 
@@ -134,17 +145,21 @@ def _cleanup(process: multiprocessing.process.BaseProcess | None, staging: str) 
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _child(conn, staging: Path, read_second: Callable[[], list[Checked]],
+def _child(conn, staging: Path, read_mine: Callable[[], list[Checked]],
            assemble_all: Callable[[list[Checked]], Archive], outputs: Outputs) -> None:
     try:
-        second = read_second()
-        _dump(staging / "half-1.pkl", second)
+        mine = read_mine()
+        _dump(staging / "part-1.pkl", mine)
         conn.send("ok")
         if conn.recv() != "ok":
             return
-        archive = assemble_all(_load(staging / "half-0.pkl") + second)
-        if not archive.errors:
-            _write(staging, archive, outputs)
+        archive = assemble_all(_load(staging / "part-0.pkl") + mine)
+        if archive.errors:
+            return
+        message = conn.recv()  # ("go", site_dir): the engine has emptied the site folder
+        _write(staging, Path(message[1]), archive, outputs)
+    except EOFError:
+        return  # the engine stopped (a failed build): nothing to write
     except BaseException:
         (staging / ERROR).write_text(traceback.format_exc(), encoding="utf-8")
         with contextlib.suppress(OSError):
@@ -152,12 +167,15 @@ def _child(conn, staging: Path, read_second: Callable[[], list[Checked]],
         raise
 
 
-def _write(staging: Path, archive: Archive, outputs: Outputs) -> None:
+def _write(staging: Path, site_dir: Path, archive: Archive, outputs: Outputs) -> None:
     start = time.perf_counter()
-    out = staging / OUT
-    figures = outputs.write(archive, out)
-    (out / REPORT).write_text(json.dumps({"seconds": round(time.perf_counter() - start, 2), "figures": figures}),
-                              encoding="utf-8")
+    for name in outputs.owned:  # written whole: a rebuild (mkdocs serve) leaves no stale file behind
+        shutil.rmtree(site_dir / name, ignore_errors=True)
+    site_dir.mkdir(parents=True, exist_ok=True)
+    figures = outputs.write(archive, site_dir)
+    (staging / REPORT).write_text(json.dumps({"seconds": round(time.perf_counter() - start, 2),
+                                              "files": figures.pop("files"), "figures": figures}),
+                                  encoding="utf-8")
 
 
 def _dump(path: Path, checked: list[Checked]) -> None:
@@ -186,18 +204,3 @@ def _mkdtemp(parent: str | None) -> str:
         except OSError:
             pass
     return tempfile.mkdtemp(prefix="notice-archive-")
-
-
-def _move_tree(src: Path, dest: Path, owned: tuple[str, ...]) -> int:
-    """Move every file of src to the same place under dest; the owned folders replace any earlier copy, so a
-    rebuild (mkdocs serve) leaves no stale file behind."""
-    for name in owned:
-        shutil.rmtree(dest / name, ignore_errors=True)
-    count = 0
-    for root, _dirs, files in os.walk(src):
-        target = dest / os.path.relpath(root, src)
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            shutil.move(os.path.join(root, name), target / name)  # a rename on the same file system
-            count += 1
-    return count
