@@ -45,13 +45,9 @@ class Registry:
         return [proj.name, *proj.aliases]
 
 
-def mentions(text: str, names: list[str]) -> bool:
-    """Whether the text names one of the names (case and spacing aside)."""
-    return mentions_folded(casefold_vi(text), names)
-
-
 def mentions_folded(folded: str, names: list[str]) -> bool:
-    """mentions() for a text already folded with casefold_vi: fold once, ask about several names."""
+    """Whether a text, folded with casefold_vi (once, for all the names asked about), names one of the names (case
+    and spacing aside)."""
     return any(_folded(name) in folded for name in names)
 
 
