@@ -10,6 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import yaml
 from jinja2 import Environment
@@ -22,7 +23,7 @@ from .export import ARCHIVE_PATH
 from .group import Groups, group
 from .model import Notice
 from .problems import Problem
-from .references import find_references
+from .references import CITED, find_references
 from .text import casefold_vi
 from .urls import (
     all_feed_path,
@@ -81,6 +82,8 @@ class Site:
     today: dt.date = field(default_factory=lambda: build_day())  # the build's day: which deadlines are still open
     env: Environment | None = None  # the theme's Jinja environment, set once per build by the adapter
     _first_lines: dict[str, int] = field(default_factory=dict)  # src_uri -> file line where its body starts
+    _item_meta_env: Environment | None = field(default=None, repr=False)
+    _item_meta_macro: Any = field(default=None, repr=False)
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None, archive: Archive | None = None) -> Site:
@@ -241,7 +244,7 @@ class Site:
         rendering a notice. The links come from registry keys the validator has checked.
         """
         notice = self.by_src[src_uri]
-        template = env.get_template("partials/item-meta.html")
+        item_meta = self._item_meta(env)
         base = to_root(notice.url)
         issuer = self.issuer_name(notice)
         items = {item.anchor: item for item in notice.items}
@@ -250,11 +253,16 @@ class Site:
             item = items.get(m.group(2))
             if item is None:
                 return m.group(0)
-            meta = template.render(item=item, registry=self.registry, cite=citation(notice, issuer, item), base=base,
-                                   department_url=department_url, project_url=project_url)
-            return m.group(0) + "\n" + meta.strip()
+            meta = item_meta(item, self.registry, citation(notice, issuer, item), base, department_url, project_url)
+            return m.group(0) + "\n" + str(meta).strip()
 
         return ITEM_HEADING.sub(insert, html)
+
+    def _item_meta(self, env: Environment):
+        if self._item_meta_env is not env:  # one compiled macro per build (per theme environment)
+            self._item_meta_env = env
+            self._item_meta_macro = env.get_template("partials/item-meta.html").module.item_meta
+        return self._item_meta_macro
 
     def link_citations(self, notice: Notice, markdown: str) -> str:
         """Link document numbers cited in the text to that document when the archive surely holds it.
@@ -263,6 +271,8 @@ class Site:
         only when its date is written ("370/TB-UBND ngày 15/10/2020") and any "của …" after it names the citing
         notice's own issuer ("của UBND thành phố"). Otherwise the text stays as it is: no link beats a wrong one.
         """
+        if CITED.search(markdown) is None:  # most bodies cite no document number at all
+            return markdown
         index = self._number_index
         issuer = self.registry.issuers[notice.issuer]
         own_names = [casefold_vi(issuer.short_name), casefold_vi(issuer.name)]
