@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -273,18 +274,23 @@ def schemas(site_url: str | None = None) -> dict[str, str]:
 
 def export_files(notices: list[m.Notice], registry: Registry, site_url: str | None = None) -> dict[str, str]:
     """Every open-data file of the site: {path relative to the site root: JSON text}. Deterministic."""
+    return dict(iter_export_files(notices, registry, site_url))
+
+
+def iter_export_files(notices: list[m.Notice], registry: Registry,
+                      site_url: str | None = None) -> Iterator[tuple[str, str]]:
+    """The same files one at a time, so a writer need not hold 10,000 of them in memory."""
     links = _Links(site_url)
     ordered = sorted(notices, key=lambda n: n.url)
     out_notices = [_notice(n, registry, links) for n in ordered]
-    files: dict[str, str] = {}
     archive = ArchiveExport.model_validate({
         "$schema": links.schema_ref(ARCHIVE_SCHEMA_PATH, ARCHIVE_PATH), "version": VERSION,
         **_registries(registry), "notices": out_notices})
-    files[ARCHIVE_PATH] = _dump(archive)
+    yield ARCHIVE_PATH, _dump(archive)
+    del archive
     for n, out in zip(ordered, out_notices, strict=True):
         path = notice_json_path(n)
         one = NoticeExport.model_validate({"$schema": links.schema_ref(NOTICE_SCHEMA_PATH, path),
                                            "version": VERSION, "notice": out})
-        files[path] = _dump(one)
-    files.update(schemas(site_url))
-    return files
+        yield path, _dump(one)
+    yield from schemas(site_url).items()
