@@ -11,7 +11,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from notice_archive.outputs import SiteOutputs
-from notice_archive.site import Site, headings
+from notice_archive.site import Site, build_day, headings
 from notice_archive.worker import BuildJob
 
 log = get_plugin_logger("notice_archive")
@@ -27,10 +27,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
     env = config.theme.get_env()
     # The other core reads half the notices, then writes the search index, open data and feeds while pages render.
-    job = BuildJob(config.docs_dir, None, SiteOutputs(env, config.site_name, config.site_url),
+    today = build_day()
+    job = BuildJob(config.docs_dir, None,
+                   SiteOutputs(env, config.site_name, config.site_url, config.docs_dir, today),
                    staging_parent=os.path.dirname(os.path.abspath(config.site_dir)))
     config[JOB] = job
-    site = Site.load(config.docs_dir, archive=job.archive)
+    site = Site.load(config.docs_dir, today=today, archive=job.archive)
     for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
         if problem.severity == "error":
@@ -94,7 +96,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if generated is not None:
         # Index pages are written by Jinja straight to HTML (Python-Markdown over their thousands of rows cost more
         # than rendering every notice); their table of contents is read back from the headings they contain.
-        content, broken = site.render_page(generated)
+        content, broken = config[JOB].prepared()[generated.src_uri]  # rendered by the worker
         for url in broken:
             log.warning(f"trang {generated.url or '/'} có liên kết tới /{url}, không có trong trang web")
         page.toc = get_toc(headings(content))

@@ -3,7 +3,9 @@ the archive. What it gives must be exactly what one process gives."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,9 @@ class ListUrls:
     """Outputs for the tests: the archive's URLs, and which process wrote them."""
 
     owned = ("danh-sach",)
+
+    def prepare(self, archive: Archive) -> dict:
+        return {"urls": [n.url for n in archive.notices], "pid": os.getpid()}
 
     def write(self, archive: Archive, site_dir: Path) -> dict:
         (site_dir / "danh-sach").mkdir(parents=True)
@@ -49,6 +54,8 @@ def test_the_split_reading_gives_the_archive_one_process_gives(tiny_archive, tmp
     assert job.process is not None  # forked: Linux reads half the notices on the other core
     assert summary(job.archive) == summary(load_archive(str(docs)))
     assert len(job.archive.notices) == 8  # the seed and seven more
+    prepared = job.prepared()
+    assert prepared["urls"] == [n.url for n in job.archive.notices] and prepared["pid"] != os.getpid()
     site = tmp_path / "site"
     (site / "danh-sach").mkdir(parents=True)
     (site / "danh-sach" / "cu.json").write_text("[]", encoding="utf-8")  # from an earlier build: goes
@@ -64,6 +71,7 @@ def test_with_errors_the_same_problems_are_found_and_nothing_is_written(tiny_arc
     docs = archive_of(tiny_archive, 4, broken=3)
     job = BuildJob(str(docs), None, ListUrls(), staging_parent=str(tmp_path))
     assert job.archive.errors and summary(job.archive) == summary(load_archive(str(docs)))
+    assert job.prepared()["pid"] == os.getpid()  # the worker stopped after reading: prepared here
     assert job.finish(tmp_path / "site") is None
     assert not (tmp_path / "site" / "danh-sach").exists()
 
@@ -84,10 +92,18 @@ def test_a_build_that_stops_half_way_leaves_nothing_behind(tiny_archive, tmp_pat
 def test_site_outputs_written_by_the_worker_equal_those_written_inline(tiny_archive, tmp_path):
     from mkdocs.config import load_config
 
+    from notice_archive.site import Site
+
     docs = archive_of(tiny_archive, 3)
     env = load_config(str(ROOT / "mkdocs.yml")).theme.get_env()
-    outputs = SiteOutputs(env, "Thử", "https://example.org/")
+    today = dt.date(2021, 3, 10)
+    outputs = SiteOutputs(env, "Thử", "https://example.org/", str(docs), today)
     job = BuildJob(str(docs), None, outputs, staging_parent=str(tmp_path))
+    site = Site.load(str(docs), today=today, archive=load_archive(str(docs)))
+    site.env = env
+    pages = job.prepared()
+    assert pages == {p.src_uri: site.render_page(p) for p in site.generated_pages()}
+    assert '<a href="../../ubnd-tp-lang-son/2021/1-tb-ubnd/">' in pages["nam/2021.md"][0]
     report = job.finish(tmp_path / "a")
     figures = outputs.write(load_archive(str(docs)), tmp_path / "b")
     files = figures.pop("files")

@@ -1,8 +1,10 @@
-"""The files that are a pure function of the archive — search index, open data, feeds — written by the build's
-second process (worker.BuildJob) while the engine renders pages."""
+"""What is a pure function of the archive, done by the build's second process (worker.BuildJob) while the engine
+renders pages: the index pages' HTML (prepared first, handed to the engine), then the search index, open data and
+feeds, written into the site."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -14,16 +16,25 @@ from .feeds import feed_files
 from .group import group
 from .search_index import OUTPUT as SEARCH_OUTPUT
 from .search_index import write_index
+from .site import Site
 from .urls import all_feed_path
 from .validate import Archive
 
 
 @dataclass
 class SiteOutputs:
-    env: Environment  # the theme's (feeds are Jinja templates)
+    env: Environment  # the theme's (index pages and feeds are Jinja templates)
     site_name: str
     site_url: str | None
+    docs_dir: str
+    today: dt.date  # the build's day (open deadlines), as the engine's Site has it
     owned: tuple[str, ...] = (SEARCH_OUTPUT, ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0])
+
+    def prepare(self, archive: Archive) -> dict[str, tuple[str, list[str]]]:
+        """Every generated page's content: {src_uri: (HTML, links to nowhere)}, as Site.render_page gives it."""
+        site = Site.from_archive(archive, self.docs_dir, self.today)
+        site.env = self.env
+        return {page.src_uri: site.render_page(page) for page in site.generated_pages()}
 
     def write(self, archive: Archive, site_dir: Path) -> dict:
         search = write_index(site_dir, archive.notices, archive.registry)

@@ -27,24 +27,30 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .registry import load_registry
 from .validate import Archive, Checked, assemble, inspect_paths, notice_paths
 
 # The engine's share of the reading. Both wait for the whole archive before going on, so even halves are quickest.
 ENGINE_SHARE = 0.5
-REPORT, ERROR = "report.json", "error.txt"
+REPORT, ERROR, PREPARED = "report.json", "error.txt", "prepared.pkl"
+POLL = 0.05  # seconds between looks for the worker's prepared result
 
 
 class Outputs(Protocol):
-    """Files that are a pure function of the archive."""
+    """What is a pure function of the archive: something the engine will need (prepared first), and files."""
 
     owned: tuple[str, ...]  # top-level folders written whole: an earlier copy in the site is replaced
+
+    def prepare(self, archive: Archive) -> Any:
+        """Computed by the worker first, handed to the engine (pickled) by ``BuildJob.prepared``."""
 
     def write(self, archive: Archive, site_dir: Path) -> dict:
         """Write the files into the site; return figures for the build log, with "files" (how many)."""
 
+
+_NOTHING = object()
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class BuildJob:
         self.outputs = outputs
         self.staging = Path(_mkdtemp(staging_parent))  # the exchanged parts, the worker's report or error
         self.writing = False
+        self._prepared: Any = _NOTHING
         registry, registry_problems = load_registry(docs_dir, display_root)
         paths = notice_paths(docs_dir)
         cut = round(len(paths) * engine_share)
@@ -99,6 +106,24 @@ class BuildJob:
                 self._cleanup()
                 raise
         self.archive = assemble(registry, registry_problems, checked, display_root)
+
+    def prepared(self) -> Any:
+        """The outputs' prepared result, for the whole archive (the worker's copy, or computed here without one)."""
+        if self._prepared is not _NOTHING:
+            return self._prepared
+        if self.process is None or self.archive.errors:  # (with errors the worker stops after reading)
+            self._prepared = self.outputs.prepare(self.archive)
+            return self._prepared
+        path = self.staging / PREPARED
+        while not path.exists():  # the worker prepares it first: usually long done when the engine asks
+            if not self.process.is_alive():
+                if path.exists():
+                    break
+                self.process.join()
+                raise RuntimeError(self._child_error())
+            time.sleep(POLL)
+        self._prepared = _load(path)
+        return self._prepared
 
     def start_writing(self, site_dir: str | Path) -> None:
         """Let the worker write into the site (the engine empties that folder after reading its configuration)."""
@@ -156,6 +181,8 @@ def _child(conn, staging: Path, read_mine: Callable[[], list[Checked]],
         archive = assemble_all(_load(staging / "part-0.pkl") + mine)
         if archive.errors:
             return
+        _dump(staging / (PREPARED + ".tmp"), outputs.prepare(archive))
+        os.replace(staging / (PREPARED + ".tmp"), staging / PREPARED)  # whole or absent
         message = conn.recv()  # ("go", site_dir): the engine has emptied the site folder
         _write(staging, Path(message[1]), archive, outputs)
     except EOFError:
@@ -178,12 +205,12 @@ def _write(staging: Path, site_dir: Path, archive: Archive, outputs: Outputs) ->
                                   encoding="utf-8")
 
 
-def _dump(path: Path, checked: list[Checked]) -> None:
+def _dump(path: Path, checked: Any) -> None:
     with open(path, "wb") as fh:
         pickle.dump(checked, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _load(path: Path) -> list[Checked]:
+def _load(path: Path) -> Any:
     # Tens of thousands of small objects: the cyclic GC would walk them again and again while they are created.
     enabled = gc.isenabled()
     gc.disable()
