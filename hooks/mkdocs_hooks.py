@@ -26,7 +26,8 @@ def _site(config: MkDocsConfig) -> Site:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
     env = config.theme.get_env()
-    # The other core reads half the notices, then writes the search index, open data and feeds while pages render.
+    # The other core reads half the notices, then renders the index pages and writes the search index, open data
+    # and feeds while MkDocs renders the notices.
     today = build_day()
     job = BuildJob(config.docs_dir, None,
                    SiteOutputs(env, config.site_name, config.site_url, config.docs_dir, today),
@@ -117,7 +118,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    # The worker's files (search index under tim-kiem/, open data, feeds) join the site once pages are written.
+    # Wait for the worker's files (search index under tim-kiem/, open data, feeds), written straight into the site.
     report = config[JOB].finish(config.site_dir)
     if report is None:
         return  # notices with errors: the build fails (strict) and publishes none of them
