@@ -44,6 +44,9 @@ REMOTE_URL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A line needs the checks above only if it holds one of these (a fast path: most lines hold none).
 TRIGGERS = re.compile(r"[<&{!]|script|data\s*:|[\x00-\x1f\x7f]", re.IGNORECASE)
+# The same over a whole body, whose line breaks are not control characters to report: if it finds nothing, no
+# line holds anything unsafe() looks for.
+BODY_TRIGGERS = re.compile(r"[<&{!]|script|data\s*:|[\x00-\x09\x0b-\x1f\x7f]", re.IGNORECASE)
 
 
 @dataclass
@@ -113,7 +116,7 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     point: RawPoint | None = None  # the point whose text the following lines continue
     body_lines = body.split("\n")
     remote_refs = _remote_refs(body_lines)
-    triggers = TRIGGERS.search(body) is not None  # most bodies: none of the characters unsafe() looks for
+    triggers = BODY_TRIGGERS.search(body) is not None  # most bodies hold none of them
     _check_html_blocks(body, first_line, err)
 
     def append(text: str) -> None:

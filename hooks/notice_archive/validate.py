@@ -239,8 +239,11 @@ def _marker_problems(src: Source) -> list[Problem]:
 
 def _drop_marked(src: Source, problems: list[Problem]) -> list[Problem]:
     """Other errors about a marked value (its form, its key) are left out: the marker says what to write."""
-    marked = {s.line for s in src.scalars.values() if s.raw.lstrip().startswith(MARKER)}
-    return [p for p in problems if p.line not in marked]
+    if src.marked_lines is None:  # worked out once per notice
+        src.marked_lines = frozenset(s.line for s in src.scalars.values() if s.raw.lstrip().startswith(MARKER))
+    if not src.marked_lines or not problems:
+        return problems
+    return [p for p in problems if p.line not in src.marked_lines]
 
 
 class _Checker:
