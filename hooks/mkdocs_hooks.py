@@ -11,7 +11,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from notice_archive.outputs import SiteOutputs
-from notice_archive.site import Site, build_day, headings
+from notice_archive.site import Site, anchor_ids, build_day, headings
 from notice_archive.worker import BuildJob
 
 log = get_plugin_logger("notice_archive")
@@ -24,14 +24,13 @@ def _site(config: MkDocsConfig) -> Site:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    BuildJob.cancel_running()  # a new build (mkdocs serve): an earlier one that failed leaves no worker behind
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
     env = config.theme.get_env()
     # The other core reads half the notices, then renders the index pages and writes the search index, open data
     # and feeds while MkDocs renders the notices.
     today = build_day()
-    job = BuildJob(config.docs_dir, None,
-                   SiteOutputs(env, config.site_name, config.site_url, config.docs_dir, today),
-                   staging_parent=os.path.dirname(os.path.abspath(config.site_dir)))
+    job = BuildJob(config.docs_dir, None, SiteOutputs(env, config.site_name, config.site_url, config.docs_dir, today))
     config[JOB] = job
     site = Site.load(config.docs_dir, today=today, archive=job.archive)
     for problem in site.problems:
@@ -101,6 +100,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         for url in broken:
             log.warning(f"trang {generated.url or '/'} có liên kết tới /{url}, không có trong trang web")
         page.toc = get_toc(headings(content))
+        page.present_anchor_ids = anchor_ids(content)  # so MkDocs can check links to them, as for Markdown
         return content
     if site.notice_for(page.file.src_uri) is None:
         return html
@@ -126,3 +126,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     log.info(f"tiến trình phụ: {report.files} tệp trong {report.seconds:.1f} s (trang dựng xong chờ thêm "
              f"{report.waited:.1f} s); tìm kiếm: {f['search_docs']} phần ({f['search_files']} tệp, {f['search_kb']} KB)")
 
+
+def on_build_error(error: Exception) -> None:
+    BuildJob.cancel_running()  # the worker stops writing and its folder goes

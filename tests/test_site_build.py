@@ -49,7 +49,8 @@ def test_invalid_notice_fails_strict_build_with_path_and_line(tiny_archive):
     assert "notices/ubnd-tp-lang-son/2020/bad.md:3: trường 'number': số '5'" in result.output
 
 
-SECTIONED_BODY = """Ghi-chu: dòng đầu có dạng 'khóa: giá trị' mà MkDocs có thể đọc nhầm thành siêu dữ liệu.
+SECTIONED_BODY = """Ghi-chu: dòng đầu có dạng 'khóa: giá trị' mà MkDocs có thể đọc nhầm thành siêu dữ liệu. Xem
+[các hạn của Phòng Kinh tế](../../don-vi/phong-kinh-te.md#han-dang-mo) (trang sinh tự động, neo MkDocs kiểm tra).
 
 ## I. PHẦN MỘT
 
@@ -87,6 +88,11 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
         fresh = Site.load(str(root / "notices"))
         fresh._first_lines[notice.src_uri] = 10**6  # no layout to trust: the body is parsed again
         assert site.anchored_markdown(notice.src_uri, given) == fresh.anchored_markdown(notice.src_uri, given)
+        # Edited since it was read (mkdocs serve): the items and points are found in the text again.
+        edited = given.replace("b) Điểm b.", "c) Điểm c.").replace("### 1. Mục một\n", "### 1. Mục một, sửa lại\n")
+        if edited != given:
+            assert site.anchored_markdown(notice.src_uri, edited) == fresh.anchored_markdown(notice.src_uri, edited)
+            assert "[c)](#phan-1-muc-1-c)" in site.anchored_markdown(notice.src_uri, edited)
     result = build(root)
     assert result.returncode == 0, result.output
     page = result.page("ubnd-tp-lang-son/2021/5-tb-ubnd")

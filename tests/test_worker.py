@@ -36,6 +36,11 @@ class Fails(ListUrls):
         raise ValueError("hỏng có chủ ý")
 
 
+class FailsQuietly(ListUrls):
+    def write(self, archive: Archive, site_dir: Path) -> dict:
+        raise EOFError("một tệp bị cắt cụt")  # the error a broken pipe gives: must not pass for "nothing to do"
+
+
 def archive_of(tiny_archive, n: int, broken: int | None = None) -> Path:
     files = {f"ubnd-tp-lang-son/2021/tb-{k}.md": minimal_notice(number=f"{k:02d}/TB-UBND", date="2021-03-02",
                                                                 meeting="2021-03-01") for k in range(1, n + 1)}
@@ -64,7 +69,7 @@ def test_the_split_reading_gives_the_archive_one_process_gives(tiny_archive, tmp
     assert report is not None and report.files == 1 and report.figures == {"notices": 8}
     assert json.loads((site / "danh-sach" / "urls.json").read_text()) == [n.url for n in job.archive.notices]
     assert not (site / "danh-sach" / "cu.json").exists()
-    assert not job.staging.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".notice-archive")]
+    assert not job.staging.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith("notice-archive")]
 
 
 def test_with_errors_the_same_problems_are_found_and_nothing_is_written(tiny_archive, tmp_path):
@@ -111,3 +116,34 @@ def test_site_outputs_written_by_the_worker_equal_those_written_inline(tiny_arch
     b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
     assert a == b and report is not None and report.files == files == len(a) and report.figures == figures
     assert {str(p).split("/")[0] for p in a} == {"tim-kiem", "du-lieu", "feeds", "ubnd-tp-lang-son"}
+
+
+def test_an_error_that_looks_like_a_closed_pipe_still_fails_the_build(tiny_archive, tmp_path):
+    job = BuildJob(str(archive_of(tiny_archive, 2)), None, FailsQuietly(), staging_parent=str(tmp_path))
+    with pytest.raises(RuntimeError, match="(?s)EOFError: một tệp bị cắt cụt"):
+        job.finish(tmp_path / "site")
+
+
+def test_a_failure_on_the_engine_side_stops_the_worker_and_does_not_hang(tiny_archive, tmp_path, monkeypatch):
+    import multiprocessing
+
+    import notice_archive.worker as worker
+
+    engine, real = os.getpid(), worker.inspect_paths
+
+    def gone_on_this_side(docs_dir, paths, *args, **kwargs):
+        if os.getpid() == engine:
+            raise FileNotFoundError("một thông báo bị xóa giữa chừng")
+        return real(docs_dir, paths, *args, **kwargs)
+
+    monkeypatch.setattr(worker, "inspect_paths", gone_on_this_side)
+    with pytest.raises(FileNotFoundError):
+        BuildJob(str(archive_of(tiny_archive, 4)), None, ListUrls(), staging_parent=str(tmp_path))
+    assert not multiprocessing.active_children()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("notice-archive")]
+
+
+def test_a_new_build_stops_the_worker_of_one_that_failed(tiny_archive, tmp_path):
+    job = BuildJob(str(archive_of(tiny_archive, 2)), None, ListUrls(), staging_parent=str(tmp_path))
+    BuildJob.cancel_running()  # what on_config and on_build_error do
+    assert job.process is not None and not job.process.is_alive() and not job.staging.exists()

@@ -16,7 +16,7 @@ import yaml
 from jinja2 import Environment
 
 from . import permanence
-from .body import BodyLayout, ParsedBody, parse_body, render_markdown
+from .body import ITEM, POINT, SECTION, BodyLayout, ParsedBody, parse_body, render_markdown
 from .cite import citation, item_label
 from .deadlines import open_dues
 from .export import ARCHIVE_PATH
@@ -172,7 +172,8 @@ class Site:
         """The theme's Jinja environment with autoescape on: generated pages are HTML, every value is escaped."""
         if self.env is None:
             raise RuntimeError("Site.env is set by the adapter before pages are rendered")
-        return self.env.overlay(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        # A cache of its own: the theme's compiled templates (no autoescape) must never be reused here.
+        return self.env.overlay(autoescape=True, trim_blocks=True, lstrip_blocks=True, cache_size=100)
 
     def render_page(self, page: GeneratedPage) -> tuple[str, list[str]]:
         """The page's content as HTML, and its links that lead nowhere (none, unless a template or the model
@@ -225,9 +226,7 @@ class Site:
             self.notice_source(src_uri)
             first = self._first_lines[src_uri]
         layout: BodyLayout | ParsedBody = BodyLayout(first, notice.sections, notice.items)
-        lines = markdown.split("\n")
-        if not all(0 <= h.line - first < len(lines) and lines[h.line - first].startswith("#")
-                   for h in (*notice.sections, *notice.items)):
+        if not same_layout(markdown.split("\n"), layout):
             layout = parse_body(src_uri, markdown, 1)[0]  # not the text the archive read: find the items again
         issuer = self.issuer_name(notice)
         attrs = {}
@@ -312,6 +311,28 @@ class Site:
         return {(n.issuer, n.series, n.date.year, n.number): n for n in self.archive.notices if n.number is not None}
 
 
+def same_layout(lines: list[str], layout: BodyLayout) -> bool:
+    """Whether every section, item and point of the model stands, as read, on its line of this text (the file may
+    have changed since the archive read it, under mkdocs serve)."""
+    def at(line: int) -> str:
+        offset = line - layout.first_line
+        return lines[offset] if 0 <= offset < len(lines) else ""
+
+    for section in layout.sections:
+        m = SECTION.match(at(section.line))
+        if not m or m.group(1) != section.numeral or m.group(2) != section.title:
+            return False
+    for item in layout.items:
+        m = ITEM.match(at(item.line))
+        if not m or int(m.group(1)) != item.number or m.group(2) != item.heading:
+            return False
+        for point in item.points:
+            m = POINT.match(at(point.line))
+            if not m or m.group(1) != point.letter:
+                return False
+    return True
+
+
 def _attr(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;")
 
@@ -324,6 +345,14 @@ def rel(from_src: str, to_src: str, anchor: str = "") -> str:
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)<a class="headerlink"', re.S)
 TAG = re.compile(r"<[^>]+>")
+
+
+ID = re.compile(r'\sid="([^"]+)"')
+
+
+def anchor_ids(html: str) -> set[str]:
+    """Every id in a generated page (its anchors)."""
+    return set(ID.findall(html))
 
 
 def headings(html: str) -> list[dict]:

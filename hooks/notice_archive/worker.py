@@ -5,7 +5,7 @@ hold the same archive. The engine then renders pages while the worker writes, st
 is a pure function of the archive: the search index, the open data and the feeds. Where processes cannot be forked,
 the same work runs in this process, in ``finish``. No MkDocs here.
 
-    job = BuildJob(docs_dir, today, outputs, staging_parent)   # forks and reads its part of the notices
+    job = BuildJob(docs_dir, today, outputs)                   # forks and reads its part of the notices
     job.archive                                                # the whole archive, identical to load_archive's
     job.start_writing(site_dir)                                # once the engine has emptied the site folder
     report = job.finish(site_dir)                              # after the pages are written
@@ -14,12 +14,14 @@ the same work runs in this process, in ``finish``. No MkDocs here.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import json
 import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import tempfile
 import time
 import traceback
@@ -27,7 +29,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from .registry import load_registry
 from .validate import Archive, Checked, assemble, inspect_paths, notice_paths
@@ -62,12 +64,19 @@ class WorkerReport:
 
 
 class BuildJob:
-    def __init__(self, docs_dir: str, today, outputs: Outputs, staging_parent: str | None = None,
+    _running: ClassVar[weakref.WeakSet[BuildJob]] = weakref.WeakSet()  # this process's jobs not yet finished
+
+    def __init__(self, docs_dir: str, today: dt.date | None, outputs: Outputs, staging_parent: str | None = None,
                  display_root: str = "notices", engine_share: float = ENGINE_SHARE):
         self.outputs = outputs
-        self.staging = Path(_mkdtemp(staging_parent))  # the exchanged parts, the worker's report or error
+        self.staging = Path(tempfile.mkdtemp(prefix="notice-archive-", dir=staging_parent))  # parts, report, error
+        self._holder: list[multiprocessing.process.BaseProcess | None] = [None]
+        # A build that stops half way (an exception in the engine) leaves neither the worker nor its folder behind.
+        self._cleanup = weakref.finalize(self, _cleanup, self._holder, str(self.staging))
+        BuildJob._running.add(self)
         self.writing = False
         self._prepared: Any = _NOTHING
+        today = today or dt.date.today()  # one day for both processes, even across midnight
         registry, registry_problems = load_registry(docs_dir, display_root)
         paths = notice_paths(docs_dir)
         cut = round(len(paths) * engine_share)
@@ -86,10 +95,8 @@ class BuildJob:
                 child_conn, self.staging, lambda: read(paths[cut:]),
                 lambda checked: assemble(registry, registry_problems, checked, display_root), outputs))
             self.process.start()
+            self._holder[0] = self.process
             child_conn.close()
-        # A build that stops half way (an exception in the engine) leaves neither the worker nor its folder behind.
-        self._cleanup = weakref.finalize(self, _cleanup, self.process, str(self.staging))
-        if self.process is not None:
             try:
                 first = read(paths[:cut])
                 _dump(self.staging / "part-0.pkl", first)
@@ -97,15 +104,21 @@ class BuildJob:
                 if self.conn.recv() != "ok":
                     raise RuntimeError(self._child_error())
                 checked = first + _load(self.staging / "part-1.pkl")
-            except (EOFError, OSError) as exc:  # the worker died
+            except (EOFError, BrokenPipeError, ConnectionResetError) as exc:  # the pipe broke: the worker died
                 self.process.join()
                 message = self._child_error()
                 self._cleanup()
                 raise RuntimeError(message) from exc
-            except BaseException:
+            except BaseException:  # this side failed (a file gone, a full disk, Ctrl-C): stop the worker too
                 self._cleanup()
                 raise
         self.archive = assemble(registry, registry_problems, checked, display_root)
+
+    @classmethod
+    def cancel_running(cls) -> None:
+        """Stop every job of this process not yet finished (a build that failed, or a new one under mkdocs serve)."""
+        for job in list(cls._running):
+            job.cancel()
 
     def prepared(self) -> Any:
         """The outputs' prepared result, for the whole archive (the worker's copy, or computed here without one)."""
@@ -148,14 +161,17 @@ class BuildJob:
             waited = time.perf_counter() - start
             report = self.staging / REPORT
             if not report.exists():
-                return None
+                if self.archive.errors:
+                    return None  # nothing is published from an archive with errors
+                raise RuntimeError(self._child_error())
             data = json.loads(report.read_text(encoding="utf-8"))
             return WorkerReport(data["files"], data["seconds"], round(waited, 2), data["figures"])
         finally:
-            self._cleanup()
+            self.cancel()
 
     def cancel(self) -> None:
         self._cleanup()
+        BuildJob._running.discard(self)
 
     def _child_error(self) -> str:
         error = self.staging / ERROR
@@ -163,7 +179,8 @@ class BuildJob:
         return f"tiến trình phụ của bản dựng thất bại: {detail}"
 
 
-def _cleanup(process: multiprocessing.process.BaseProcess | None, staging: str) -> None:
+def _cleanup(holder: list, staging: str) -> None:
+    process = holder[0]
     if process is not None and process.is_alive():
         process.kill()
         process.join()
@@ -172,26 +189,36 @@ def _cleanup(process: multiprocessing.process.BaseProcess | None, staging: str) 
 
 def _child(conn, staging: Path, read_mine: Callable[[], list[Checked]],
            assemble_all: Callable[[list[Checked]], Archive], outputs: Outputs) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the engine's to handle: it stops this process
     try:
         mine = read_mine()
         _dump(staging / "part-1.pkl", mine)
         conn.send("ok")
-        if conn.recv() != "ok":
+        if _receive(conn) != "ok":
             return
         archive = assemble_all(_load(staging / "part-0.pkl") + mine)
         if archive.errors:
             return
         _dump(staging / (PREPARED + ".tmp"), outputs.prepare(archive))
         os.replace(staging / (PREPARED + ".tmp"), staging / PREPARED)  # whole or absent
-        message = conn.recv()  # ("go", site_dir): the engine has emptied the site folder
+        message = _receive(conn)  # ("go", site_dir): the engine has emptied the site folder
+        if message is None:
+            return
         _write(staging, Path(message[1]), archive, outputs)
-    except EOFError:
-        return  # the engine stopped (a failed build): nothing to write
     except BaseException:
-        (staging / ERROR).write_text(traceback.format_exc(), encoding="utf-8")
+        with contextlib.suppress(OSError):
+            (staging / ERROR).write_text(traceback.format_exc(), encoding="utf-8")
         with contextlib.suppress(OSError):
             conn.send("error")
         raise
+
+
+def _receive(conn) -> Any:
+    """The engine's next message, or None when it has gone (a failed build): then there is nothing to write."""
+    try:
+        return conn.recv()
+    except EOFError:
+        return None
 
 
 def _write(staging: Path, site_dir: Path, archive: Archive, outputs: Outputs) -> None:
@@ -220,14 +247,3 @@ def _load(path: Path) -> Any:
     finally:
         if enabled:
             gc.enable()
-
-
-def _mkdtemp(parent: str | None) -> str:
-    """A staging folder beside the site when possible, so its files are moved into the site, not copied."""
-    if parent:
-        try:
-            os.makedirs(parent, exist_ok=True)
-            return tempfile.mkdtemp(prefix=".notice-archive-", dir=parent)
-        except OSError:
-            pass
-    return tempfile.mkdtemp(prefix="notice-archive-")
