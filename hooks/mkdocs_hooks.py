@@ -11,6 +11,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from notice_archive.outputs import SiteOutputs
+from notice_archive.problems import Problem
 from notice_archive.site import Site, anchor_ids, build_day, headings
 from notice_archive.worker import BuildJob
 
@@ -51,7 +52,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site(config)
     for page in site.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
-            log.warning(f"trang sinh tự động {page.src_uri} trùng với một tệp có sẵn trong notices/")
+            _warn(page.src_uri, f"tệp này trùng với trang sinh tự động /{page.url}; đổi tên hoặc xóa tệp", "trung-tep")
             continue
         # Front matter only: the content is written as HTML in on_page_content.
         files.append(File.generated(config, page.src_uri, content=page.source()))
@@ -64,12 +65,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file.url = notice.url
             file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
         if file.dest_uri in taken:
-            log.warning(f"{file.src_uri}: địa chỉ /{file.url} trùng với {taken[file.dest_uri]}")
+            _warn(file.src_uri, f"địa chỉ /{file.url} trùng với notices/{taken[file.dest_uri]}", "trung-dia-chi")
         taken[file.dest_uri] = file.src_uri
     config[JOB].start_writing(config.site_dir)  # MkDocs has emptied the site folder by now
-    for uri in config[JOB].outputs.clashes(site.archive, [f.dest_uri for f in files if not f.generated_by]):
-        log.warning(f"tệp {uri} trong notices/ trùng với tệp do bản dựng sinh ra (tìm kiếm, dữ liệu mở, nguồn tin)")
+    for file in files:
+        if not file.generated_by and config[JOB].outputs.clashes(site.archive, file.dest_uri):
+            _warn(file.src_uri, f"tệp này sẽ bị ghi đè bởi tệp /{file.dest_uri} do bản dựng sinh ra (tìm kiếm, dữ liệu "
+                  "mở, nguồn tin); đổi tên hoặc xóa tệp", "trung-tep")
     return files
+
+
+def _warn(src_uri: str, message: str, code: str) -> None:
+    """A problem with a file of notices/ found by the build, reported like the validator's."""
+    log.warning(Problem(f"notices/{src_uri}", 1, message, "error", code).format())
 
 
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:

@@ -98,3 +98,17 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
     page = result.page("ubnd-tp-lang-son/2021/5-tb-ubnd")
     assert all(f'id="{a}"' in page for a in ("phan-1", "phan-1-muc-1", "phan-1-muc-1-a", "phan-1-muc-1-b", "phan-2", "phan-2-muc-1"))
     assert "Ghi-chu: dòng đầu" in page
+
+
+def test_a_file_in_the_way_of_a_generated_page_or_file_fails_the_build_with_its_path(tiny_archive):
+    root = tiny_archive()
+    (root / "notices" / "feeds").mkdir()
+    (root / "notices" / "feeds" / "them.xml").write_text("<feed/>", encoding="utf-8")
+    (root / "notices" / "du-an").mkdir()
+    (root / "notices" / "du-an" / "index.md").write_text("# Dự án\n", encoding="utf-8")
+    result = build(root)
+    assert result.returncode != 0
+    assert ("notices/feeds/them.xml:1: tệp này sẽ bị ghi đè bởi tệp /feeds/them.xml do bản dựng sinh ra (tìm kiếm, "
+            "dữ liệu mở, nguồn tin); đổi tên hoặc xóa tệp [trung-tep]") in result.output
+    assert ("notices/du-an/index.md:1: tệp này trùng với trang sinh tự động /du-an/; đổi tên hoặc xóa tệp [trung-tep]"
+            in result.output)
