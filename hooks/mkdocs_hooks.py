@@ -104,7 +104,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if generated is not None:
         # Index pages are written by Jinja straight to HTML (Python-Markdown over their thousands of rows cost more
         # than rendering every notice); their table of contents is read back from the headings they contain.
-        content, broken = config[JOB].prepared()[generated.src_uri]  # rendered by the worker
+        content, broken = config[JOB].prepared().pop(generated.src_uri)  # rendered by the worker; MkDocs keeps it now
         for url in broken:
             log.warning(f"trang {generated.url or '/'} có liên kết tới /{url}, không có trong trang web")
         page.toc = get_toc(headings(content))
@@ -112,6 +112,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return content
     if site.notice_for(page.file.src_uri) is None:
         return html
+    # Rendered: MkDocs keeps every page's Markdown to the end, ~100 MB at 10,000 notices; the title is in page.meta.
+    page.markdown = ""
     return site.decorate_html(site.env, page.file.src_uri, html)
 
 

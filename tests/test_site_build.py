@@ -21,6 +21,8 @@ def test_seed_page_has_item_anchors_status_and_header(tiny_archive):
     assert "TL. CHỦ TỊCH" in html and "Hoàng Quân" in html
     assert "Lưu: VT." in html
     assert '<html lang="vi"' in html
+    # The page's title comes from the notice (MkDocs no longer parses the front matter; its Markdown is then freed).
+    assert "<title>Kết luận cuộc họp UBND thành phố thường kỳ tháng 11/2020 (Ngày 10 tháng 11 năm 2020) - " in html
 
 
 def test_no_third_party_requests_in_built_html(tiny_archive):
