@@ -68,8 +68,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             _warn(file.src_uri, f"địa chỉ /{file.url} trùng với notices/{taken[file.dest_uri]}", "trung-dia-chi")
         taken[file.dest_uri] = file.src_uri
     config[JOB].start_writing(config.site_dir)  # MkDocs has emptied the site folder by now
+    clashing = config[JOB].outputs.clashes(site.archive, [f.dest_uri for f in files if not f.generated_by])
     for file in files:
-        if not file.generated_by and config[JOB].outputs.clashes(site.archive, file.dest_uri):
+        if file.dest_uri in clashing and not file.generated_by:
             _warn(file.src_uri, f"tệp này sẽ bị ghi đè bởi tệp /{file.dest_uri} do bản dựng sinh ra (tìm kiếm, dữ liệu "
                   "mở, nguồn tin); đổi tên hoặc xóa tệp", "trung-tep")
     return files
@@ -114,7 +115,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return html
     # Rendered: MkDocs keeps every page's Markdown to the end, ~100 MB at 10,000 notices; the title is in page.meta.
     page.markdown = ""
-    return site.decorate_html(site.env, page.file.src_uri, html)
+    return site.decorate_html(page.file.src_uri, html)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:

@@ -5,7 +5,7 @@ feeds, written into the site."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -29,7 +29,6 @@ class SiteOutputs:
     docs_dir: str
     today: dt.date  # the build's day (open deadlines), as the engine's Site has it
     owned: tuple[str, ...] = (SEARCH_OUTPUT, ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0])
-    _notice_json: frozenset[str] | None = field(default=None, repr=False)
 
     def prepare(self, archive: Archive) -> dict[str, tuple[str, list[str]]]:
         """Every generated page's content: {src_uri: (HTML, links to nowhere)}, as Site.render_page gives it."""
@@ -52,8 +51,7 @@ class SiteOutputs:
         return {"search_docs": search.docs, "search_files": search.files, "search_kb": search.bytes // 1024,
                 "files": files + search.files}
 
-    def clashes(self, archive: Archive, dest_uri: str) -> bool:
-        """Whether a file of the site's source would be overwritten by these outputs."""
-        if self._notice_json is None:
-            self._notice_json = frozenset(notice_json_path(n) for n in archive.notices)
-        return dest_uri.split("/")[0] in self.owned or dest_uri in self._notice_json
+    def clashes(self, archive: Archive, dest_uris: list[str]) -> set[str]:
+        """The files of the site's source (by destination) that these outputs would overwrite."""
+        notice_json = {notice_json_path(n) for n in archive.notices}
+        return {uri for uri in dest_uris if uri.split("/")[0] in self.owned or uri in notice_json}

@@ -113,13 +113,18 @@ def read_file(path: str, display: str | None = None) -> Source:
         return read_bytes(display or path, fh.read())
 
 
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter opened on the first line ('---' or '...')."""
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+
+
 def _split(src: Source) -> None:
     lines = src.text.split("\n")
     if lines[0].rstrip() != "---":
         src.error(1, "thiếu khối thông tin (front matter): dòng đầu tiên phải là '---'", "front-matter-mo")
         src.body = src.text
         return
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    end = front_matter_end(lines)
     if end is None:
         src.error(1, "khối thông tin (front matter) mở bằng '---' ở dòng 1 nhưng không có dòng '---' "
                   "đóng lại", "front-matter-dong")

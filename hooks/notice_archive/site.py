@@ -23,6 +23,7 @@ from .export import ARCHIVE_PATH
 from .group import Groups, group
 from .model import Notice
 from .problems import Problem
+from .reader import front_matter_end
 from .references import CITED, find_references
 from .text import casefold_vi
 from .urls import (
@@ -82,8 +83,6 @@ class Site:
     today: dt.date = field(default_factory=lambda: build_day())  # the build's day: which deadlines are still open
     env: Environment | None = None  # the theme's Jinja environment, set once per build by the adapter
     _first_lines: dict[str, int] = field(default_factory=dict)  # src_uri -> file line where its body starts
-    _item_meta_env: Environment | None = field(default=None, repr=False)
-    _item_meta_macro: Any = field(default=None, repr=False)
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None, archive: Archive | None = None) -> Site:
@@ -207,8 +206,7 @@ class Site:
         dropped), read without parsing the front matter a second time: the archive already holds it."""
         with open(os.path.join(self.docs_dir, src_uri), encoding="utf-8") as fh:
             lines = fh.read().split("\n")
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
-        start = end + 1
+        start = (front_matter_end(lines) or 0) + 1
         while start < len(lines) and not lines[start]:
             start += 1
         self._first_lines[src_uri] = start + 1
@@ -236,14 +234,14 @@ class Site:
                 attrs[point.anchor] = f'data-cite="{_attr(citation(notice, issuer, item, point))}" '
         return self.link_citations(notice, render_markdown(markdown, layout, attrs))
 
-    def decorate_html(self, env: Environment, src_uri: str, html: str) -> str:
+    def decorate_html(self, src_uri: str, html: str) -> str:
         """Put each item's departments, projects and citation under its heading, in the rendered page.
 
         Done on HTML rather than Markdown: Python-Markdown's inline processing of these links doubled the cost of
         rendering a notice. The links come from registry keys the validator has checked.
         """
         notice = self.by_src[src_uri]
-        item_meta = self._item_meta(env)
+        item_meta = self._item_meta
         base = to_root(notice.url)
         issuer = self.issuer_name(notice)
         items = {item.anchor: item for item in notice.items}
@@ -257,11 +255,12 @@ class Site:
 
         return ITEM_HEADING.sub(insert, html)
 
-    def _item_meta(self, env: Environment):
-        if self._item_meta_env is not env:  # one compiled macro per build (per theme environment)
-            self._item_meta_env = env
-            self._item_meta_macro = env.get_template("partials/item-meta.html").module.item_meta
-        return self._item_meta_macro
+    @cached_property
+    def _item_meta(self) -> Any:
+        """The item-metadata macro, compiled once per build from the theme's environment."""
+        if self.env is None:
+            raise RuntimeError("Site.env is set by the adapter before pages are rendered")
+        return self.env.get_template("partials/item-meta.html").module.item_meta
 
     def link_citations(self, notice: Notice, markdown: str) -> str:
         """Link document numbers cited in the text to that document when the archive surely holds it.
@@ -295,12 +294,9 @@ class Site:
             out.append("".join(pieces) + line[last:])
         return "\n".join(out)
 
+    @cached_property
     def static_urls(self) -> frozenset[str]:
         """The site's own pages and files that generated pages may link to (besides notices)."""
-        return self._static_urls
-
-    @cached_property
-    def _static_urls(self) -> frozenset[str]:
         reg = self.registry
         return frozenset([*(p.url for p in self.generated_pages()), all_feed_path(), ARCHIVE_PATH,
                           *(f(k) for k in reg.departments for f in (department_feed_path, department_ics_path)),
@@ -345,8 +341,6 @@ def rel(from_src: str, to_src: str, anchor: str = "") -> str:
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)<a class="headerlink"', re.S)
 TAG = re.compile(r"<[^>]+>")
-
-
 ID = re.compile(r'\sid="([^"]+)"')
 
 
@@ -388,7 +382,7 @@ def page_helpers(site: Site, page: GeneratedPage, broken: list[str]) -> dict:
         return checked(url, site.by_src.get(notice.src_uri) is notice and (not anchor or anchor in notice.anchors))
 
     def link_page(url: str) -> str:
-        return checked(url, url in site.static_urls())
+        return checked(url, url in site.static_urls)
 
     return {
         "link_notice": link_notice,

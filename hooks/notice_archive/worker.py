@@ -34,8 +34,6 @@ from typing import Any, ClassVar, Protocol
 from .registry import load_registry
 from .validate import Archive, Checked, assemble, inspect_paths, notice_paths
 
-# The engine's share of the reading. Both wait for the whole archive before going on, so even halves are quickest.
-ENGINE_SHARE = 0.5
 REPORT, ERROR, PREPARED = "report.json", "error.txt", "prepared.pkl"
 POLL = 0.05  # seconds between looks for the worker's prepared result
 
@@ -67,7 +65,7 @@ class BuildJob:
     _running: ClassVar[weakref.WeakSet[BuildJob]] = weakref.WeakSet()  # this process's jobs not yet finished
 
     def __init__(self, docs_dir: str, today: dt.date | None, outputs: Outputs, staging_parent: str | None = None,
-                 display_root: str = "notices", engine_share: float = ENGINE_SHARE):
+                 display_root: str = "notices"):
         self.outputs = outputs
         self.staging = Path(tempfile.mkdtemp(prefix="notice-archive-", dir=staging_parent))  # parts, report, error
         self._holder: list[multiprocessing.process.BaseProcess | None] = [None]
@@ -79,7 +77,7 @@ class BuildJob:
         today = today or dt.date.today()  # one day for both processes, even across midnight
         registry, registry_problems = load_registry(docs_dir, display_root)
         paths = notice_paths(docs_dir)
-        cut = round(len(paths) * engine_share)
+        cut = len(paths) // 2  # both wait for the whole archive before going on: even halves are quickest
 
         def read(part: list[str]) -> list[Checked]:
             return inspect_paths(docs_dir, part, registry, today, display_root)
