@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,8 +20,12 @@ def run_module(module: str, *args: str, timeout: int = 300) -> str:
 
 
 def test_build_benchmark_runs_on_a_tiny_archive():
-    out = run_module("tests.benchmarks.build_bench", "12")
+    out = run_module("tests.benchmarks.build_bench", "12", "--repeat", "2")
     assert "| 12 |" in out and "×" in out
+    row = json.loads(out.splitlines()[0])
+    for kind in ("plain", "hooks"):  # each built twice, the fastest kept
+        assert len(row[kind]["runs"]) == 2 and row[kind]["seconds"] == min(row[kind]["runs"])
+    assert row["hooks"]["peak_tree_mib"] > 0  # sampled from /proc: the build with its worker
 
 
 def test_opendata_benchmark_runs_on_a_tiny_archive():
