@@ -25,18 +25,16 @@ Everything is deterministic (sorted keys, documents in date order); nothing come
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import math
 import shutil
-from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Notice
 from .registry import Registry
-from .search import PART, analyse, shard_key, terms
+from .search import EXACT, analyse, shard_key
 
 OUTPUT = "tim-kiem"
 VERSION = 1
@@ -113,33 +111,52 @@ def shard_count(raw_bytes: int) -> int:
     return s
 
 
+def term_counts(text: str) -> tuple[Counter, int]:
+    """The text's terms with their frequencies (as ``terms(analyse(text))`` counts them), and its length in syllables.
+
+    A bigram is counted as a pair of syllables and joined into one string only once per distinct term (postings):
+    millions of bigram strings, one per occurrence, cost more than the rest of the index."""
+    a = analyse(text)
+    s = a.syllables
+    counts = Counter(s)
+    counts.update(zip(s, s[1:], strict=False))
+    counts.update([n for n, _, _ in a.numbers])
+    counts.update([EXACT + e for e in a.exact if e is not None])
+    return counts, len(s)
+
+
 def postings(docs: list[SearchDoc]) -> dict[str, list[tuple[int, int]]]:
     """term -> [(document, quantised weight)] in document order, at most CAP per term (the heaviest)."""
-    lengths = [len(PART.findall(d.heading)) * HEADING_BOOST + len(PART.findall(d.body)) for d in docs]
-    avgdl = (sum(lengths) / len(lengths)) if lengths else 1.0
+    counted = []
+    for doc in docs:
+        tf, dl = term_counts(doc.body)
+        if doc.heading:
+            heading, length = term_counts(doc.heading)
+            for term, c in heading.items():
+                tf[term] += c * HEADING_BOOST
+            dl += length * HEADING_BOOST
+        counted.append((tf, dl))
+    avgdl = (sum(dl for _, dl in counted) / len(counted)) if counted else 1.0
     # Every (term, document) as one integer: BM25's term-frequency part (fixed point, FRACTION) above the document
     # number, so the largest integers are the heaviest postings (ties: the newer document) and df = list length.
-    lists: dict[str, array] = {}
-    get = lists.get
-    for doc_id, (doc, dl) in enumerate(zip(docs, lengths, strict=True)):
-        tf = Counter(terms(analyse(doc.body)))
-        if doc.heading:
-            tf.update({t: c * HEADING_BOOST for t, c in Counter(terms(analyse(doc.heading))).items()})
+    lists: defaultdict[str | tuple[str, str], list[int]] = defaultdict(list)
+    for doc_id, (tf, dl) in enumerate(counted):
         norm = K1 * (1 - B + B * dl / avgdl)
+        packed = {f: int(f * (K1 + 1) / (f + norm) * FRACTION) << DOC_BITS | doc_id for f in set(tf.values())}
         for term, f in tf.items():
-            packed = int(f * (K1 + 1) / (f + norm) * FRACTION) << DOC_BITS | doc_id
-            a = get(term)
-            if a is None:
-                lists[term] = a = array("q")
-            a.append(packed)
+            lists[term].append(packed[f])
+    counted.clear()
     n = len(docs)
     out: dict[str, list[tuple[int, int]]] = {}
     mask = (1 << DOC_BITS) - 1
     for term, a in lists.items():
         df = len(a)
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5)) * SCALE / FRACTION
-        top = heapq.nlargest(CAP, a) if df > CAP else a
-        out[term] = sorted((p & mask, min(255, max(1, round(idf * (p >> DOC_BITS))))) for p in top)
+        if df > CAP:
+            a.sort()
+            a = a[-CAP:]
+        key = " ".join(term) if isinstance(term, tuple) else term
+        out[key] = sorted((p & mask, min(255, max(1, round(idf * (p >> DOC_BITS))))) for p in a)
     return out
 
 
