@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import posixpath
+from functools import partial
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
@@ -18,6 +20,7 @@ from notice_archive.worker import BuildJob
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
 JOB = "notice_archive_job"
+NAV = "notice_archive_nav"  # the primary navigation's HTML for notice pages, by folder (theme/partials/nav.html)
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -41,6 +44,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         else:
             log.info(problem.format())
     config[STATE] = site
+    config[NAV] = {}
     site.env = env
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
@@ -125,7 +129,15 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     context["registry"] = site.registry
     if notice is not None:
         context["related"] = site.related(notice)
+        # Notice pages are not in the navigation: it renders the same on every page of one folder.
+        context["nav_once"] = partial(_once, config[NAV], posixpath.dirname(page.url.rstrip("/")))
     return context
+
+
+def _once(store: dict, key: str, render) -> str:
+    if key not in store:
+        store[key] = render()
+    return store[key]
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from conftest import build, minimal_notice
@@ -42,6 +43,35 @@ def test_notices_are_not_in_the_navigation(tiny_archive):
     html = (result.site / "index.html").read_text(encoding="utf-8")
     nav = html[html.index('class="md-nav'):html.index("</nav>")]
     assert "chua-so-tb-ubnd" not in nav
+
+
+PRIMARY_NAV = re.compile(r'<nav class="md-nav md-nav--primary".*?</nav>', re.S)
+
+
+def _nav_from_root(html: str, page_url: str) -> str:
+    """The page's primary navigation, its links rewritten from the site root (so pages at any depth compare)."""
+    nav = PRIMARY_NAV.search(html)
+    assert nav is not None
+
+    def from_root(m: re.Match) -> str:
+        path = posixpath.normpath(posixpath.join("/" + page_url, m.group(1)))
+        return f'href="{path.rstrip("/")}/"' if m.group(1).endswith("/") else f'href="{path}"'
+
+    return re.sub(r'href="([^"#:]*)"', from_root, nav.group(0))
+
+
+def test_notice_pages_get_the_same_navigation_as_other_pages(tiny_archive):
+    # Rendered once per folder for notice pages (theme/partials/nav.html): it must be what Material renders.
+    result = build(tiny_archive({"ubnd-tp-lang-son/2021/tb-7.md": minimal_notice(
+        number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01")}))
+    assert result.returncode == 0, result.output
+    expected = _nav_from_root(result.page("nam/2020/"), "nam/2020/")  # not a notice: rendered by Material itself
+    assert 'href="/don-vi/"' in expected and 'href="/nam/"' in expected
+    assert 'href="../../don-vi/"' in PRIMARY_NAV.search(result.page("nam/2020/")).group(0)
+    for url in (SEED_URL, "ubnd-tp-lang-son/2021/7-tb-ubnd/"):
+        html = result.page(url)
+        assert _nav_from_root(html, url) == expected
+        assert 'href="../../../don-vi/"' in PRIMARY_NAV.search(html).group(0)
 
 
 def test_invalid_notice_fails_strict_build_with_path_and_line(tiny_archive):
