@@ -28,13 +28,14 @@ import hashlib
 import json
 import math
 import shutil
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Notice
 from .registry import Registry
-from .search import EXACT, analyse, shard_key
+from .search import EXACT, PART, analyse, shard_key
 
 OUTPUT = "tim-kiem"
 VERSION = 1
@@ -111,8 +112,8 @@ def shard_count(raw_bytes: int) -> int:
     return s
 
 
-def term_counts(text: str) -> tuple[Counter, int]:
-    """The text's terms with their frequencies (as ``terms(analyse(text))`` counts them), and its length in syllables.
+def term_counts(text: str) -> Counter:
+    """The text's terms with their frequencies, as ``terms(analyse(text))`` counts them.
 
     A bigram is counted as a pair of syllables and joined into one string only once per distinct term (postings):
     millions of bigram strings, one per occurrence, cost more than the rest of the index."""
@@ -122,41 +123,34 @@ def term_counts(text: str) -> tuple[Counter, int]:
     counts.update(zip(s, s[1:], strict=False))
     counts.update([n for n, _, _ in a.numbers])
     counts.update([EXACT + e for e in a.exact if e is not None])
-    return counts, len(s)
+    return counts
 
 
 def postings(docs: list[SearchDoc]) -> dict[str, list[tuple[int, int]]]:
     """term -> [(document, quantised weight)] in document order, at most CAP per term (the heaviest)."""
-    counted = []
-    for doc in docs:
-        tf, dl = term_counts(doc.body)
-        if doc.heading:
-            heading, length = term_counts(doc.heading)
-            for term, c in heading.items():
-                tf[term] += c * HEADING_BOOST
-            dl += length * HEADING_BOOST
-        counted.append((tf, dl))
-    avgdl = (sum(dl for _, dl in counted) / len(counted)) if counted else 1.0
+    lengths = [len(PART.findall(d.heading)) * HEADING_BOOST + len(PART.findall(d.body)) for d in docs]
+    avgdl = (sum(lengths) / len(lengths)) if lengths else 1.0
     # Every (term, document) as one integer: BM25's term-frequency part (fixed point, FRACTION) above the document
     # number, so the largest integers are the heaviest postings (ties: the newer document) and df = list length.
-    lists: defaultdict[str | tuple[str, str], list[int]] = defaultdict(list)
-    for doc_id, (tf, dl) in enumerate(counted):
+    lists: defaultdict[str | tuple[str, str], array] = defaultdict(lambda: array("q"))  # 8 bytes a posting
+    for doc_id, (doc, dl) in enumerate(zip(docs, lengths, strict=True)):
+        tf = term_counts(doc.body)
+        if doc.heading:
+            for term, c in term_counts(doc.heading).items():
+                tf[term] += c * HEADING_BOOST
         norm = K1 * (1 - B + B * dl / avgdl)
         packed = {f: int(f * (K1 + 1) / (f + norm) * FRACTION) << DOC_BITS | doc_id for f in set(tf.values())}
         for term, f in tf.items():
             lists[term].append(packed[f])
-    counted.clear()
     n = len(docs)
     out: dict[str, list[tuple[int, int]]] = {}
     mask = (1 << DOC_BITS) - 1
     for term, a in lists.items():
         df = len(a)
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5)) * SCALE / FRACTION
-        if df > CAP:
-            a.sort()
-            a = a[-CAP:]
+        top = sorted(a)[-CAP:] if df > CAP else a
         key = " ".join(term) if isinstance(term, tuple) else term
-        out[key] = sorted((p & mask, min(255, max(1, round(idf * (p >> DOC_BITS))))) for p in a)
+        out[key] = sorted((p & mask, min(255, max(1, round(idf * (p >> DOC_BITS))))) for p in top)
     return out
 
 
