@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -57,7 +58,8 @@ class GeneratedPage:
     src_uri: str  # e.g. "index.md", "don-vi/phong-quan-ly-do-thi.md"
     template: str  # Jinja template in theme/generated/ that writes the page's content (HTML)
     meta: dict  # the page's front matter: title, feed, hide
-    context: dict = field(default_factory=dict)
+    # What its template is given, computed when it is rendered (by the worker): the engine only needs the page list.
+    context: Callable[[], dict] = dict
 
     @property
     def url(self) -> str:
@@ -76,7 +78,6 @@ class GeneratedPage:
 @dataclass
 class Site:
     archive: Archive
-    groups: Groups
     docs_dir: str
     by_src: dict[str, Notice]
     problems: list[Problem]
@@ -94,8 +95,17 @@ class Site:
 
     @classmethod
     def from_archive(cls, archive: Archive, docs_dir: str, today: dt.date | None = None) -> Site:
-        return cls(archive, group(archive.notices, archive.registry), docs_dir,
-                   {n.src_uri: n for n in archive.notices}, [], today or build_day())
+        return cls(archive, docs_dir, {n.src_uri: n for n in archive.notices}, [], today or build_day())
+
+    @cached_property
+    def groups(self) -> Groups:
+        """Entries by department, project and year: for the index pages, which the worker renders (not the engine)."""
+        return group(self.archive.notices, self.archive.registry)
+
+    @cached_property
+    def years(self) -> list[int]:
+        """The years that have notices, newest first (as ``groups.years``), without grouping the whole archive."""
+        return sorted({n.date.year for n in self.archive.notices}, reverse=True)
 
     def permanence_problems(self, display_root: str = "notices") -> list[Problem]:
         """Published URLs and anchors that this build would lose (none are checked while notices have errors:
@@ -140,30 +150,34 @@ class Site:
 
     @cached_property
     def _generated(self) -> dict[str, GeneratedPage]:
-        reg, groups = self.registry, self.groups
+        reg = self.registry
         pages = [
             GeneratedPage("index.md", "generated/home.html", {
-                "title": "Trang chủ", "feed": all_feed_path(), "hide": ["navigation", "toc"]}, {
+                "title": "Trang chủ", "feed": all_feed_path(), "hide": ["navigation", "toc"]}, lambda: {
                 "latest": self.newest_first()[:20], "total": len(self.archive.notices),
-                "years": list(groups.years), "n_departments": len(reg.departments), "n_projects": len(reg.projects)}),
-            GeneratedPage("don-vi/index.md", "generated/departments.html", {"title": "Đơn vị"}, {
+                "years": self.years, "n_departments": len(reg.departments), "n_projects": len(reg.projects)}),
+            GeneratedPage("don-vi/index.md", "generated/departments.html", {"title": "Đơn vị"}, lambda: {
                 "departments": sorted(reg.departments.items(), key=lambda kv: kv[1].name)}),
-            GeneratedPage("du-an/index.md", "generated/projects.html", {"title": "Dự án, đề án"}, {
+            GeneratedPage("du-an/index.md", "generated/projects.html", {"title": "Dự án, đề án"}, lambda: {
                 "projects": sorted(reg.projects.items(), key=lambda kv: kv[1].name)}),
-            GeneratedPage("nam/index.md", "generated/years.html", {"title": "Theo năm"}, {"years": groups.years}),
+            GeneratedPage("nam/index.md", "generated/years.html", {"title": "Theo năm"},
+                          lambda: {"years": self.groups.years}),
         ]
         for key, dep in sorted(reg.departments.items()):
             pages.append(GeneratedPage(f"{department_url(key).rstrip('/')}.md", "generated/department.html",
                                        {"title": dep.name, "feed": department_feed_path(key)},
-                                       {"key": key, "department": dep, "entries": groups.departments[key],
-                                        "open_dues": open_dues(groups.departments[key], self.today)}))
+                                       lambda key=key, dep=dep: {
+                                           "key": key, "department": dep, "entries": self.groups.departments[key],
+                                           "open_dues": open_dues(self.groups.departments[key], self.today)}))
         for key, proj in sorted(reg.projects.items()):
             pages.append(GeneratedPage(f"{project_url(key).rstrip('/')}.md", "generated/project.html",
                                        {"title": proj.name, "feed": project_feed_path(key)},
-                                       {"key": key, "project": proj, "entries": groups.projects[key]}))
-        for year in groups.years:
+                                       lambda key=key, proj=proj: {
+                                           "key": key, "project": proj, "entries": self.groups.projects[key]}))
+        for year in self.years:
             pages.append(GeneratedPage(f"{year_url(year).rstrip('/')}.md", "generated/year.html",
-                                       {"title": f"Năm {year}"}, {"year": year, "months": groups.by_month(year)}))
+                                       {"title": f"Năm {year}"},
+                                       lambda year=year: {"year": year, "months": self.groups.by_month(year)}))
         return {page.src_uri: page for page in pages}
 
     @cached_property
@@ -180,7 +194,7 @@ class Site:
         broken: list[str] = []
         html = self.pages_env.get_template(page.template).render(site=self, registry=self.registry, groups=self.groups,
                                                       month_names=MONTHS, **page_helpers(self, page, broken),
-                                                      **page.context)
+                                                      **page.context())
         return html, broken
 
     def published_pages(self) -> dict[str, set[str]]:
@@ -276,7 +290,8 @@ class Site:
         own_names = [casefold_vi(issuer.short_name), casefold_vi(issuer.name)]
         out = []
         for line in markdown.split("\n"):
-            if line.startswith("#") or line.startswith("{:") or "](" in line:
+            # Only a reference with its date is linked, and its date is written "ngày …" on the same line.
+            if "ngày" not in line or line.startswith("#") or line.startswith("{:") or "](" in line:
                 out.append(line)
                 continue
             pieces, last = [], 0
@@ -369,7 +384,7 @@ def page_helpers(site: Site, page: GeneratedPage, broken: list[str]) -> dict:
     page's render context (and so to its includes), not set as globals of the theme's shared Jinja environment.
     """
     base = to_root(page.url)
-    years = site.groups.years
+    years = site.years
     reg = site.registry
 
     def checked(url: str, exists: bool) -> str:
