@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from notice_archive.body import parse_body, render_markdown
+from notice_archive.body import BODY_TRIGGERS, may_trigger, parse_body, render_markdown
 from notice_archive.dates import PartialDate
 from notice_archive.reader import dotted, read_bytes
 from notice_archive.text import POINT_LETTERS, is_nfc, letter_slug, nfc, roman_to_int, slugify
@@ -338,3 +338,37 @@ def test_a_point_collects_its_following_lines() -> None:
     a, b = parsed.items[0].points
     assert (a.text, a.full_text) == ("Đầu điểm a", "Đầu điểm a\ndòng tiếp\n- ý con\n\nđoạn sau")
     assert b.full_text == "Điểm b"
+
+
+@pytest.mark.parametrize("body", [
+    "Giao Phòng Quản lý đô thị chủ trì.\n\nĐồng ý chủ trương.",  # the usual body: nothing to look at
+    "", "\n\n", "a) Điểm\n### 4. Mục",
+    "Xem <b>", "A &amp; B", "{: .x }", "![ảnh](x.png)", "chuông \x07 báo", "tab\tở giữa", "\x7f",
+    "<SCRIPT>", "ScRiPt", "javascript:alert(1)", "data:text/html", "DATA :", "dữ liệu data không có hai chấm",
+    "\u017fcript",  # long s: case-insensitive matching takes it for "s"
+    "scr\u0131pt", "SCR\u0130PT",  # dotless i, dotted capital I
+    "metadata", "Datacenter", "bản \ufeff có BOM", "\u200b không rộng",
+])
+def test_body_trigger_fast_path_answers_as_the_regex(body: str) -> None:
+    assert may_trigger(body) == (BODY_TRIGGERS.search(body) is not None)
+
+
+@pytest.mark.parametrize("body", [
+    "Đoạn mở đầu.\n\n### 1. Mục\n\na) Điểm a\n  tiếp\n\nb) Điểm b\n\n***\n\nKết.",
+    "### 1. Mục\n\n  ### 2. Thụt lề\n\n1. Thiếu dấu thăng\n",
+    "### 1. Mục\n\n```\n### 2. Trong khối mã\n```\n\n~~~\na) không phải điểm\n~~~\n",
+    "### 1. Mục\n\n\u00a0```\nkhông phải khối mã\n\n\ta) tab\n\u2003b) em space\n",
+    "## I. Phần\n\n### 1. Mục\n\nđ) điểm đ\n\n#không phải tiêu đề\n* danh sách\n***  \n",
+])
+def test_prose_fast_path_parses_as_every_pattern_would(body: str, monkeypatch) -> None:
+    """Lines taken as prose without trying the patterns give what trying them gives (the patterns, line by line)."""
+    from notice_archive import body as body_module
+
+    class Everything:
+        def __contains__(self, _: object) -> bool:
+            return True
+
+    parsed, problems = parse_body("x.md", body, 1)
+    assert parsed.items  # the cases hold items (a broken parse would not compare equal by accident)
+    monkeypatch.setattr(body_module, "_NOT_PLAIN", Everything())  # every line through the patterns
+    assert parse_body("x.md", body, 1) == (parsed, problems)

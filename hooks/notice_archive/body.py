@@ -47,6 +47,23 @@ TRIGGERS = re.compile(r"[<&{!]|script|data\s*:|[\x00-\x1f\x7f]", re.IGNORECASE)
 # The same over a whole body, whose line breaks are not control characters to report: if it finds nothing, no
 # line holds anything unsafe() looks for.
 BODY_TRIGGERS = re.compile(r"[<&{!]|script|data\s*:|[\x00-\x09\x0b-\x1f\x7f]", re.IGNORECASE)
+_TRIGGER_BYTES = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F]) + b"<&{!"
+# Non-ASCII letters that case-insensitive matching takes for ASCII ones of "script": long s, dotless i, dotted I.
+_FOLDS_TO_ASCII = ("\u017f", "\u0131", "\u0130")
+# A line starting with none of these (and not "a) …") is prose to any of the line patterns below.
+_NOT_PLAIN = frozenset("#*`~")
+
+
+def may_trigger(body: str) -> bool:
+    """Whether BODY_TRIGGERS finds something in the body; the same answer ~10x faster for the usual body, which
+    holds none of its characters (a byte scan; the regex is asked only when a word could match)."""
+    raw = body.encode("utf-8", "surrogatepass")
+    if len(raw.translate(None, _TRIGGER_BYTES)) != len(raw):
+        return True
+    low = raw.lower()
+    if b"script" in low or b"data" in low or any(ch in body for ch in _FOLDS_TO_ASCII):
+        return BODY_TRIGGERS.search(body) is not None
+    return False
 
 
 @dataclass
@@ -116,7 +133,7 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     point: RawPoint | None = None  # the point whose text the following lines continue
     body_lines = body.split("\n")
     remote_refs = _remote_refs(body_lines)
-    triggers = BODY_TRIGGERS.search(body) is not None  # most bodies hold none of them
+    triggers = may_trigger(body)  # most bodies hold none of them
     _check_html_blocks(body, first_line, err)
 
     def append(text: str) -> None:
@@ -128,6 +145,11 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
         line = first_line + offset
         if triggers:
             _check_unsafe(text, line, err, remote_refs)
+        first = text[:1]
+        if first and first not in _NOT_PLAIN and not first.isspace() and not first.isdigit() and text[1:2] != ")":
+            append(text)  # prose (most lines): no pattern below can match it
+            prev_blank = False
+            continue
         if FENCE.match(text):
             in_fence = not in_fence
         if in_fence:
