@@ -254,8 +254,9 @@ def _registries(reg: Registry) -> dict[str, list]:
 
 
 def _dump(model: BaseModel) -> str:
-    # Compact: with an indent the json module falls back from its C encoder to Python, 5x slower over 10,000 files.
-    return json.dumps(model.model_dump(mode="json", by_alias=True), ensure_ascii=False, separators=(",", ":")) + "\n"
+    # Compact, by pydantic's own (Rust) encoder: the text json.dumps(model_dump(), ensure_ascii=False, separators=(",",
+    # ":")) gives, in a quarter of the time (10,000 files per build).
+    return model.model_dump_json(by_alias=True) + "\n"
 
 
 def schemas(site_url: str | None = None) -> dict[str, str]:
