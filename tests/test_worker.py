@@ -21,6 +21,10 @@ class ListUrls:
 
     owned = ("danh-sach",)
 
+    def pages(self, archive: Archive):
+        for i, n in enumerate(archive.notices):
+            yield n.url, (i, os.getpid())
+
     def prepare(self, archive: Archive) -> dict:
         return {"urls": [n.url for n in archive.notices], "pid": os.getpid()}
 
@@ -106,6 +110,9 @@ def test_site_outputs_written_by_the_worker_equal_those_written_inline(tiny_arch
     job = BuildJob(str(docs), None, outputs, staging_parent=str(tmp_path))
     site = Site.load(str(docs), today=today, archive=load_archive(str(docs)))
     site.env = env
+    for notice in sorted(site.archive.notices, key=lambda n: n.src_uri, reverse=True):  # not the worker's order
+        assert job.page(notice.src_uri) == site.notice_page(notice.src_uri)  # anchored body and item metadata
+    assert job.page(site.archive.notices[0].src_uri) is None  # handed over once
     pages = job.prepared()
     assert pages == {p.src_uri: site.render_page(p) for p in site.generated_pages()}
     assert '<a href="../../ubnd-tp-lang-son/2021/1-tb-ubnd/">' in pages["nam/2021.md"][0]
@@ -147,3 +154,43 @@ def test_a_new_build_stops_the_worker_of_one_that_failed(tiny_archive, tmp_path)
     job = BuildJob(str(archive_of(tiny_archive, 2)), None, ListUrls(), staging_parent=str(tmp_path))
     BuildJob.cancel_running()  # what on_config and on_build_error do
     assert job.process is not None and not job.process.is_alive() and not job.staging.exists()
+
+
+def test_page_results_come_in_batches_each_once_and_in_any_order(tiny_archive, tmp_path, monkeypatch):
+    from notice_archive import worker
+
+    monkeypatch.setattr(worker, "PAGE_BATCH", 3)  # 8 notices: three files
+    job = BuildJob(str(archive_of(tiny_archive, 7)), None, ListUrls(), staging_parent=str(tmp_path))
+    urls = [n.url for n in job.archive.notices]
+    assert job.page(urls[4]) == (4, job.process.pid)  # computed by the worker
+    assert [job.page(url) for url in urls[:4]] == [(i, job.process.pid) for i in range(4)]
+    assert job.page(urls[4]) is None and job.page("khong-co/") is None
+    assert [job.page(url) for url in urls[5:]] == [(i, job.process.pid) for i in range(5, 8)]
+    assert not list(job.staging.glob("pages-*.pkl"))  # loaded files go
+    job.finish(tmp_path / "site")
+
+
+def test_pages_are_computed_by_the_engine_without_a_worker(tiny_archive, tmp_path, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    job = BuildJob(str(archive_of(tiny_archive, 2)), None, ListUrls(), staging_parent=str(tmp_path))
+    assert job.process is None and job.page(job.archive.notices[0].url) is None
+    job.finish(tmp_path / "site")
+
+
+def test_the_worker_order_is_the_engine_page_order(tmp_path):
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from notice_archive.site import walk_order
+
+    docs = tmp_path / "docs"
+    for path in ("b/index.md", "b/a.md", "b/z/a.md", "a.md", "b/c.md", "c/b/a.md", "b/A.md", "index.md",
+                 "b/README.md", "b/Index.md", "b/z.md", "b-c/a.md", "b0.md"):
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text("# x\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ndocs_dir: docs\n", encoding="utf-8")
+    engine = [f.src_uri for f in get_files(load_config(str(tmp_path / "mkdocs.yml"))).documentation_pages()]
+    assert len(engine) == 12  # (MkDocs skips b/README.md beside b/index.md)
+    assert sorted(engine, key=walk_order) == engine

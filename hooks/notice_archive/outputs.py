@@ -5,6 +5,7 @@ feeds, written into the site."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -16,7 +17,7 @@ from .feeds import feed_files
 from .group import group
 from .search_index import OUTPUT as SEARCH_OUTPUT
 from .search_index import write_index
-from .site import Site
+from .site import NoticePage, Site, walk_order
 from .urls import all_feed_path
 from .validate import Archive
 
@@ -30,11 +31,21 @@ class SiteOutputs:
     today: dt.date  # the build's day (open deadlines), as the engine's Site has it
     owned: tuple[str, ...] = (SEARCH_OUTPUT, ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0])
 
+    def pages(self, archive: Archive) -> Iterator[tuple[str, NoticePage]]:
+        """Each notice page's anchored Markdown and item metadata (Site.notice_page), in the engine's page order."""
+        site = self._site(archive)
+        for notice in sorted(archive.notices, key=lambda n: walk_order(n.src_uri)):
+            yield notice.src_uri, site.notice_page(notice.src_uri)
+
     def prepare(self, archive: Archive) -> dict[str, tuple[str, list[str]]]:
         """Every generated page's content: {src_uri: (HTML, links to nowhere)}, as Site.render_page gives it."""
+        site = self._site(archive)
+        return {page.src_uri: site.render_page(page) for page in site.generated_pages()}
+
+    def _site(self, archive: Archive) -> Site:
         site = Site.from_archive(archive, self.docs_dir, self.today)
         site.env = self.env
-        return {page.src_uri: site.render_page(page) for page in site.generated_pages()}
+        return site
 
     def write(self, archive: Archive, site_dir: Path) -> dict:
         search = write_index(site_dir, archive.notices, archive.registry)

@@ -75,6 +75,12 @@ class GeneratedPage:
         return "---\n" + yaml.safe_dump(self.meta, allow_unicode=True, sort_keys=True) + "---\n"
 
 
+@dataclass(frozen=True)
+class NoticePage:
+    source: str  # the Markdown the engine renders: the body with anchors, citations and links to cited notices
+    item_meta: dict[str, str]  # item anchor -> the HTML put under its heading (Site.decorate_html)
+
+
 @dataclass
 class Site:
     archive: Archive
@@ -248,24 +254,30 @@ class Site:
                 attrs[point.anchor] = f'data-cite="{_attr(citation(notice, issuer, item, point))}" '
         return self.link_citations(notice, render_markdown(markdown, layout, attrs))
 
-    def decorate_html(self, src_uri: str, html: str) -> str:
-        """Put each item's departments, projects and citation under its heading, in the rendered page.
+    def notice_page(self, src_uri: str) -> NoticePage:
+        """What a notice's page needs besides the engine's rendering: computed by the worker ahead of the engine
+        (worker.BuildJob.page), or here when there is no worker."""
+        return NoticePage(self.anchored_markdown(src_uri, self.notice_source(src_uri)), self.item_meta_html(src_uri))
 
-        Done on HTML rather than Markdown: Python-Markdown's inline processing of these links doubled the cost of
-        rendering a notice. The links come from registry keys the validator has checked.
-        """
+    def item_meta_html(self, src_uri: str) -> dict[str, str]:
+        """Each item's departments, projects and citation (HTML), by the item's anchor."""
         notice = self.by_src[src_uri]
         item_meta = self._item_meta
         base = to_root(notice.url)
         issuer = self.issuer_name(notice)
-        items = {item.anchor: item for item in notice.items}
+        return {item.anchor: str(item_meta(item, self.registry, citation(notice, issuer, item), base, department_url,
+                                           project_url)).strip() for item in notice.items}
 
+    @staticmethod
+    def decorate_html(html: str, item_meta: dict[str, str]) -> str:
+        """Put each item's metadata (item_meta_html) under its heading, in the rendered page.
+
+        Done on HTML rather than Markdown: Python-Markdown's inline processing of these links doubled the cost of
+        rendering a notice. The links come from registry keys the validator has checked.
+        """
         def insert(m: re.Match) -> str:
-            item = items.get(m.group(2))
-            if item is None:
-                return m.group(0)
-            meta = item_meta(item, self.registry, citation(notice, issuer, item), base, department_url, project_url)
-            return m.group(0) + "\n" + str(meta).strip()
+            meta = item_meta.get(m.group(2))
+            return m.group(0) if meta is None else m.group(0) + "\n" + meta
 
         return ITEM_HEADING.sub(insert, html)
 
@@ -320,6 +332,13 @@ class Site:
     @cached_property
     def _number_index(self) -> dict[tuple, Notice]:
         return {(n.issuer, n.series, n.date.year, n.number): n for n in self.archive.notices if n.number is not None}
+
+
+def walk_order(src_uri: str) -> tuple:
+    """Where a top-down walk of the source folder, sorted, meets a file: the engine's page order (a folder's files,
+    index.md first, then its subfolders)."""
+    folder, _, name = src_uri.rpartition("/")
+    return (tuple(folder.split("/")) if folder else (), posixpath.splitext(name)[0] not in ("index", "README"), name)
 
 
 def same_layout(lines: list[str], layout: BodyLayout) -> bool:

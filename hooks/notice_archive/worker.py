@@ -26,7 +26,7 @@ import tempfile
 import time
 import traceback
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -35,7 +35,9 @@ from .registry import load_registry
 from .validate import Archive, Checked, assemble, inspect_paths, notice_paths
 
 REPORT, ERROR, PREPARED = "report.json", "error.txt", "prepared.pkl"
-POLL = 0.05  # seconds between looks for the worker's prepared result
+PAGES_DONE = "pages-done.txt"  # how many batches of page results there are, written after the last one
+PAGE_BATCH = 200  # page results per file
+POLL = 0.02  # seconds between looks for the worker's results
 
 
 class Outputs(Protocol):
@@ -43,8 +45,12 @@ class Outputs(Protocol):
 
     owned: tuple[str, ...]  # top-level folders written whole: an earlier copy in the site is replaced
 
+    def pages(self, archive: Archive) -> Iterator[tuple[str, Any]]:
+        """Per-page results, computed by the worker first in the engine's page order, handed over in batches by
+        ``BuildJob.page``."""
+
     def prepare(self, archive: Archive) -> Any:
-        """Computed by the worker first, handed to the engine (pickled) by ``BuildJob.prepared``."""
+        """Computed by the worker next, handed to the engine (pickled) by ``BuildJob.prepared``."""
 
     def write(self, archive: Archive, site_dir: Path) -> dict:
         """Write the files into the site; return figures for the build log, with "files" (how many)."""
@@ -74,6 +80,9 @@ class BuildJob:
         BuildJob._running.add(self)
         self.writing = False
         self._prepared: Any = _NOTHING
+        self._pages: dict[str, Any] = {}  # loaded page results not yet asked for
+        self._batches_loaded = 0
+        self._batches: int | None = None  # how many the worker wrote, once it has said
         today = today or dt.date.today()  # one day for both processes, even across midnight
         registry, registry_problems = load_registry(docs_dir, display_root)
         paths = notice_paths(docs_dir)
@@ -117,6 +126,29 @@ class BuildJob:
         """Stop every job of this process not yet finished (a build that failed, or a new one under mkdocs serve)."""
         for job in list(cls._running):
             job.cancel()
+
+    def page(self, key: str) -> Any | None:
+        """The worker's result for one page (``Outputs.pages``), or None without a worker or for a page it did not
+        compute: the engine then computes it itself. Batches are loaded in order, each result handed over once."""
+        if self.process is None or self.archive.errors:  # (with errors the worker stops after reading)
+            return None
+        while key not in self._pages:
+            if self._batches is not None and self._batches_loaded >= self._batches:
+                return None
+            path = self.staging / f"pages-{self._batches_loaded}.pkl"
+            if path.exists():
+                self._pages.update(_load(path))
+                path.unlink()
+                self._batches_loaded += 1
+            elif (self.staging / PAGES_DONE).exists():
+                self._batches = int((self.staging / PAGES_DONE).read_text(encoding="ascii"))
+            elif not self.process.is_alive():
+                if not path.exists() and not (self.staging / PAGES_DONE).exists():
+                    self.process.join()
+                    raise RuntimeError(self._child_error())
+            else:
+                time.sleep(POLL)
+        return self._pages.pop(key)
 
     def prepared(self) -> Any:
         """The outputs' prepared result, for the whole archive (the worker's copy, or computed here without one)."""
@@ -197,8 +229,17 @@ def _child(conn, staging: Path, read_mine: Callable[[], list[Checked]],
         archive = assemble_all(_load(staging / "part-0.pkl") + mine)
         if archive.errors:
             return
-        _dump(staging / (PREPARED + ".tmp"), outputs.prepare(archive))
-        os.replace(staging / (PREPARED + ".tmp"), staging / PREPARED)  # whole or absent
+        batches, batch = 0, {}
+        for key, result in outputs.pages(archive):
+            batch[key] = result
+            if len(batch) == PAGE_BATCH:
+                _publish(staging / f"pages-{batches}.pkl", batch)
+                batches, batch = batches + 1, {}
+        if batch:
+            _publish(staging / f"pages-{batches}.pkl", batch)
+            batches += 1
+        (staging / PAGES_DONE).write_text(str(batches), encoding="ascii")
+        _publish(staging / PREPARED, outputs.prepare(archive))
         message = _receive(conn)  # ("go", site_dir): the engine has emptied the site folder
         if message is None:
             return
@@ -228,6 +269,12 @@ def _write(staging: Path, site_dir: Path, archive: Archive, outputs: Outputs) ->
     (staging / REPORT).write_text(json.dumps({"seconds": round(time.perf_counter() - start, 2),
                                               "files": figures.pop("files"), "figures": figures}),
                                   encoding="utf-8")
+
+
+def _publish(path: Path, data: Any) -> None:
+    """Pickle to a file that appears whole or not at all (the engine may be looking for it)."""
+    _dump(path.with_name(path.name + ".tmp"), data)
+    os.replace(path.with_name(path.name + ".tmp"), path)
 
 
 def _dump(path: Path, checked: Any) -> None:
