@@ -150,7 +150,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     if report is None:
         return  # notices with errors: the build fails (strict) and publishes none of them
     f = report.figures
-    log.info(f"tiến trình phụ: {report.files} tệp trong {report.seconds:.1f} s (trang dựng xong chờ thêm "
+    log.info(f"tiến trình phụ: {report.ahead:.1f} s cho các trang, rồi {report.files} tệp trong {report.seconds:.1f} s "
+             f"(trang dựng xong chờ thêm "
              f"{report.waited:.1f} s); tìm kiếm: {f['search_docs']} phần ({f['search_files']} tệp, {f['search_kb']} KB)")
 
 

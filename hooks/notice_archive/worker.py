@@ -65,6 +65,7 @@ class WorkerReport:
     seconds: float  # spent writing them (on the other core when forked)
     waited: float  # how long the engine, done with its pages, then waited for the worker
     figures: dict  # what the outputs reported (search index size, …)
+    ahead: float = 0.0  # spent before writing, on what the engine needs from it (notice pages, index pages)
 
 
 class BuildJob:
@@ -195,7 +196,7 @@ class BuildJob:
                     return None  # nothing is published from an archive with errors
                 raise RuntimeError(self._child_error())
             data = json.loads(report.read_text(encoding="utf-8"))
-            return WorkerReport(data["files"], data["seconds"], round(waited, 2), data["figures"])
+            return WorkerReport(data["files"], data["seconds"], round(waited, 2), data["figures"], data["ahead"])
         finally:
             self.cancel()
 
@@ -229,6 +230,7 @@ def _child(conn, staging: Path, read_mine: Callable[[], list[Checked]],
         archive = assemble_all(_load(staging / "part-0.pkl") + mine)
         if archive.errors:
             return
+        start = time.perf_counter()
         batches, batch = 0, {}
         for key, result in outputs.pages(archive):
             batch[key] = result
@@ -240,10 +242,11 @@ def _child(conn, staging: Path, read_mine: Callable[[], list[Checked]],
             batches += 1
         (staging / PAGES_DONE).write_text(str(batches), encoding="ascii")
         _publish(staging / PREPARED, outputs.prepare(archive))
+        ahead = time.perf_counter() - start
         message = _receive(conn)  # ("go", site_dir): the engine has emptied the site folder
         if message is None:
             return
-        _write(staging, Path(message[1]), archive, outputs)
+        _write(staging, Path(message[1]), archive, outputs, ahead)
     except BaseException:
         with contextlib.suppress(OSError):
             (staging / ERROR).write_text(traceback.format_exc(), encoding="utf-8")
@@ -260,13 +263,13 @@ def _receive(conn) -> Any:
         return None
 
 
-def _write(staging: Path, site_dir: Path, archive: Archive, outputs: Outputs) -> None:
+def _write(staging: Path, site_dir: Path, archive: Archive, outputs: Outputs, ahead: float = 0.0) -> None:
     start = time.perf_counter()
     for name in outputs.owned:  # written whole: a rebuild (mkdocs serve) leaves no stale file behind
         shutil.rmtree(site_dir / name, ignore_errors=True)
     site_dir.mkdir(parents=True, exist_ok=True)
     figures = outputs.write(archive, site_dir)
-    (staging / REPORT).write_text(json.dumps({"seconds": round(time.perf_counter() - start, 2),
+    (staging / REPORT).write_text(json.dumps({"seconds": round(time.perf_counter() - start, 2), "ahead": round(ahead, 2),
                                               "files": figures.pop("files"), "figures": figures}),
                                   encoding="utf-8")
 
