@@ -26,6 +26,9 @@ def test_build_benchmark_runs_on_a_tiny_archive():
     for kind in ("plain", "hooks"):  # each built twice, the fastest kept
         assert len(row[kind]["runs"]) == 2 and row[kind]["seconds"] == min(row[kind]["runs"])
     assert row["hooks"]["peak_tree_mib"] > 0  # sampled from /proc: the build with its worker
+    # CPU time counts the worker too: the hooks build uses more CPU than wall time shows, and more than plain.
+    assert row["hooks"]["cpu_seconds"] > row["plain"]["cpu_seconds"] > 0
+    assert row["cpu_ratio"] == round(row["hooks"]["cpu_seconds"] / row["plain"]["cpu_seconds"], 2)
 
 
 def test_opendata_benchmark_runs_on_a_tiny_archive():
