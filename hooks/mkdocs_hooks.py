@@ -20,7 +20,7 @@ from notice_archive.worker import BuildJob
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
 JOB = "notice_archive_job"
-ITEM_META = "notice_archive_item_meta"  # src_uri -> item metadata HTML, from reading a page to its HTML
+PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notice page to decorating its HTML
 NAV = "notice_archive_nav"  # the primary navigation's HTML for notice pages, by folder (theme/partials/nav.html)
 
 
@@ -46,7 +46,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log.info(problem.format())
     config[STATE] = site
     config[NAV] = {}
-    config[ITEM_META] = {}
+    config[PREPARED] = {}
     site.env = env
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
@@ -91,9 +91,9 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     site = _site(config)
     if site.notice_for(page.file.src_uri) is None:
         return None
-    # Anchored body and item metadata, from the worker (which computes them ahead of MkDocs) or computed here.
+    # Anchored body, citations and item metadata, from the worker (which computes them ahead of MkDocs) or computed here.
     prepared = config[JOB].page(page.file.src_uri) or site.notice_page(page.file.src_uri)
-    config[ITEM_META][page.file.src_uri] = prepared.item_meta
+    config[PREPARED][page.file.src_uri] = prepared
     # The archive has read this front matter already: MkDocs gets the body alone, not YAML to parse again. The
     # leading blank line stops MkDocs reading a first line such as "TODO: …" as MultiMarkdown metadata.
     return "\n" + prepared.source
@@ -123,7 +123,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return html
     # Rendered: MkDocs keeps every page's Markdown to the end, ~100 MB at 10,000 notices; the title is in page.meta.
     page.markdown = ""
-    return site.decorate_html(html, config[ITEM_META].pop(page.file.src_uri))
+    return site.decorate_html(html, config[PREPARED].pop(page.file.src_uri))
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:

@@ -372,3 +372,15 @@ def test_prose_fast_path_parses_as_every_pattern_would(body: str, monkeypatch) -
     assert parsed.items  # the cases hold items (a broken parse would not compare equal by accident)
     monkeypatch.setattr(body_module, "_NOT_PLAIN", Everything())  # every line through the patterns
     assert parse_body("x.md", body, 1) == (parsed, problems)
+
+
+def test_citations_go_into_the_rendered_html_escaped() -> None:
+    from notice_archive.site import NoticePage, Site
+
+    page = NoticePage("", {"muc-1": '<p class="item-meta">…</p>'}, {"muc-1": 'Mục 1 của "A & B" <C>', "muc-1-a": "Điểm a)"})
+    html = ('<h2 class="item" id="muc-1">1. Mục</h2>\n<p class="point" id="muc-1-a">a) …</p>\n'
+            '<p class="point" id="muc-2-a">a) …</p>')
+    assert Site.decorate_html(html, page) == (
+        '<h2 class="item" data-cite="Mục 1 của &#34;A &amp; B&#34; &lt;C&gt;" id="muc-1">1. Mục</h2>\n'
+        '<p class="item-meta">…</p>\n<p class="point" data-cite="Điểm a)" id="muc-1-a">a) …</p>\n'
+        '<p class="point" id="muc-2-a">a) …</p>')  # an anchor without a citation is left as it is

@@ -385,7 +385,7 @@ class BodyLayout:
     items: tuple
 
 
-def render_markdown(body: str, parsed: ParsedBody | BodyLayout, attrs: dict[str, str] | None = None) -> str:
+def render_markdown(body: str, parsed: ParsedBody | BodyLayout) -> str:
     """The body with anchors attached (attr_list syntax), ready for Python-Markdown.
 
     ``parsed`` says where the sections, items and points are: the body's parse, or the model's (a BodyLayout of a
@@ -393,10 +393,9 @@ def render_markdown(body: str, parsed: ParsedBody | BodyLayout, attrs: dict[str,
 
     Items become headings with ``{ #muc-4 }``; a point paragraph gets ``{: #muc-4-a }`` and its letter becomes a
     link to itself, so every item and point has a visible link that works without JavaScript. The ``***`` marker
-    is dropped: the closing paragraph simply follows. ``attrs`` adds attr_list attributes per anchor (e.g. a
-    citation).
+    is dropped: the closing paragraph simply follows. (Each item's and point's citation is added to the HTML
+    afterwards: as an attr_list value it was a quarter of the cost of rendering a notice.)
     """
-    attrs = attrs or {}
     heading_level = "###" if parsed.sections else "##"
     points = {p.line: p for item in parsed.items for p in item.points}
     items = {i.line: i for i in parsed.items}
@@ -409,14 +408,14 @@ def render_markdown(body: str, parsed: ParsedBody | BodyLayout, attrs: dict[str,
         if FENCE.match(text):
             in_fence = not in_fence
         if open_point and not text.strip():
-            out.append(f"{{: #{open_point} .point {attrs.get(open_point, '')}}}")
+            out.append(f"{{: #{open_point} .point }}")
             open_point = ""
         if line in sections:
             sec = sections[line]
             out.append(f"## {sec.numeral}. {sec.title} {{ #{sec.anchor} .section }}")
         elif line in items:
             item = items[line]
-            out.append(f"{heading_level} {item.number}. {item.heading} {{ #{item.anchor} .item {attrs.get(item.anchor, '')}}}")
+            out.append(f"{heading_level} {item.number}. {item.heading} {{ #{item.anchor} .item }}")
         elif line in points:
             point = points[line]
             rest = m.group(2) if (m := POINT.match(text)) else text
@@ -427,5 +426,5 @@ def render_markdown(body: str, parsed: ParsedBody | BodyLayout, attrs: dict[str,
         else:
             out.append(text)
     if open_point:
-        out.append(f"{{: #{open_point} .point {attrs.get(open_point, '')}}}")
+        out.append(f"{{: #{open_point} .point }}")
     return "\n".join(out)

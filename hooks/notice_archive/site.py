@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment
+from markupsafe import Markup
 
 from . import permanence
 from .body import ITEM, POINT, SECTION, BodyLayout, ParsedBody, parse_body, render_markdown
@@ -40,6 +41,8 @@ from .urls import (
 from .validate import Archive, load_archive, locate_permanence
 
 OWNER = re.compile(r"\s+của\s+([^,.;:()\n]+)")  # "… của UBND thành phố": who issued the cited document
+# An item or point as Python-Markdown writes it (attributes sorted): where its citation goes.
+CITED_ELEMENT = re.compile(r'<(h[23]|p) class="(item|point)" id="([^"]+)"')
 ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
 MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
 
@@ -77,8 +80,9 @@ class GeneratedPage:
 
 @dataclass(frozen=True)
 class NoticePage:
-    source: str  # the Markdown the engine renders: the body with anchors, citations and links to cited notices
+    source: str  # the Markdown the engine renders: the body with anchors and links to cited notices
     item_meta: dict[str, str]  # item anchor -> the HTML put under its heading (Site.decorate_html)
+    cites: dict[str, str]  # item or point anchor -> its ready-made citation (Site.decorate_html)
 
 
 @dataclass
@@ -246,18 +250,24 @@ class Site:
         layout: BodyLayout | ParsedBody = BodyLayout(first, notice.sections, notice.items)
         if not same_layout(markdown.split("\n"), layout):
             layout = parse_body(src_uri, markdown, 1)[0]  # not the text the archive read: find the items again
-        issuer = self.issuer_name(notice)
-        attrs = {}
-        for item in notice.items:
-            attrs[item.anchor] = f'data-cite="{_attr(citation(notice, issuer, item))}" '
-            for point in item.points:
-                attrs[point.anchor] = f'data-cite="{_attr(citation(notice, issuer, item, point))}" '
-        return self.link_citations(notice, render_markdown(markdown, layout, attrs))
+        return self.link_citations(notice, render_markdown(markdown, layout))
 
     def notice_page(self, src_uri: str) -> NoticePage:
         """What a notice's page needs besides the engine's rendering: computed by the worker ahead of the engine
         (worker.BuildJob.page), or here when there is no worker."""
-        return NoticePage(self.anchored_markdown(src_uri, self.notice_source(src_uri)), self.item_meta_html(src_uri))
+        return NoticePage(self.anchored_markdown(src_uri, self.notice_source(src_uri)), self.item_meta_html(src_uri),
+                          self.citations(src_uri))
+
+    def citations(self, src_uri: str) -> dict[str, str]:
+        """The ready-made citation of each item and point, by anchor."""
+        notice = self.by_src[src_uri]
+        issuer = self.issuer_name(notice)
+        out = {}
+        for item in notice.items:
+            out[item.anchor] = citation(notice, issuer, item)
+            for point in item.points:
+                out[point.anchor] = citation(notice, issuer, item, point)
+        return out
 
     def item_meta_html(self, src_uri: str) -> dict[str, str]:
         """Each item's departments, projects and citation (HTML), by the item's anchor."""
@@ -269,17 +279,25 @@ class Site:
                                            project_url)).strip() for item in notice.items}
 
     @staticmethod
-    def decorate_html(html: str, item_meta: dict[str, str]) -> str:
-        """Put each item's metadata (item_meta_html) under its heading, in the rendered page.
+    def decorate_html(html: str, page: NoticePage) -> str:
+        """Give each item and point its citation (``data-cite``, which cite.js offers to copy), and put each item's
+        metadata (item_meta_html) under its heading, in the rendered page.
 
         Done on HTML rather than Markdown: Python-Markdown's inline processing of these links doubled the cost of
-        rendering a notice. The links come from registry keys the validator has checked.
+        rendering a notice, and attr_list's reading of the citations added a third. The links come from registry
+        keys the validator has checked.
         """
+        def cite(m: re.Match) -> str:
+            text = page.cites.get(m.group(3))
+            if text is None:
+                return m.group(0)
+            return Markup('<{} class="{}" data-cite="{}" id="{}"').format(m.group(1), m.group(2), text, m.group(3))
+
         def insert(m: re.Match) -> str:
-            meta = item_meta.get(m.group(2))
+            meta = page.item_meta.get(m.group(2))
             return m.group(0) if meta is None else m.group(0) + "\n" + meta
 
-        return ITEM_HEADING.sub(insert, html)
+        return ITEM_HEADING.sub(insert, CITED_ELEMENT.sub(cite, html))
 
     @cached_property
     def _item_meta(self) -> Any:
@@ -361,10 +379,6 @@ def same_layout(lines: list[str], layout: BodyLayout) -> bool:
             if not m or m.group(1) != point.letter:
                 return False
     return True
-
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;")
 
 
 def rel(from_src: str, to_src: str, anchor: str = "") -> str:
