@@ -375,9 +375,12 @@ def test_prose_fast_path_parses_as_every_pattern_would(body: str, monkeypatch) -
 
 
 def test_citations_go_into_the_rendered_html_escaped() -> None:
+    from markupsafe import escape
+
     from notice_archive.site import NoticePage, Site
 
-    page = NoticePage("", {"muc-1": '<p class="item-meta">…</p>'}, {"muc-1": 'Mục 1 của "A & B" <C>', "muc-1-a": "Điểm a)"})
+    cites = {"muc-1": escape('Mục 1 của "A & B" <C>'), "muc-1-a": escape("Điểm a)")}
+    page = NoticePage("", {"muc-1": '<p class="item-meta">…</p>'}, cites)
     html = ('<h2 class="item" id="muc-1">1. Mục</h2>\n<p class="point" id="muc-1-a">a) …</p>\n'
             '<p class="point" id="muc-2-a">a) …</p>')
     assert Site.decorate_html(html, page) == (

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import permanence
 from .body import ITEM, POINT, SECTION, BodyLayout, ParsedBody, parse_body, render_markdown
@@ -42,7 +42,7 @@ from .validate import Archive, load_archive, locate_permanence
 
 OWNER = re.compile(r"\s+của\s+([^,.;:()\n]+)")  # "… của UBND thành phố": who issued the cited document
 # An item or point as Python-Markdown writes it (attributes sorted): where its citation goes.
-CITED_ELEMENT = re.compile(r'<(h[23]|p) class="(item|point)" id="([^"]+)"')
+CITED_ELEMENT = re.compile(r'(<(?:h[23]|p) class="(?:item|point)") (id="([^"]+)")')
 ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
 MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
 
@@ -82,7 +82,7 @@ class GeneratedPage:
 class NoticePage:
     source: str  # the Markdown the engine renders: the body with anchors and links to cited notices
     item_meta: dict[str, str]  # item anchor -> the HTML put under its heading (Site.decorate_html)
-    cites: dict[str, str]  # item or point anchor -> its ready-made citation (Site.decorate_html)
+    cites: dict[str, Markup]  # item or point anchor -> its ready-made citation, escaped (Site.decorate_html)
 
 
 @dataclass
@@ -258,15 +258,15 @@ class Site:
         return NoticePage(self.anchored_markdown(src_uri, self.notice_source(src_uri)), self.item_meta_html(src_uri),
                           self.citations(src_uri))
 
-    def citations(self, src_uri: str) -> dict[str, str]:
-        """The ready-made citation of each item and point, by anchor."""
+    def citations(self, src_uri: str) -> dict[str, Markup]:
+        """The ready-made citation of each item and point, by anchor, escaped for an HTML attribute."""
         notice = self.by_src[src_uri]
         issuer = self.issuer_name(notice)
         out = {}
         for item in notice.items:
-            out[item.anchor] = citation(notice, issuer, item)
+            out[item.anchor] = escape(citation(notice, issuer, item))
             for point in item.points:
-                out[point.anchor] = citation(notice, issuer, item, point)
+                out[point.anchor] = escape(citation(notice, issuer, item, point))
         return out
 
     def item_meta_html(self, src_uri: str) -> dict[str, str]:
@@ -289,9 +289,7 @@ class Site:
         """
         def cite(m: re.Match) -> str:
             text = page.cites.get(m.group(3))
-            if text is None:
-                return m.group(0)
-            return Markup('<{} class="{}" data-cite="{}" id="{}"').format(m.group(1), m.group(2), text, m.group(3))
+            return m.group(0) if text is None else f'{m.group(1)} data-cite="{text}" {m.group(2)}'
 
         def insert(m: re.Match) -> str:
             meta = page.item_meta.get(m.group(2))
