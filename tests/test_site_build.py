@@ -124,7 +124,7 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
         edited = given.replace("b) Điểm b.", "c) Điểm c.").replace("### 1. Mục một\n", "### 1. Mục một, sửa lại\n")
         if edited != given:
             assert site.anchored_markdown(notice.src_uri, edited) == fresh.anchored_markdown(notice.src_uri, edited)
-            assert "[c)](#phan-1-muc-1-c)" in site.anchored_markdown(notice.src_uri, edited)
+            assert "c) Điểm c.\n{: #phan-1-muc-1-c .point }" in site.anchored_markdown(notice.src_uri, edited)
     result = build(root)
     assert result.returncode == 0, result.output
     page = result.page("ubnd-tp-lang-son/2021/5-tb-ubnd")

@@ -235,19 +235,27 @@ def test_anchors_never_come_from_wording() -> None:
     assert one.anchors() == two.anchors() == ["muc-4", "muc-4-a"]
 
 
+def decorated(html: str) -> str:
+    """The HTML as the site publishes it: each point's letter made a link to the point (no citations here)."""
+    from notice_archive.site import NoticePage, Site
+
+    return Site.decorate_html(html, NoticePage("", {}, {}))
+
+
 def test_render_markdown_attaches_anchors_and_visible_links() -> None:
     parsed, _ = parse_body("x.md", BODY, 1)
     out = render_markdown(BODY, parsed)
     assert "## I. Phần một { #phan-1 .section }" in out
     assert "### 1. Mục một { #phan-1-muc-1 .item }" in out
-    assert "[a)](#phan-1-muc-1-a){ .point-link } Điểm a.\n{: #phan-1-muc-1-a .point }" in out
-    assert "[b)](#phan-1-muc-1-b){ .point-link } Điểm b,\nviết trên hai dòng.\n{: #phan-1-muc-1-b .point }" in out
-    assert "[đ)](#phan-2-muc-1-dd){ .point-link } Điểm đ.\n{: #phan-2-muc-1-dd .point }" in out
+    assert "a) Điểm a.\n{: #phan-1-muc-1-a .point }" in out
+    assert "b) Điểm b,\nviết trên hai dòng.\n{: #phan-1-muc-1-b .point }" in out
+    assert "đ) Điểm đ.\n{: #phan-2-muc-1-dd .point }" in out
     assert "***" not in out
-    html = markdown.markdown(out, extensions=["attr_list"])
+    html = decorated(markdown.markdown(out, extensions=["attr_list"]))
     for anchor in parsed.anchors():
         assert f'id="{anchor}"' in html
-    assert '<a class="point-link" href="#phan-2-muc-1-dd">đ)</a>' in html
+    assert '<p class="point" id="phan-2-muc-1-dd"><a class="point-link" href="#phan-2-muc-1-dd">đ)</a> Điểm đ.' in html
+    assert '<a class="point-link" href="#phan-1-muc-1-b">b)</a> Điểm b,\nviết trên hai dòng.</p>' in html
     assert '<h3 class="item" id="phan-1-muc-2">2. Mục hai</h3>' in html
     assert "Trên đây là kết luận." in html
 
@@ -255,7 +263,7 @@ def test_render_markdown_attaches_anchors_and_visible_links() -> None:
 def test_render_markdown_without_sections_uses_h2_items_and_closes_a_last_point() -> None:
     body = "Mở đầu.\n\n### 1. Mục\n\na) Điểm cuối"
     parsed, _ = parse_body("x.md", body, 1)
-    html = markdown.markdown(render_markdown(body, parsed), extensions=["attr_list"])
+    html = decorated(markdown.markdown(render_markdown(body, parsed), extensions=["attr_list"]))
     assert '<h2 class="item" id="muc-1">1. Mục</h2>' in html
     assert '<p class="point" id="muc-1-a"><a class="point-link" href="#muc-1-a">a)</a> Điểm cuối</p>' in html
 
@@ -385,5 +393,17 @@ def test_citations_go_into_the_rendered_html_escaped() -> None:
             '<p class="point" id="muc-2-a">a) …</p>')
     assert Site.decorate_html(html, page) == (
         '<h2 class="item" data-cite="Mục 1 của &#34;A &amp; B&#34; &lt;C&gt;" id="muc-1">1. Mục</h2>\n'
-        '<p class="item-meta">…</p>\n<p class="point" data-cite="Điểm a)" id="muc-1-a">a) …</p>\n'
-        '<p class="point" id="muc-2-a">a) …</p>')  # an anchor without a citation is left as it is
+        '<p class="item-meta">…</p>\n<p class="point" data-cite="Điểm a)" id="muc-1-a"><a class="point-link" '
+        'href="#muc-1-a">a)</a> …</p>\n'
+        '<p class="point" id="muc-2-a"><a class="point-link" href="#muc-2-a">a)</a> …</p>')  # no citation: none added
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<p class="point" id="muc-1-a">a)</p>', '<p class="point" id="muc-1-a"><a class="point-link" href="#muc-1-a">a)</a></p>'),
+    ('<p class="point" id="muc-1-dd">đ) <strong>Gấp</strong></p>',
+     '<p class="point" id="muc-1-dd"><a class="point-link" href="#muc-1-dd">đ)</a> <strong>Gấp</strong></p>'),
+    ('<p class="point" id="muc-1-b">b)c</p>', '<p class="point" id="muc-1-b">b)c</p>'),  # not a point's letter
+    ('<p id="muc-1-a">a) Đoạn thường</p>', '<p id="muc-1-a">a) Đoạn thường</p>'),  # not a point
+])
+def test_a_point_letter_becomes_a_link_to_the_point(html: str, expected: str) -> None:
+    assert decorated(html) == expected

@@ -391,10 +391,10 @@ def render_markdown(body: str, parsed: ParsedBody | BodyLayout) -> str:
     ``parsed`` says where the sections, items and points are: the body's parse, or the model's (a BodyLayout of a
     notice read earlier, so a page is not parsed twice); line numbers count from ``parsed.first_line``.
 
-    Items become headings with ``{ #muc-4 }``; a point paragraph gets ``{: #muc-4-a }`` and its letter becomes a
-    link to itself, so every item and point has a visible link that works without JavaScript. The ``***`` marker
-    is dropped: the closing paragraph simply follows. (Each item's and point's citation is added to the HTML
-    afterwards: as an attr_list value it was a quarter of the cost of rendering a notice.)
+    Items become headings with ``{ #muc-4 }`` (the toc extension's permalink is their visible link); a point
+    paragraph gets ``{: #muc-4-a }``. The ``***`` marker is dropped: the closing paragraph simply follows. Each
+    point's letter is made a link to itself, and each item's and point's citation added, in the rendered HTML
+    (Site.decorate_html): as Markdown links and attr_list values they were a third of the cost of rendering a notice.
     """
     heading_level = "###" if parsed.sections else "##"
     points = {p.line: p for item in parsed.items for p in item.points}
@@ -419,7 +419,7 @@ def render_markdown(body: str, parsed: ParsedBody | BodyLayout) -> str:
         elif line in points:
             point = points[line]
             rest = m.group(2) if (m := POINT.match(text)) else text
-            out.append(f"[{point.letter})](#{point.anchor}){{ .point-link }} {rest}")
+            out.append(f"{point.letter}) {rest}")
             open_point = point.anchor
         elif CLOSING.match(text) and not in_fence:
             out.append("")

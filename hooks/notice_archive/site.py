@@ -41,8 +41,10 @@ from .urls import (
 from .validate import Archive, load_archive, locate_permanence
 
 OWNER = re.compile(r"\s+của\s+([^,.;:()\n]+)")  # "… của UBND thành phố": who issued the cited document
-# An item or point as Python-Markdown writes it (attributes sorted): where its citation goes.
-CITED_ELEMENT = re.compile(r'(<(?:h[23]|p) class="(?:item|point)") (id="([^"]+)")')
+# An item's heading and a point's paragraph as Python-Markdown writes them (attributes sorted): where the citation
+# goes, and the point's letter that becomes a link.
+ITEM_ELEMENT = re.compile(r'(<h[23] class="item") (id="([^"]+)")')
+POINT_ELEMENT = re.compile(r'(<p class="point") (id="([^"]+)">)([a-zđ]\))(?=[\s<])')
 ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
 MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
 
@@ -280,22 +282,27 @@ class Site:
 
     @staticmethod
     def decorate_html(html: str, page: NoticePage) -> str:
-        """Give each item and point its citation (``data-cite``, which cite.js offers to copy), and put each item's
-        metadata (item_meta_html) under its heading, in the rendered page.
+        """Give each item and point its citation (``data-cite``, which cite.js offers to copy), make each point's
+        letter a link to the point, and put each item's metadata (item_meta_html) under its heading.
 
-        Done on HTML rather than Markdown: Python-Markdown's inline processing of these links doubled the cost of
-        rendering a notice, and attr_list's reading of the citations added a third. The links come from registry
-        keys the validator has checked.
+        Done on the rendered HTML rather than in Markdown: Python-Markdown's inline processing of the metadata links
+        doubled the cost of rendering a notice, and its reading of the citations and point links added a third. The
+        links come from registry keys the validator has checked.
         """
         def cite(m: re.Match) -> str:
             text = page.cites.get(m.group(3))
             return m.group(0) if text is None else f'{m.group(1)} data-cite="{text}" {m.group(2)}'
 
+        def point(m: re.Match) -> str:  # its letter, a link to itself: works without JavaScript
+            text = page.cites.get(m.group(3))
+            cited = "" if text is None else f' data-cite="{text}"'
+            return f'{m.group(1)}{cited} {m.group(2)}<a class="point-link" href="#{m.group(3)}">{m.group(4)}</a>'
+
         def insert(m: re.Match) -> str:
             meta = page.item_meta.get(m.group(2))
             return m.group(0) if meta is None else m.group(0) + "\n" + meta
 
-        return ITEM_HEADING.sub(insert, CITED_ELEMENT.sub(cite, html))
+        return ITEM_HEADING.sub(insert, POINT_ELEMENT.sub(point, ITEM_ELEMENT.sub(cite, html)))
 
     @cached_property
     def _item_meta(self) -> Any:
