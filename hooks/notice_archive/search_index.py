@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 import shutil
 from array import array
 from collections import Counter, defaultdict
@@ -128,6 +129,11 @@ def term_counts(text: str) -> Counter:
 
 def postings(docs: list[SearchDoc]) -> dict[str, list[tuple[int, int]]]:
     """term -> [(document, quantised weight)] in document order, at most CAP per term (the heaviest)."""
+    return {term: list(zip(ids, weights, strict=True)) for term, (ids, weights) in _columns(docs).items()}
+
+
+def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
+    """The same as two lists per term: its documents (ascending) and their weights."""
     lengths = [len(PART.findall(d.heading)) * HEADING_BOOST + len(PART.findall(d.body)) for d in docs]
     avgdl = (sum(lengths) / len(lengths)) if lengths else 1.0
     # Every (term, document) as one integer: BM25's term-frequency part (fixed point, FRACTION) above the document
@@ -143,14 +149,18 @@ def postings(docs: list[SearchDoc]) -> dict[str, list[tuple[int, int]]]:
         for term, f in tf.items():
             lists[term].append(packed[f])
     n = len(docs)
-    out: dict[str, list[tuple[int, int]]] = {}
+    out: dict[str, tuple[list[int], list[int]]] = {}
     mask = (1 << DOC_BITS) - 1
     for term, a in lists.items():
         df = len(a)
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5)) * SCALE / FRACTION
-        top = sorted(a)[-CAP:] if df > CAP else a
+        if df > CAP:
+            top: list[int] | array = sorted(a)[-CAP:]
+            top.sort(key=mask.__and__)  # back in document order
+        else:
+            top = a  # appended in document order
         key = " ".join(term) if isinstance(term, tuple) else term
-        out[key] = sorted((p & mask, min(255, max(1, round(idf * (p >> DOC_BITS))))) for p in top)
+        out[key] = ([p & mask for p in top], [min(255, max(1, round(idf * (p >> DOC_BITS)))) for p in top])
     return out
 
 
@@ -159,20 +169,18 @@ def _json(data) -> bytes:
 
 
 def _deltas(ids: list[int]) -> list[int]:
-    return [d - (ids[i - 1] if i else 0) for i, d in enumerate(ids)]
+    return [*ids[:1], *map(operator.sub, ids[1:], ids)]
 
 
 def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     """Every file of the index, by path relative to the index folder."""
     ordered, docs = documents(notices, registry)
-    post = postings(docs)
+    post = _columns(docs)
     encoded: dict[str, list[int]] = {}
-    for term, plist in post.items():
-        flat: list[int] = []
-        prev = 0
-        for d, w in plist:
-            flat += [d - prev, w]
-            prev = d
+    for term, (ids, weights) in post.items():
+        flat = [0] * (2 * len(ids))
+        flat[0::2] = _deltas(ids)
+        flat[1::2] = weights
         encoded[term] = flat
     raw = sum(len(t) + 4 + 4 * len(flat) for t, flat in encoded.items())  # about the JSON's size
     shards = shard_count(raw)
@@ -214,7 +222,7 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
         digest.update(path.encode() + b"\0" + files[path] + b"\0")
     files["manifest.json"] = _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
                                  "chunk": CHUNK, "docs": len(docs), "notices": len(ordered), "terms": len(post),
-                                 "cap": CAP, "capped": sum(1 for p in post.values() if len(p) == CAP),
+                                 "cap": CAP, "capped": sum(1 for ids, _ in post.values() if len(ids) == CAP),
                                  "scale": SCALE})
     return files
 
