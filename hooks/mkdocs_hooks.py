@@ -91,8 +91,8 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     site = _site(config)
     if site.notice_for(page.file.src_uri) is None:
         return None
-    # Anchored body, citations and item metadata, from the worker (which computes them ahead of MkDocs) or computed here.
-    prepared = config[JOB].page(page.file.src_uri) or site.notice_page(page.file.src_uri)
+    # Anchored body and citations; the items' metadata comes from the worker, which renders it ahead of MkDocs.
+    prepared = site.notice_page(page.file.src_uri, config[JOB].page(page.file.src_uri))
     config[PREPARED][page.file.src_uri] = prepared
     # The archive has read this front matter already: MkDocs gets the body alone, not YAML to parse again. The
     # leading blank line stops MkDocs reading a first line such as "TODO: …" as MultiMarkdown metadata.

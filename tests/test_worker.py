@@ -111,7 +111,7 @@ def test_site_outputs_written_by_the_worker_equal_those_written_inline(tiny_arch
     site = Site.load(str(docs), today=today, archive=load_archive(str(docs)))
     site.env = env
     for notice in sorted(site.archive.notices, key=lambda n: n.src_uri, reverse=True):  # not the worker's order
-        assert job.page(notice.src_uri) == site.notice_page(notice.src_uri)  # anchored body and item metadata
+        assert job.page(notice.src_uri) == site.item_meta_html(notice.src_uri)  # each item's metadata (HTML)
     assert job.page(site.archive.notices[0].src_uri) is None  # handed over once
     pages = job.prepared()
     assert pages == {p.src_uri: site.render_page(p) for p in site.generated_pages()}
