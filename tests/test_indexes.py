@@ -168,6 +168,20 @@ def test_cited_document_numbers_link_to_archived_notices(tiny_archive):
     assert "464/GM-UBND" in seed and '">464/GM-UBND' not in seed  # not in the archive: no link
 
 
+def test_a_point_links_the_documents_it_cites_and_keeps_its_letter_link(tiny_archive):
+    citing = ISSUED_370.replace("370/TB-UBND", "372/TB-UBND").replace("2020-10-15", "2020-10-21").replace(
+        "a) Giao phòng Quản lý đô thị rà soát hệ thống chiếu sáng.",
+        "a) Giao phòng Quản lý đô thị rà soát hệ thống chiếu sáng theo Thông báo số 370/TB-UBND ngày 15/10/2020.")
+    result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
+                                 "ubnd-tp-lang-son/2020/tb-372.md": citing}))
+    assert result.returncode == 0, result.output
+    page = result.page("ubnd-tp-lang-son/2020/372-tb-ubnd")
+    point = page[page.index('id="muc-1-a"'):]
+    point = point[:point.index("</p>")]
+    assert point.startswith('id="muc-1-a"><a class="point-link" href="#muc-1-a">a)</a> Giao phòng')
+    assert '<a href="../370-tb-ubnd/">370/TB-UBND ngày 15/10/2020</a>' in point
+
+
 def test_broken_item_anchor_fails_strict_build(tiny_archive):
     bad = ISSUED_370.replace("Trên đây là kết luận.", f"Xem [mục 9](../2020/{SEED.name}#muc-9).")
     result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": bad}))

@@ -407,3 +407,16 @@ def test_citations_go_into_the_rendered_html_escaped() -> None:
 ])
 def test_a_point_letter_becomes_a_link_to_the_point(html: str, expected: str) -> None:
     assert decorated(html) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "### 1. Một\n\na) điểm a\n***\nKết.",  # the closing marker right after the point
+    "### 1. Một\n\na) điểm a\n### 2. Hai\n\nb) điểm b",  # the next item right after it
+    "## I. Phần\n\n### 1. Một\n\na) điểm a\n## II. Phần\n\n### 1. Hai",  # the next section
+])
+def test_a_point_ends_where_the_next_item_section_or_closing_begins(body: str) -> None:
+    parsed, _ = parse_body("x.md", body, 1)
+    html = decorated(markdown.markdown(render_markdown(body, parsed), extensions=["attr_list"]))
+    anchor = parsed.items[0].points[0].anchor
+    assert f'<p class="point" id="{anchor}"><a class="point-link" href="#{anchor}">a)</a> điểm a</p>' in html
+    assert "{:" not in html

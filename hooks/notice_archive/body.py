@@ -407,7 +407,9 @@ def render_markdown(body: str, parsed: ParsedBody | BodyLayout) -> str:
         line = parsed.first_line + offset
         if FENCE.match(text):
             in_fence = not in_fence
-        if open_point and not text.strip():
+        # A point's paragraph ends at a blank line, or at the next section, item, heading or closing marker.
+        if open_point and (not text.strip() or line in sections or line in items or HEADING.match(text)
+                           or (CLOSING.match(text) and not in_fence)):
             out.append(f"{{: #{open_point} .point }}")
             open_point = ""
         if line in sections:

@@ -240,7 +240,9 @@ def _child(conn, staging: Path, read_mine: Callable[[], list[Checked]],
         if batch:
             _publish(staging / f"pages-{batches}.pkl", batch)
             batches += 1
-        (staging / PAGES_DONE).write_text(str(batches), encoding="ascii")
+        done = staging / (PAGES_DONE + ".tmp")
+        done.write_text(str(batches), encoding="ascii")
+        os.replace(done, staging / PAGES_DONE)  # whole or absent: the engine may be reading it
         _publish(staging / PREPARED, outputs.prepare(archive))
         ahead = time.perf_counter() - start
         message = _receive(conn)  # ("go", site_dir): the engine has emptied the site folder
