@@ -1,6 +1,6 @@
 """What is a pure function of the archive, done by the build's second process (worker.BuildJob) while the engine
-renders pages: the index pages' HTML (prepared first, handed to the engine), then the search index, open data and
-feeds, written into the site."""
+renders pages: each notice's item metadata and the index pages' HTML (handed to the engine), then the open data,
+feeds and search index, written into the site."""
 
 from __future__ import annotations
 

@@ -1,12 +1,15 @@
 """The build's second process. A site build is one Python process on one core; this puts the other core to work.
 
 While the engine starts up, each process reads and checks part of the notices and the parts are exchanged, so both
-hold the same archive. The engine then renders pages while the worker writes, straight into the site, every file that
-is a pure function of the archive: the search index, the open data and the feeds. Where processes cannot be forked,
-the same work runs in this process, in ``finish``. No MkDocs here.
+hold the same archive. The engine then renders pages while the worker computes what the engine will need from it
+(per-page results in the engine's page order, then one prepared result) and writes, straight into the site, every
+file that is a pure function of the archive: the search index, the open data and the feeds. Where processes cannot
+be forked, the same work runs in this process. No MkDocs here.
 
     job = BuildJob(docs_dir, today, outputs)                   # forks and reads its part of the notices
     job.archive                                                # the whole archive, identical to load_archive's
+    job.page(key)                                              # one page's result (None: compute it yourself)
+    job.prepared()                                             # the prepared result
     job.start_writing(site_dir)                                # once the engine has emptied the site folder
     report = job.finish(site_dir)                              # after the pages are written
 """
