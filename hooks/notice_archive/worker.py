@@ -139,19 +139,13 @@ class BuildJob:
         while key not in self._pages:
             if self._batches is not None and self._batches_loaded >= self._batches:
                 return None
-            path = self.staging / f"pages-{self._batches_loaded}.pkl"
-            if path.exists():
-                self._pages.update(_load(path))
-                path.unlink()
+            batch = self.staging / f"pages-{self._batches_loaded}.pkl"
+            if self._await(batch, self.staging / PAGES_DONE) == batch:
+                self._pages.update(_load(batch))
+                batch.unlink()
                 self._batches_loaded += 1
-            elif (self.staging / PAGES_DONE).exists():
+            else:  # no further batch, or one published just before the count: the loop looks again
                 self._batches = int((self.staging / PAGES_DONE).read_text(encoding="ascii"))
-            elif not self.process.is_alive():
-                if not path.exists() and not (self.staging / PAGES_DONE).exists():
-                    self.process.join()
-                    raise RuntimeError(self._child_error())
-            else:
-                time.sleep(POLL)
         return self._pages.pop(key)
 
     def prepared(self) -> Any:
@@ -161,16 +155,21 @@ class BuildJob:
         if self.process is None or self.archive.errors:  # (with errors the worker stops after reading)
             self._prepared = self.outputs.prepare(self.archive)
             return self._prepared
-        path = self.staging / PREPARED
-        while not path.exists():  # the worker prepares it first: usually long done when the engine asks
-            if not self.process.is_alive():
-                if path.exists():
-                    break
+        self._prepared = _load(self._await(self.staging / PREPARED))  # usually long done when the engine asks
+        return self._prepared
+
+    def _await(self, *paths: Path) -> Path:
+        """The first of these files that the worker has published, once one is there; its error if it stops first."""
+        assert self.process is not None
+        while True:
+            alive = self.process.is_alive()  # asked first: a file published just before it stopped is still found
+            found = next((path for path in paths if path.exists()), None)
+            if found is not None:
+                return found
+            if not alive:
                 self.process.join()
                 raise RuntimeError(self._child_error())
             time.sleep(POLL)
-        self._prepared = _load(path)
-        return self._prepared
 
     def start_writing(self, site_dir: str | Path) -> None:
         """Let the worker write into the site (the engine empties that folder after reading its configuration)."""
