@@ -95,7 +95,6 @@ class Site:
     problems: list[Problem]
     today: dt.date = field(default_factory=lambda: build_day())  # the build's day: which deadlines are still open
     env: Environment | None = None  # the theme's Jinja environment, set once per build by the adapter
-    _first_lines: dict[str, int] = field(default_factory=dict)  # src_uri -> file line where its body starts
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None, archive: Archive | None = None) -> Site:
@@ -227,29 +226,26 @@ class Site:
 
     # Notice bodies ---------------------------------------------------------------------------------------------
 
-    def notice_source(self, src_uri: str) -> str:
+    def notice_source(self, src_uri: str) -> tuple[str, int]:
         """A notice's body as the engine renders it (the text after the front matter, leading blank lines
-        dropped), read without parsing the front matter a second time: the archive already holds it."""
+        dropped), read without parsing the front matter a second time: the archive already holds it; and the file
+        line of its first line."""
         with open(os.path.join(self.docs_dir, src_uri), encoding="utf-8") as fh:
             lines = fh.read().split("\n")
         start = (front_matter_end(lines) or 0) + 1
         while start < len(lines) and not lines[start]:
             start += 1
-        self._first_lines[src_uri] = start + 1
-        return "\n".join(lines[start:])
+        return "\n".join(lines[start:]), start + 1
 
     def page_meta(self, notice: Notice) -> dict:
         """The engine's page metadata of a notice page (its front matter is in the template context as `notice`)."""
         return {"title": notice.title, "template": "notice.html"}
 
-    def anchored_markdown(self, src_uri: str, markdown: str) -> str:
-        """The notice body as Markdown, with item/point anchors, citations and links to cited notices."""
+    def anchored_markdown(self, src_uri: str, markdown: str, first_line: int) -> str:
+        """The notice body as Markdown (its first line at ``first_line`` of the file), with item and point anchors
+        and links to cited notices."""
         notice = self.by_src[src_uri]
-        first = self._first_lines.get(src_uri)
-        if first is None:
-            self.notice_source(src_uri)
-            first = self._first_lines[src_uri]
-        layout: BodyLayout | ParsedBody = BodyLayout(first, notice.sections, notice.items)
+        layout: BodyLayout | ParsedBody = BodyLayout(first_line, notice.sections, notice.items)
         if not same_layout(markdown.split("\n"), layout):
             layout = parse_body(src_uri, markdown, 1)[0]  # not the text the archive read: find the items again
         return self.link_citations(notice, render_markdown(markdown, layout))
@@ -257,7 +253,7 @@ class Site:
     def notice_page(self, src_uri: str, item_meta: dict[str, str] | None = None) -> NoticePage:
         """What a notice's page needs besides the engine's rendering. ``item_meta``: the items' metadata when the
         worker has rendered it ahead of the engine (worker.BuildJob.page); else it is rendered here."""
-        return NoticePage(self.anchored_markdown(src_uri, self.notice_source(src_uri)),
+        return NoticePage(self.anchored_markdown(src_uri, *self.notice_source(src_uri)),
                           self.item_meta_html(src_uri) if item_meta is None else item_meta, self.citations(src_uri))
 
     def citations(self, src_uri: str) -> dict[str, Markup]:
