@@ -1,7 +1,8 @@
 """A synthetic archive shaped like real notices, for benchmarks. SYNTHETIC DATA: never copy into notices/.
 
 The issuer, departments and projects are invented ("Thử Nghiệm"); sentences are recombined from the real seed and
-samples in ../shared so the vocabulary is realistic and varied (a tiny vocabulary compresses unrealistically well).
+samples kept in tests/samples/ (copies of ../shared, so a clone on its own can run the benchmarks) so the vocabulary
+is realistic and varied (a tiny vocabulary compresses unrealistically well).
 
     python -m tests.benchmarks.synthetic OUT_DIR 1000     # writes OUT_DIR/mkdocs.yml and OUT_DIR/notices/
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+SAMPLES = ROOT / "tests" / "samples"  # the seed and the samples, as extracted
 ISSUER = "ubnd-thu-nghiem"
 
 DEPARTMENT_NAMES = [
@@ -54,8 +55,7 @@ def read_mkdocs_config(path: Path) -> dict:
 
 
 def _sentences() -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))]
-    texts += [p.read_text(encoding="utf-8") for p in sorted((SHARED / "samples").glob("*.txt"))]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
     out = []
     for text in texts:
         for para in text.split("\n"):
@@ -63,6 +63,8 @@ def _sentences() -> list[str]:
             for sentence in re.split(r"(?<=[.;:])\s+", para):
                 if 40 <= len(sentence) <= 400 and not re.match(r"^(\d+\.|[a-zđ]\)|[IVX]+\.|-|\+|Số:|\[)", sentence):
                     out.append(sentence.replace("<", "").replace(">", ""))
+    if not out:
+        raise SystemExit(f"no sample sentences in {SAMPLES}: the synthetic archive is built from them")
     return sorted(set(out))
 
 
