@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import random
+import unicodedata
+from array import array
+from collections import Counter
 
 import pytest
 from conftest import NOTICES
 
 from notice_archive import search_index as si
-from notice_archive.search import analyse, shard_key, terms
+from notice_archive.search import TermCounter, analyse, shard_key, terms
 from notice_archive.site import Site
 
 
@@ -143,3 +147,42 @@ def test_terms_of_a_query_are_terms_of_the_index():
     post = si.postings([doc("", "Giấy mời số 464/GM-UBND ngày 06/11/2020")])
     for t in terms(analyse("giấy mời số 464/GM-UBND ngày 6/11/2020")):
         assert t in post, t
+
+
+COUNTED = [
+    "",
+    "Giấy mời số 464/GM-UBND ngày 06/11/2020 (Phòng QLĐT),",
+    "thành phố\u00a0Lạng\u202fSơn\u3000họp",  # odd spaces separate words
+    "giải\u200bphóng mặt\u00adbằng",  # zero-width characters join what they split
+    unicodedata.normalize("NFD", "Hoà bình, thuỷ lợi; khoẻ – ĐẦU TƯ"),
+    "81-CV/TU, 05/TB-UBND; ...;  -- / 2020-2025 v.v. x_y 3.5%",
+    "tab\there\nnew line\r\nend 🙂 emoji ſ ı İ",
+]
+
+
+@pytest.mark.parametrize("text", COUNTED)
+def test_term_counter_counts_what_analyse_lists(text):
+    """The index counts terms with a per-token cache and C loops; it must count exactly what terms() lists."""
+    count = TermCounter()
+    for _ in range(2):  # the second time from the cache
+        got = count(text)
+        assert Counter({" ".join(t) if isinstance(t, tuple) else t: c for t, c in got.items()}) == \
+            Counter(terms(analyse(text)))
+        assert Counter(count.terms(text)) == got
+        assert count.syllable_count(text) == len(analyse(text).syllables)
+
+
+@pytest.mark.parametrize("size", [si.CAP + 1, 8 * si.CAP, 8 * si.CAP + 1, 5000, 40000])
+def test_candidates_always_hold_the_heaviest(size):
+    rng = random.Random(size)
+    for shape in ("random", "ascending", "descending", "few weights"):
+        values = list(range(size))
+        if shape == "random":
+            values = [rng.randrange(1 << 20) << si.DOC_BITS | d for d in values]
+        elif shape == "descending":
+            values = [(size - d) << si.DOC_BITS | d for d in values]
+        elif shape == "few weights":
+            values = [rng.choice((1, 2, 3)) << si.DOC_BITS | d for d in values]
+        a = array("q", values)
+        expected = sorted(values)[-si.CAP:]
+        assert sorted(si._candidates(a))[-si.CAP:] == expected, shape

@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000]")
 ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 # A syllable ending in oa/oe/uy (not "qu"+y, where u is part of the consonant) takes its tone on the first vowel.
 OLD_STYLE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])$")
+_ODD = re.compile(f"{SPACES.pattern}|{ZERO_WIDTH.pattern}")
 LETTERS = re.compile(r"[^\W\d_]+")
 # A word: letters and digits, possibly joined by "/", "-" or "." ("464/GM-UBND", "81-CV/TU", "11/2020").
 WORD = re.compile(r"[^\W_]+(?:[/.\-][^\W_]+)*")
@@ -86,6 +89,11 @@ def _word(word: str) -> tuple[tuple[str, ...], tuple[str | None, ...], str | Non
     return tuple(folded), tuple(exact), number
 
 
+def _spaces(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    return ZERO_WIDTH.sub("", SPACES.sub(" ", text)) if _ODD.search(text) else text
+
+
 @dataclass(frozen=True)
 class Analysis:
     syllables: tuple[str, ...]  # folded, in order
@@ -98,8 +106,7 @@ def analyse(text: str) -> Analysis:
     syllables: list[str] = []
     exact: list[str | None] = []
     numbers: list[tuple[str, int, int]] = []
-    text = ZERO_WIDTH.sub("", SPACES.sub(" ", unicodedata.normalize("NFC", text)))
-    for word in WORD.findall(text):
+    for word in WORD.findall(_spaces(text)):
         f, e, number = _word(word)
         if number is not None:
             numbers.append((number, len(syllables), len(syllables) + len(f)))
@@ -125,3 +132,55 @@ def terms(a: Analysis) -> list[str]:
     out += [n for n, _, _ in a.numbers]
     out += [EXACT + e for e in a.exact if e is not None]
     return out
+
+
+class _Tokens(dict):
+    """Whitespace-separated token -> its folded syllables (and, into ``extra``, its document numbers and exact-form
+    terms). A word never contains white space, so a text's words are its tokens' words, in order."""
+
+    def __init__(self, extra: dict[str, tuple[str, ...]]) -> None:
+        super().__init__()
+        self.extra = extra
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        syllables: list[str] = []
+        extra: list[str] = []
+        for word in WORD.findall(token):
+            f, e, number = _word(word)
+            syllables += f
+            if number is not None:
+                extra.append(number)
+            extra += [EXACT + x for x in e if x is not None]
+        self.extra[token] = tuple(extra)
+        self[token] = result = tuple(syllables)
+        return result
+
+
+class TermCounter:
+    """Counts the terms of many texts, as ``Counter(terms(analyse(text)))`` would, with bigrams as pairs of
+    syllables (joined by a space only once per distinct term, by the caller).
+
+    The index analyses millions of words: each distinct token is analysed once, and every text is then split and
+    counted by C loops (str.split, map, Counter). The cache lives as long as the counter (one index build)."""
+
+    def __init__(self) -> None:
+        self._extra: dict[str, tuple[str, ...]] = {}
+        self._syllables = _Tokens(self._extra)
+
+    def syllable_count(self, text: str) -> int:
+        """How many syllables the text has (its length, in the unit the terms are counted in)."""
+        return sum(map(len, map(self._syllables.__getitem__, _spaces(text).split())))
+
+    def __call__(self, text: str) -> Counter:
+        tokens = _spaces(text).split()
+        s = list(chain.from_iterable(map(self._syllables.__getitem__, tokens)))
+        counts = Counter(s)
+        counts.update(zip(s, s[1:], strict=False))
+        counts.update(chain.from_iterable(map(self._extra.__getitem__, tokens)))
+        return counts
+
+    def terms(self, text: str) -> list:
+        """The text's terms with repeats (a short text: a heading), in no particular order."""
+        tokens = _spaces(text).split()
+        s = list(chain.from_iterable(map(self._syllables.__getitem__, tokens)))
+        return [*s, *zip(s, s[1:], strict=False), *chain.from_iterable(map(self._extra.__getitem__, tokens))]
