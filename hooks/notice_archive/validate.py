@@ -481,7 +481,7 @@ class _Checker:
 
     def deadlines(self, path: tuple, meta, text: str) -> None:
         """A deadline is a real date after the issue date, set by words that are in the item or point."""
-        flat = " ".join(text.split())
+        flat = " ".join(text.split()) if meta.deadlines else ""
         for i, deadline in enumerate(meta.deadlines):
             where = (*path, "deadlines", i)
             if " ".join(deadline.text.split()) not in flat:
