@@ -91,8 +91,10 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     site = _site(config)
     if site.notice_for(page.file.src_uri) is None:
         return None
-    # Anchored body and citations; the items' metadata comes from the worker, which renders it ahead of MkDocs.
-    prepared = site.notice_page(page.file.src_uri, config[JOB].page(page.file.src_uri))
+    # Anchored body, citations and the items' metadata: from the worker when it got there first, else made here.
+    prepared = config[JOB].page(page.file.src_uri)
+    if prepared is None:
+        prepared = site.notice_page(page.file.src_uri)
     config[PREPARED][page.file.src_uri] = prepared
     # The archive has read this front matter already: MkDocs gets the body alone, not YAML to parse again. The
     # leading blank line stops MkDocs reading a first line such as "TODO: …" as MultiMarkdown metadata.

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,7 @@ class ListUrls:
 
     def pages(self, archive: Archive):
         for i, n in enumerate(archive.notices):
-            yield n.url, (i, os.getpid())
+            yield n.url, partial(lambda i: (i, os.getpid()), i)
 
     def prepare(self, archive: Archive) -> dict:
         return {"urls": [n.url for n in archive.notices], "pid": os.getpid()}
@@ -110,10 +112,10 @@ def test_site_outputs_written_by_the_worker_equal_those_written_inline(tiny_arch
     job = BuildJob(str(docs), None, outputs, staging_parent=str(tmp_path))
     site = Site.load(str(docs), today=today, archive=load_archive(str(docs)))
     site.env = env
+    pages = job.prepared()  # published after every page result
     for notice in sorted(site.archive.notices, key=lambda n: n.src_uri, reverse=True):  # not the worker's order
-        assert job.page(notice.src_uri) == site.item_meta_html(notice.src_uri)  # each item's metadata (HTML)
+        assert job.page(notice.src_uri) == site.notice_page(notice.src_uri)  # anchored Markdown, citations, metadata
     assert job.page(site.archive.notices[0].src_uri) is None  # handed over once
-    pages = job.prepared()
     assert pages == {p.src_uri: site.render_page(p) for p in site.generated_pages()}
     assert '<a href="../../ubnd-tp-lang-son/2021/1-tb-ubnd/">' in pages["nam/2021.md"][0]
     report = job.finish(tmp_path / "a")
@@ -162,11 +164,39 @@ def test_page_results_come_in_batches_each_once_and_in_any_order(tiny_archive, t
     monkeypatch.setattr(worker, "PAGE_BATCH", 3)  # 8 notices: three files
     job = BuildJob(str(archive_of(tiny_archive, 7)), None, ListUrls(), staging_parent=str(tmp_path))
     urls = [n.url for n in job.archive.notices]
+    job.prepared()  # the worker publishes it after the last page result
     assert job.page(urls[4]) == (4, job.process.pid)  # computed by the worker
     assert [job.page(url) for url in urls[:4]] == [(i, job.process.pid) for i in range(4)]
     assert job.page(urls[4]) is None and job.page("khong-co/") is None
     assert [job.page(url) for url in urls[5:]] == [(i, job.process.pid) for i in range(5, 8)]
     assert not list(job.staging.glob("pages-*.pkl"))  # loaded files go
+    job.finish(tmp_path / "site")
+
+
+class WaitsForTheEngine(ListUrls):
+    """Starts on the pages only once the engine has asked for some (a worker that fell behind)."""
+
+    def __init__(self, flag: Path) -> None:
+        self.flag = flag
+
+    def pages(self, archive: Archive):
+        while not self.flag.exists():
+            time.sleep(0.01)
+        yield from super().pages(archive)
+
+
+def test_the_engine_never_waits_for_a_page_and_the_worker_skips_those_it_passed(tiny_archive, tmp_path, monkeypatch):
+    from notice_archive import worker
+
+    monkeypatch.setattr(worker, "PAGE_BATCH", 4)  # a lead of 4 // 4 = 1 page past the engine
+    flag = tmp_path / "go"
+    job = BuildJob(str(archive_of(tiny_archive, 9)), None, WaitsForTheEngine(flag), staging_parent=str(tmp_path))
+    urls = [n.url for n in job.archive.notices]
+    assert [job.page(url) for url in urls[:3]] == [None] * 3  # not ready: the engine computes them itself
+    flag.touch()
+    job.prepared()
+    assert job.page(urls[3]) is None  # the worker skipped it: the engine was about to get there
+    assert [job.page(url) for url in urls[4:]] == [(i, job.process.pid) for i in range(4, 10)]
     job.finish(tmp_path / "site")
 
 

@@ -1,12 +1,13 @@
 """What is a pure function of the archive, done by the build's second process (worker.BuildJob) while the engine
-renders pages: each notice's item metadata and the index pages' HTML (handed to the engine), then the open data,
-feeds and search index, written into the site."""
+renders pages: what each notice page needs besides the engine's rendering and the index pages' HTML (handed to the
+engine), then the open data, feeds and search index, written into the site."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from .export import ARCHIVE_PATH, iter_export_files, notice_json_path
 from .feeds import feed_files
 from .search_index import OUTPUT as SEARCH_OUTPUT
 from .search_index import write_index
-from .site import Site, walk_order
+from .site import NoticePage, Site, walk_order
 from .urls import all_feed_path
 from .validate import Archive
 
@@ -31,14 +32,13 @@ class SiteOutputs:
     owned: tuple[str, ...] = (SEARCH_OUTPUT, ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0])
     _built: tuple[Archive, Site] | None = field(default=None, repr=False, compare=False)
 
-    def pages(self, archive: Archive) -> Iterator[tuple[str, dict[str, str]]]:
-        """Each notice page's item metadata (Site.item_meta_html: a Jinja macro per item), in the engine's page
-        order. The rest of a notice page's data (anchored Markdown, citations) is left to the engine: at 1,000 as at
-        10,000 notices this process has more to do than the engine, which now renders notices faster than a plain
-        build does (no YAML to parse again, citations and point links added to the HTML)."""
+    def pages(self, archive: Archive) -> Iterator[tuple[str, Callable[[], NoticePage]]]:
+        """What each notice page needs besides the engine's rendering (Site.notice_page: anchored Markdown,
+        citations, items' metadata), in the engine's page order; the engine does any page this process has not
+        reached (worker.BuildJob.page), so neither waits for the other."""
         site = self._site(archive)
         for notice in sorted(archive.notices, key=lambda n: walk_order(n.src_uri)):
-            yield notice.src_uri, site.item_meta_html(notice.src_uri)
+            yield notice.src_uri, partial(site.notice_page, notice.src_uri)
 
     def prepare(self, archive: Archive) -> dict[str, tuple[str, list[str]]]:
         """Every generated page's content: {src_uri: (HTML, links to nowhere)}, as Site.render_page gives it."""

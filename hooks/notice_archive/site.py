@@ -250,11 +250,11 @@ class Site:
             layout = parse_body(src_uri, markdown, 1)[0]  # not the text the archive read: find the items again
         return self.link_citations(notice, render_markdown(markdown, layout))
 
-    def notice_page(self, src_uri: str, item_meta: dict[str, str] | None = None) -> NoticePage:
-        """What a notice's page needs besides the engine's rendering. ``item_meta``: the items' metadata when the
-        worker has rendered it ahead of the engine (worker.BuildJob.page); else it is rendered here."""
-        return NoticePage(self.anchored_markdown(src_uri, *self.notice_source(src_uri)),
-                          self.item_meta_html(src_uri) if item_meta is None else item_meta, self.citations(src_uri))
+    def notice_page(self, src_uri: str) -> NoticePage:
+        """What a notice's page needs besides the engine's rendering (made by whichever process gets there first:
+        worker.BuildJob.page)."""
+        return NoticePage(self.anchored_markdown(src_uri, *self.notice_source(src_uri)), self.item_meta_html(src_uri),
+                          self.citations(src_uri))
 
     def citations(self, src_uri: str) -> dict[str, Markup]:
         """The ready-made citation of each item and point, by anchor, escaped for an HTML attribute."""

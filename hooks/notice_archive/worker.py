@@ -8,7 +8,7 @@ be forked, the same work runs in this process. No MkDocs here.
 
     job = BuildJob(docs_dir, today, outputs)                   # forks and reads its part of the notices
     job.archive                                                # the whole archive, identical to load_archive's
-    job.page(key)                                              # one page's result (None: compute it yourself)
+    job.page(key)                                              # one page's result if ready (None: compute it)
     job.prepared()                                             # the prepared result
     job.start_writing(site_dir)                                # once the engine has emptied the site folder
     report = job.finish(site_dir)                              # after the pages are written
@@ -38,8 +38,7 @@ from .registry import load_registry
 from .validate import Archive, Checked, assemble, inspect_paths, notice_paths
 
 REPORT, ERROR, PREPARED = "report.json", "error.txt", "prepared.pkl"
-PAGES_DONE = "pages-done.txt"  # how many batches of page results there are, written after the last one
-PAGE_BATCH = 200  # page results per file
+PAGE_BATCH = 100  # page results per file
 POLL = 0.02  # seconds between looks for the worker's results
 
 
@@ -48,9 +47,10 @@ class Outputs(Protocol):
 
     owned: tuple[str, ...]  # top-level folders written whole: an earlier copy in the site is replaced
 
-    def pages(self, archive: Archive) -> Iterator[tuple[str, Any]]:
-        """Per-page results, computed by the worker first in the engine's page order, handed over in batches by
-        ``BuildJob.page``."""
+    def pages(self, archive: Archive) -> Iterator[tuple[str, Callable[[], Any]]]:
+        """Per-page results (a key, and how to compute its result), computed by the worker first, in the engine's
+        page order, and handed over in batches by ``BuildJob.page``. The engine computes a page's result itself when
+        the worker has not got there yet: so the worker skips the pages the engine has passed."""
 
     def prepare(self, archive: Archive) -> Any:
         """Computed by the worker next, handed to the engine (pickled) by ``BuildJob.prepared``."""
@@ -86,7 +86,6 @@ class BuildJob:
         self._prepared: Any = _NOTHING
         self._pages: dict[str, Any] = {}  # loaded page results not yet asked for
         self._batches_loaded = 0
-        self._batches: int | None = None  # how many the worker wrote, once it has said
         today = today or dt.date.today()  # one day for both processes, even across midnight
         registry, registry_problems = load_registry(docs_dir, display_root)
         paths = notice_paths(docs_dir)
@@ -101,9 +100,10 @@ class BuildJob:
         else:
             ctx = multiprocessing.get_context("fork")
             self.conn, child_conn = ctx.Pipe()
+            self._progress = ctx.RawValue("q", 0)  # how many pages the engine has asked for (shared memory)
             # fork: the child shares everything read so far; nothing but the two parts is ever pickled.
             self.process = ctx.Process(target=_child, daemon=True, args=(
-                child_conn, self.staging, lambda: read(paths[cut:]),
+                child_conn, self.staging, self._progress, lambda: read(paths[cut:]),
                 lambda checked: assemble(registry, registry_problems, checked, display_root), outputs))
             self.process.start()
             self._holder[0] = self.process
@@ -132,21 +132,17 @@ class BuildJob:
             job.cancel()
 
     def page(self, key: str) -> Any | None:
-        """The worker's result for one page (``Outputs.pages``), or None without a worker or for a page it did not
-        compute: the engine then computes it itself. Batches are loaded in order, each result handed over once."""
+        """The worker's result for one page (``Outputs.pages``) if it is ready, or None: the engine then computes
+        it itself rather than wait (so neither process waits for the other, whichever is ahead). Ask in the
+        engine's page order: the worker follows that count. Each result is handed over once."""
         if self.process is None or self.archive.errors:  # (with errors the worker stops after reading)
             return None
-        while key not in self._pages:
-            if self._batches is not None and self._batches_loaded >= self._batches:
-                return None
-            batch = self.staging / f"pages-{self._batches_loaded}.pkl"
-            if self._await(batch, self.staging / PAGES_DONE) == batch:
-                self._pages.update(_load(batch))
-                batch.unlink()
-                self._batches_loaded += 1
-            else:  # no further batch, or one published just before the count: the loop looks again
-                self._batches = int((self.staging / PAGES_DONE).read_text(encoding="ascii"))
-        return self._pages.pop(key)
+        self._progress.value += 1
+        while (batch := self.staging / f"pages-{self._batches_loaded}.pkl").exists():  # published whole
+            self._pages.update(_load(batch))
+            batch.unlink()
+            self._batches_loaded += 1
+        return self._pages.pop(key, None)
 
     def prepared(self) -> Any:
         """The outputs' prepared result, for the whole archive (the worker's copy, or computed here without one)."""
@@ -158,14 +154,13 @@ class BuildJob:
         self._prepared = _load(self._await(self.staging / PREPARED))  # usually long done when the engine asks
         return self._prepared
 
-    def _await(self, *paths: Path) -> Path:
-        """The first of these files that the worker has published, once one is there; its error if it stops first."""
+    def _await(self, path: Path) -> Path:
+        """The file, once the worker has published it; its error if it stops first."""
         assert self.process is not None
         while True:
             alive = self.process.is_alive()  # asked first: a file published just before it stopped is still found
-            found = next((path for path in paths if path.exists()), None)
-            if found is not None:
-                return found
+            if path.exists():
+                return path
             if not alive:
                 self.process.join()
                 raise RuntimeError(self._child_error())
@@ -220,7 +215,7 @@ def _cleanup(holder: list, staging: str) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _child(conn, staging: Path, read_mine: Callable[[], list[Checked]],
+def _child(conn, staging: Path, progress, read_mine: Callable[[], list[Checked]],
            assemble_all: Callable[[list[Checked]], Archive], outputs: Outputs) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the engine's to handle: it stops this process
     try:
@@ -233,18 +228,18 @@ def _child(conn, staging: Path, read_mine: Callable[[], list[Checked]],
         if archive.errors:
             return
         start = time.perf_counter()
-        batches, batch = 0, {}
-        for key, result in outputs.pages(archive):
-            batch[key] = result
+        batches, batch, skip_to = 0, {}, 0
+        for i, (key, compute) in enumerate(outputs.pages(archive)):
+            if i < progress.value:  # the engine has passed this page: jump ahead of it, by what it renders meanwhile
+                skip_to = progress.value + PAGE_BATCH // 4
+            if i < skip_to:
+                continue
+            batch[key] = compute()
             if len(batch) == PAGE_BATCH:
                 _publish(staging / f"pages-{batches}.pkl", batch)
                 batches, batch = batches + 1, {}
         if batch:
             _publish(staging / f"pages-{batches}.pkl", batch)
-            batches += 1
-        done = staging / (PAGES_DONE + ".tmp")
-        done.write_text(str(batches), encoding="ascii")
-        os.replace(done, staging / PAGES_DONE)  # whole or absent: the engine may be reading it
         _publish(staging / PREPARED, outputs.prepare(archive))
         ahead = time.perf_counter() - start
         message = _receive(conn)  # ("go", site_dir): the engine has emptied the site folder
