@@ -11,8 +11,6 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-import icalendar
-
 from .cite import item_label
 from .group import Entry
 from .model import Deadline
@@ -82,6 +80,8 @@ def department_ics(name: str, entries: list[Entry], site_url: str | None, site_n
     Deterministic: UIDs come from the permanent address of the item or point and the deadline; DTSTAMP is the
     notice's date, not the time of the build.
     """
+    import icalendar  # only the worker writes calendars: the engine's start-up does not load it
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Thong bao ket luan//Kho luu tru//VI")
     cal.add("version", "2.0")

@@ -23,15 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import model as m
 from .registry import Registry
+from .urls import ARCHIVE_PATH, notice_json_path
 
 VERSION = "1.0"
-ARCHIVE_PATH = "du-lieu/thong-bao.json"
 ARCHIVE_SCHEMA_PATH = "du-lieu/schema/kho-thong-bao.json"
 NOTICE_SCHEMA_PATH = "du-lieu/schema/thong-bao.json"
-
-
-def notice_json_path(notice: m.Notice) -> str:
-    return f"{notice.url}index.json"
 
 
 # The export's shape ---------------------------------------------------------------------------------------------
@@ -225,7 +221,7 @@ def _notice(n: m.Notice, reg: Registry, links: _Links) -> NoticeOut:
                              cooperating=list(item.cooperating), projects=list(item.projects),
                              deadlines=_deadlines(item.deadlines), points=points))
     return NoticeOut(
-        link=links.link(n.url), json_link=links.link(notice_json_path(n)), source=f"notices/{n.src_uri}",
+        link=links.link(n.url), json_link=links.link(notice_json_path(n.url)), source=f"notices/{n.src_uri}",
         issuer=n.issuer, issuer_name=reg.issuers[n.issuer].name, number=n.number, number_text=n.number_text,
         series=n.series, status=n.status, status_label=n.status_label, date=n.date.iso(), place=n.place,
         title=n.title,
@@ -290,7 +286,7 @@ def iter_export_files(notices: list[m.Notice], registry: Registry,
     yield ARCHIVE_PATH, _dump(archive)
     del archive
     for n, out in zip(ordered, out_notices, strict=True):
-        path = notice_json_path(n)
+        path = notice_json_path(n.url)
         one = NoticeExport.model_validate({"$schema": links.schema_ref(NOTICE_SCHEMA_PATH, path),
                                            "version": VERSION, "notice": out})
         yield path, _dump(one)

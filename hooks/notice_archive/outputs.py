@@ -13,12 +13,9 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .export import ARCHIVE_PATH, iter_export_files, notice_json_path
-from .feeds import feed_files
 from .search_index import OUTPUT as SEARCH_OUTPUT
-from .search_index import write_index
 from .site import NoticePage, Site, walk_order
-from .urls import all_feed_path
+from .urls import ARCHIVE_PATH, all_feed_path, notice_json_path
 from .validate import Archive
 
 
@@ -54,6 +51,11 @@ class SiteOutputs:
         return self._built[1]
 
     def write(self, archive: Archive, site_dir: Path) -> dict:
+        # Imported here, in the worker (after the fork): the engine's start-up skips the export models and icalendar.
+        from .export import iter_export_files
+        from .feeds import feed_files
+        from .search_index import write_index
+
         groups = self._site(archive).groups
         files = 0
         # One file at a time: the open data of 10,000 notices is ~200 MB of text. Written first, while the engine
@@ -71,5 +73,5 @@ class SiteOutputs:
 
     def clashes(self, archive: Archive, dest_uris: list[str]) -> set[str]:
         """The files of the site's source (by destination) that these outputs would overwrite."""
-        notice_json = {notice_json_path(n) for n in archive.notices}
+        notice_json = {notice_json_path(n.url) for n in archive.notices}
         return {uri for uri in dest_uris if uri.split("/")[0] in self.owned or uri in notice_json}

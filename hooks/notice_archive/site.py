@@ -21,7 +21,6 @@ from . import permanence
 from .body import ITEM, POINT, SECTION, BodyLayout, ParsedBody, parse_body, render_markdown
 from .cite import citation, item_label
 from .deadlines import open_dues
-from .export import ARCHIVE_PATH
 from .group import Groups, group
 from .model import Notice
 from .problems import Problem
@@ -29,6 +28,7 @@ from .reader import front_matter_end
 from .references import CITED, find_references
 from .text import casefold_vi
 from .urls import (
+    ARCHIVE_PATH,
     all_feed_path,
     department_feed_path,
     department_ics_path,

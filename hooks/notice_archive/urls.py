@@ -16,6 +16,15 @@ RESERVED = frozenset({"don-vi", "du-an", "nam", "tim-kiem", "assets", "search", 
                       "lien-ket", "gioi-thieu", "404"})
 
 
+# Open data (notice_archive.export): the whole archive, and each notice's JSON beside its page. Here rather than in
+# export.py so the engine process, which only needs the paths, does not load the export models.
+ARCHIVE_PATH = "du-lieu/thong-bao.json"
+
+
+def notice_json_path(notice_url: str) -> str:
+    return f"{notice_url}index.json"
+
+
 def notice_url(issuer: str, series: str, number: int | None, date: PartialDate, meeting: PartialDate) -> str:
     if number is not None:
         return f"{issuer}/{date.year}/{number}-{slugify(series)}/"
