@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
+import re
 from functools import partial
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import get_plugin_logger
+from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -22,6 +25,7 @@ STATE = "notice_archive_site"  # keys on the per-build config object: no module-
 JOB = "notice_archive_job"
 PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notice page to decorating its HTML
 NAV = "notice_archive_nav"  # the primary navigation's HTML for notice pages, by folder (theme/partials/nav.html)
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)">')  # in mkdocs-redirects' page: its target
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -146,7 +150,10 @@ def _once(store: dict, key: str, render) -> str:
     return store[key]
 
 
+@event_priority(-100)  # after mkdocs-redirects has written its pages
 def on_post_build(config: MkDocsConfig) -> None:
+    if "redirects" in config.plugins:
+        _vietnamese_redirects(config)
     # Wait for the worker's files (search index under tim-kiem/, open data, feeds), written straight into the site.
     report = config[JOB].finish(config.site_dir)
     if report is None:
@@ -155,6 +162,20 @@ def on_post_build(config: MkDocsConfig) -> None:
     log.info(f"tiến trình phụ: {report.ahead:.1f} s cho các trang, rồi {report.files} tệp trong {report.seconds:.1f} s "
              f"(trang dựng xong chờ thêm "
              f"{report.waited:.1f} s); tìm kiếm: {f['search_docs']} phần ({f['search_files']} tệp, {f['search_kb']} KB)")
+
+
+def _vietnamese_redirects(config: MkDocsConfig) -> None:
+    """mkdocs-redirects' page at a former address says "Redirecting..." in English; rewrite it from
+    theme/redirect.html, in Vietnamese, to the same target (it keeps the #anchor the same way)."""
+    from mkdocs_redirects.plugin import get_html_path
+
+    template = _site(config).env.get_template("redirect.html")
+    for old in config.plugins["redirects"].redirects:
+        path = Path(config.site_dir) / get_html_path(old, config.use_directory_urls)
+        written = path.read_text(encoding="utf-8") if path.is_file() else ""  # none: the plugin warned why
+        target = CANONICAL.search(written)
+        if target is not None:
+            path.write_text(template.render(url=html.unescape(target.group(1))), encoding="utf-8")
 
 
 def on_build_error(error: Exception) -> None:
