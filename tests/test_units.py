@@ -8,7 +8,7 @@ import pytest
 from notice_archive.body import BODY_TRIGGERS, may_trigger, parse_body, render_markdown
 from notice_archive.dates import PartialDate
 from notice_archive.reader import dotted, read_bytes
-from notice_archive.text import POINT_LETTERS, is_nfc, letter_slug, nfc, roman_to_int, slugify
+from notice_archive.text import POINT_LETTERS, casefold_vi, is_nfc, letter_slug, nfc, roman_to_int, slugify
 from notice_archive.urls import notice_url
 
 # Dates ---------------------------------------------------------------------------------------------------------
@@ -420,3 +420,12 @@ def test_a_point_ends_where_the_next_item_section_or_closing_begins(body: str) -
     anchor = parsed.items[0].points[0].anchor
     assert f'<p class="point" id="{anchor}"><a class="point-link" href="#{anchor}">a)</a> điểm a</p>' in html
     assert "{:" not in html
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n", "Phòng Quản lý đô thị", "Giao Phòng\nQuản lý  đô thị", " đầu", "cuối ", "a\tb", "a\u00a0b",
+    "a\u2003b", "a\x1cb", "a\r\nb", "ĐÔ THỊ\n\nMỚI", "Straße ǅ İ", "a \n b",
+])
+def test_casefold_vi_collapses_white_space_as_split_and_join_do(text):
+    """The fast path (single spaces already) gives exactly what the plain definition gives."""
+    assert casefold_vi(text) == " ".join(nfc(text).casefold().split())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -27,7 +28,22 @@ TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 STR_TAG = "tag:yaml.org,2002:str"
 
 # libyaml's composer is ~10x faster and gives the same nodes and marks (plain style is "" there, None in Python).
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = _BASE_LOADER("")  # (the safe loader resolves a tag from the scalar alone: no path resolvers)
+
+
+@lru_cache(maxsize=65536)
+def _resolve(kind: type, value: str | None, implicit: Any) -> str:
+    return _BASE_LOADER.resolve(_RESOLVER, kind, value, implicit)
+
+
+class _Loader(_BASE_LOADER):
+    """The safe loader, with its tag resolution (a dozen regexes per scalar, in Python) cached: front matter repeats
+    the same keys and values from file to file."""
+
+    def resolve(self, kind, value, implicit):
+        return _resolve(kind, value, implicit)
+
 
 TRAP_NAMES = {INT_TAG: "số nguyên", FLOAT_TAG: "số thực", BOOL_TAG: "giá trị đúng/sai", TIMESTAMP_TAG: "ngày"}
 
@@ -159,7 +175,7 @@ def read_bytes_yaml(path: str, raw: bytes) -> Source:
 
 def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
     try:
-        node = yaml.compose(yaml_text, Loader=LOADER)
+        node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + offset) if mark is not None else 1
@@ -208,40 +224,37 @@ def _unclosed_quote(yaml_text: str, upto: int) -> int | None:
     return None
 
 
-def _line(node: yaml.Node, offset: int = 2) -> int:
-    # compose() counts lines from 0 at the YAML text's start; front matter starts on the file's line 2.
-    return node.start_mark.line + offset
-
-
 def _convert(src: Source, node: yaml.Node, path: Path, line: int | None = None) -> Any:
-    # A mapping's value is located at its key ("title:" even when the value starts on the next line).
-    src.lines[path] = line if line is not None else _line(node, src.offset)
-    if isinstance(node, yaml.MappingNode):
+    # A mapping's value is located at its key ("title:" even when the value starts on the next line). compose()
+    # counts lines from 0 at the YAML text's start; src.offset is the file line of that start, plus one.
+    offset = src.offset
+    src.lines[path] = line if line is not None else node.start_mark.line + offset
+    kind = type(node)  # (libyaml's composer makes these three classes exactly)
+    if kind is yaml.ScalarNode:  # most nodes: checked first
+        implicit = node.tag if not node.style else None  # plain (unquoted) scalars only
+        src.scalars[path] = Scalar(node.value, implicit, node.start_mark.line + offset)
+        return None if implicit == NULL_TAG else node.value
+    if kind is yaml.MappingNode:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                src.error(_line(key_node, src.offset), "khóa phải là một từ đơn giản", "yaml")
+            key_line = key_node.start_mark.line + offset
+            if type(key_node) is not yaml.ScalarNode:
+                src.error(key_line, "khóa phải là một từ đơn giản", "yaml")
                 continue
             key = key_node.value
             if not key_node.style and key_node.tag != STR_TAG:
-                kind = TRAP_NAMES.get(key_node.tag, "giá trị đặc biệt")
-                src.error(_line(key_node, src.offset), f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 "
-                          f"hiểu là {kind}, không phải tên trường; kiểm tra lại tên trường", "yaml-bay")
+                kind_name = TRAP_NAMES.get(key_node.tag, "giá trị đặc biệt")
+                src.error(key_line, f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 hiểu là {kind_name}, không "
+                          "phải tên trường; kiểm tra lại tên trường", "yaml-bay")
                 continue
             if key in out:
-                src.error(_line(key_node, src.offset), f"trường {_dotted(path + (key,))} bị khai báo hai "
-                          f"lần (lần đầu ở dòng {src.lines[path + (key,)]}); giữ một dòng", "trung-khoa")
+                src.error(key_line, f"trường {_dotted(path + (key,))} bị khai báo hai lần (lần đầu ở dòng "
+                          f"{src.lines[path + (key,)]}); giữ một dòng", "trung-khoa")
                 continue
-            out[key] = _convert(src, value_node, path + (key,), _line(key_node, src.offset))
+            out[key] = _convert(src, value_node, path + (key,), key_line)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(src, child, path + (i,)) for i, child in enumerate(node.value)]
-    assert isinstance(node, yaml.ScalarNode)
-    implicit = node.tag if not node.style else None  # plain (unquoted) scalars only
-    src.scalars[path] = Scalar(node.value, implicit, _line(node, src.offset))
-    if implicit == NULL_TAG:
-        return None
-    return node.value
+    assert kind is yaml.SequenceNode
+    return [_convert(src, child, path + (i,)) for i, child in enumerate(node.value)]
 
 
 def _dotted(path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from slugify import slugify as _slugify
@@ -9,6 +10,8 @@ from slugify import slugify as _slugify
 # Decree 30, appendix I: points use Vietnamese letters (no f, j, w, z); "đ" follows "d".
 POINT_LETTERS = ("a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t",
                  "u", "v", "x", "y")
+
+_ODD_SPACE = re.compile(r"[^\S ]")  # white space other than a plain space
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -46,5 +49,8 @@ def roman_to_int(numeral: str) -> int | None:
 
 
 def casefold_vi(text: str) -> str:
-    """Case-insensitive comparison that keeps diacritics (names must match as written)."""
-    return " ".join(nfc(text).casefold().split())
+    """Case-insensitive comparison that keeps diacritics (names must match as written); white space collapsed."""
+    folded = nfc(text).casefold().replace("\n", " ")
+    if "  " in folded or _ODD_SPACE.search(folded) or folded[:1] == " " or folded[-1:] == " ":
+        return " ".join(folded.split())
+    return folded  # single spaces already (most item texts: lines joined by newlines)
