@@ -150,6 +150,10 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
             append(text)  # prose (most lines): no pattern below can match it
             prev_blank = False
             continue
+        if not first:  # an empty line (the other half): no pattern below matches it either
+            append(text)
+            prev_blank = not in_fence
+            continue
         if FENCE.match(text):
             in_fence = not in_fence
         if in_fence:
