@@ -188,15 +188,44 @@ class WaitsForTheEngine(ListUrls):
 def test_the_engine_never_waits_for_a_page_and_the_worker_skips_those_it_passed(tiny_archive, tmp_path, monkeypatch):
     from notice_archive import worker
 
-    monkeypatch.setattr(worker, "PAGE_BATCH", 4)  # a lead of 4 // 4 = 1 page past the engine
+    monkeypatch.setattr(worker, "PAGE_BATCH", 4)  # a lead of 4 // 2 = 2 pages past the engine
     flag = tmp_path / "go"
     job = BuildJob(str(archive_of(tiny_archive, 9)), None, WaitsForTheEngine(flag), staging_parent=str(tmp_path))
     urls = [n.url for n in job.archive.notices]
     assert [job.page(url) for url in urls[:3]] == [None] * 3  # not ready: the engine computes them itself
     flag.touch()
     job.prepared()
-    assert job.page(urls[3]) is None  # the worker skipped it: the engine was about to get there
-    assert [job.page(url) for url in urls[4:]] == [(i, job.process.pid) for i in range(4, 10)]
+    assert [job.page(url) for url in urls[3:5]] == [None, None]  # skipped: the engine was about to get there
+    assert [job.page(url) for url in urls[5:]] == [(i, job.process.pid) for i in range(5, 10)]
+    job.finish(tmp_path / "site")
+
+
+class FallsBehind(ListUrls):
+    """Computes six pages, then stalls (a busy core) until the engine has passed them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.ready, self.go = folder / "ready", folder / "go"
+
+    def pages(self, archive: Archive):
+        for i, item in enumerate(super().pages(archive)):
+            if i == 6:  # asked for the seventh: the first six are computed
+                self.ready.touch()
+                while not self.go.exists():
+                    time.sleep(0.01)
+            yield item
+
+
+def test_results_the_engine_has_passed_are_not_handed_over(tiny_archive, tmp_path):
+    outputs = FallsBehind(tmp_path)
+    job = BuildJob(str(archive_of(tiny_archive, 9)), None, outputs, staging_parent=str(tmp_path))
+    urls = [n.url for n in job.archive.notices]
+    while not outputs.ready.exists():
+        time.sleep(0.01)
+    assert [job.page(url) for url in urls[:8]] == [None] * 8  # nothing published yet: the engine makes them
+    outputs.go.touch()
+    job.prepared()
+    assert not list(job.staging.glob("pages-*.pkl"))  # pages 0-5 were ready too late; 8-9 lie within the lead
+    assert [job.page(url) for url in urls[8:]] == [None, None]
     job.finish(tmp_path / "site")
 
 

@@ -228,18 +228,7 @@ def _child(conn, staging: Path, progress, read_mine: Callable[[], list[Checked]]
         if archive.errors:
             return
         start = time.perf_counter()
-        batches, batch, skip_to = 0, {}, 0
-        for i, (key, compute) in enumerate(outputs.pages(archive)):
-            if i < progress.value:  # the engine has passed this page: jump ahead of it, by what it renders meanwhile
-                skip_to = progress.value + PAGE_BATCH // 4
-            if i < skip_to:
-                continue
-            batch[key] = compute()
-            if len(batch) == PAGE_BATCH:
-                _publish(staging / f"pages-{batches}.pkl", batch)
-                batches, batch = batches + 1, {}
-        if batch:
-            _publish(staging / f"pages-{batches}.pkl", batch)
+        _hand_over_pages(staging, progress, outputs.pages(archive))
         _publish(staging / PREPARED, outputs.prepare(archive))
         ahead = time.perf_counter() - start
         message = _receive(conn)  # ("go", site_dir): the engine has emptied the site folder
@@ -252,6 +241,33 @@ def _child(conn, staging: Path, progress, read_mine: Callable[[], list[Checked]]
         with contextlib.suppress(OSError):
             conn.send("error")
         raise
+
+
+def _hand_over_pages(staging: Path, progress, pages: Iterator[tuple[str, Callable[[], Any]]]) -> None:
+    """Compute the page results the engine has not reached, and publish them in batches (pages-0.pkl, …)."""
+    pending: list[tuple[int, str, Any]] = []
+    batches = 0
+
+    def publish() -> None:
+        nonlocal batches
+        passed = progress.value
+        kept = {key: result for i, key, result in pending if i >= passed}  # the engine made the others itself
+        pending.clear()
+        if kept:
+            _publish(staging / f"pages-{batches}.pkl", kept)
+            batches += 1
+
+    skip_to = 0
+    for i, (key, compute) in enumerate(pages):
+        if i < progress.value:  # the engine has passed this page: hand over what is ready, then jump ahead of it
+            publish()
+            skip_to = progress.value + PAGE_BATCH // 2  # about what it renders while a batch is computed
+        if i < skip_to:
+            continue
+        pending.append((i, key, compute()))
+        if len(pending) == PAGE_BATCH:
+            publish()
+    publish()
 
 
 def _receive(conn) -> Any:
