@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import os
 import posixpath
-import re
 from functools import partial
 from pathlib import Path
 
@@ -25,7 +23,6 @@ STATE = "notice_archive_site"  # keys on the per-build config object: no module-
 JOB = "notice_archive_job"
 PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notice page to decorating its HTML
 NAV = "notice_archive_nav"  # the primary navigation's HTML for notice pages, by folder (theme/partials/nav.html)
-CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)">')  # in mkdocs-redirects' page: its target
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -36,8 +33,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     BuildJob.cancel_running()  # a new build (mkdocs serve): an earlier one that failed leaves no worker behind
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
     env = config.theme.get_env()
-    # The other core reads half the notices, then renders the index pages and writes the search index, open data
-    # and feeds while MkDocs renders the notices.
+    # The other core reads half the notices, then prepares notice pages ahead of MkDocs, renders the index pages
+    # and writes the search index, open data and feeds while MkDocs renders the notices.
     today = build_day()
     job = BuildJob(config.docs_dir, None, SiteOutputs(env, config.site_name, config.site_url, config.docs_dir, today))
     config[JOB] = job
@@ -166,16 +163,18 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def _vietnamese_redirects(config: MkDocsConfig) -> None:
     """mkdocs-redirects' page at a former address says "Redirecting..." in English; rewrite it from
-    theme/redirect.html, in Vietnamese, to the same target (it keeps the #anchor the same way)."""
-    from mkdocs_redirects.plugin import get_html_path
+    theme/redirect.html, in Vietnamese, to the target the plugin gave it (its own helpers, same #anchor script)."""
+    from mkdocs_redirects.plugin import get_html_path, get_relative_html_path
 
+    plugin = config.plugins["redirects"]
     template = _site(config).env.get_template("redirect.html")
-    for old in config.plugins["redirects"].redirects:
+    for old, new in plugin.redirects.items():
+        target = plugin.doc_pages.get(new)  # our redirect maps point at notices' source files
+        if target is None:
+            continue  # the plugin warned (strict fails) and wrote nothing
+        url = get_relative_html_path(old, target.url, config.use_directory_urls)
         path = Path(config.site_dir) / get_html_path(old, config.use_directory_urls)
-        written = path.read_text(encoding="utf-8") if path.is_file() else ""  # none: the plugin warned why
-        target = CANONICAL.search(written)
-        if target is not None:
-            path.write_text(template.render(url=html.unescape(target.group(1))), encoding="utf-8")
+        path.write_text(template.render(url=url), encoding="utf-8")
 
 
 def on_build_error(error: Exception) -> None:
