@@ -185,4 +185,18 @@ def test_candidates_always_hold_the_heaviest(size):
             values = [rng.choice((1, 2, 3)) << si.DOC_BITS | d for d in values]
         a = array("q", values)
         expected = sorted(values)[-si.CAP:]
-        assert sorted(si._candidates(a))[-si.CAP:] == expected, shape
+        candidates = si._candidates(a)
+        assert sorted(candidates)[-si.CAP:] == expected, shape
+        if size > 8 * si.CAP and shape != "few weights":
+            assert len(candidates) < size // 2, shape  # the threshold did cut the list
+
+
+def test_candidates_fall_back_to_the_whole_list_when_the_sample_misleads():
+    """The sample holds only the heaviest values: its threshold keeps fewer than CAP, so the whole list is used."""
+    size = 40000
+    step = size // 1024
+    values = [((1 << 30) + d if d % step == 0 else d % 97) << si.DOC_BITS | d for d in range(size)]
+    a = array("q", values)
+    candidates = si._candidates(a)
+    assert len(candidates) == size
+    assert sorted(candidates)[-si.CAP:] == sorted(values)[-si.CAP:]

@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .search_index import OUTPUT as SEARCH_OUTPUT
+from .search_index import write_index
 from .site import NoticePage, Site, walk_order
 from .urls import ARCHIVE_PATH, all_feed_path, notice_json_path
 from .validate import Archive
@@ -54,7 +55,6 @@ class SiteOutputs:
         # Imported here, in the worker (after the fork): the engine's start-up skips the export models and icalendar.
         from .export import iter_export_files
         from .feeds import feed_files
-        from .search_index import write_index
 
         groups = self._site(archive).groups
         files = 0

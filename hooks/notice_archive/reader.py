@@ -163,10 +163,11 @@ def read_bytes_yaml(path: str, raw: bytes) -> Source:
     text = _decode(src, raw)
     if text is None:
         return src
+    nfc_text = is_nfc(text)
     for number, line_text in enumerate(text.split("\n"), start=1):
         if "\t" in line_text:
             src.error(number, "có ký tự tab; YAML chỉ cho phép thụt lề bằng dấu cách", "tab")
-        if not is_nfc(line_text):
+        if not nfc_text and not is_nfc(line_text):
             src.error(number, "văn bản chưa chuẩn hóa Unicode NFC; chạy: notices fix " + path, "nfc")
     if not src.problems:
         _parse_yaml(src, text, offset=1)

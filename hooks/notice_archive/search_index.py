@@ -31,6 +31,7 @@ import operator
 import shutil
 from array import array
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,7 +121,7 @@ class _Appenders(dict):
         super().__init__()
         self.lists = lists
 
-    def __missing__(self, term):
+    def __missing__(self, term: str | tuple[str, str]) -> Callable[[int], None]:
         self.lists[term] = a = array("q")  # 8 bytes a posting
         self[term] = a.append
         return a.append
