@@ -129,9 +129,13 @@ def terms(a: Analysis) -> list[str]:
     s = a.syllables
     out = list(s)
     out += [f"{s[i - 1]} {s[i]}" for i in range(1, len(s))]
-    out += [n for n, _, _ in a.numbers]
-    out += [EXACT + e for e in a.exact if e is not None]
+    out += _extras(a)
     return out
+
+
+def _extras(a: Analysis) -> list[str]:
+    """The terms besides syllables and bigrams: document numbers, then exact forms."""
+    return [*(n for n, _, _ in a.numbers), *(EXACT + e for e in a.exact if e is not None)]
 
 
 class _Tokens(dict):
@@ -143,17 +147,10 @@ class _Tokens(dict):
         self.extra = extra
 
     def __missing__(self, token: str) -> tuple[str, ...]:
-        syllables: list[str] = []
-        extra: list[str] = []
-        for word in WORD.findall(token):
-            f, e, number = _word(word)
-            syllables += f
-            if number is not None:
-                extra.append(number)
-            extra += [EXACT + x for x in e if x is not None]
-        self.extra[token] = tuple(extra)
-        self[token] = result = tuple(syllables)
-        return result
+        a = analyse(token)
+        self.extra[token] = tuple(_extras(a))
+        self[token] = a.syllables
+        return a.syllables
 
 
 class TermCounter:
@@ -171,9 +168,13 @@ class TermCounter:
         """How many syllables the text has (its length, in the unit the terms are counted in)."""
         return sum(map(len, map(self._syllables.__getitem__, _spaces(text).split())))
 
-    def __call__(self, text: str) -> Counter:
+    def _split(self, text: str) -> tuple[list[str], list[str]]:
+        """The text's tokens, and its folded syllables in order."""
         tokens = _spaces(text).split()
-        s = list(chain.from_iterable(map(self._syllables.__getitem__, tokens)))
+        return tokens, list(chain.from_iterable(map(self._syllables.__getitem__, tokens)))
+
+    def __call__(self, text: str) -> Counter:
+        tokens, s = self._split(text)
         counts = Counter(s)
         counts.update(zip(s, s[1:], strict=False))
         counts.update(chain.from_iterable(map(self._extra.__getitem__, tokens)))
@@ -181,6 +182,5 @@ class TermCounter:
 
     def terms(self, text: str) -> list:
         """The text's terms with repeats (a short text: a heading), in no particular order."""
-        tokens = _spaces(text).split()
-        s = list(chain.from_iterable(map(self._syllables.__getitem__, tokens)))
+        tokens, s = self._split(text)
         return [*s, *zip(s, s[1:], strict=False), *chain.from_iterable(map(self._extra.__getitem__, tokens))]
