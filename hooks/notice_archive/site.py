@@ -252,34 +252,26 @@ class Site:
 
     def notice_page(self, src_uri: str) -> NoticePage:
         """What a notice's page needs besides the engine's rendering (made by whichever process gets there first:
-        worker.BuildJob.page)."""
-        return NoticePage(self.anchored_markdown(src_uri, *self.notice_source(src_uri)), self.item_meta_html(src_uri),
-                          self.citations(src_uri))
-
-    def citations(self, src_uri: str) -> dict[str, Markup]:
-        """The ready-made citation of each item and point, by anchor, escaped for an HTML attribute."""
+        worker.BuildJob.page): the anchored Markdown, each item's metadata (departments, projects and citation, as
+        HTML) and each item's and point's citation, escaped for an HTML attribute."""
         notice = self.by_src[src_uri]
         issuer = self.issuer_name(notice)
-        out = {}
+        cited = {}
         for item in notice.items:
-            out[item.anchor] = escape(citation(notice, issuer, item))
+            cited[item.anchor] = citation(notice, issuer, item)
             for point in item.points:
-                out[point.anchor] = escape(citation(notice, issuer, item, point))
-        return out
-
-    def item_meta_html(self, src_uri: str) -> dict[str, str]:
-        """Each item's departments, projects and citation (HTML), by the item's anchor."""
-        notice = self.by_src[src_uri]
+                cited[point.anchor] = citation(notice, issuer, item, point)
         item_meta = self._item_meta
         base = to_root(notice.url)
-        issuer = self.issuer_name(notice)
-        return {item.anchor: str(item_meta(item, self.registry, citation(notice, issuer, item), base, department_url,
+        meta = {item.anchor: str(item_meta(item, self.registry, cited[item.anchor], base, department_url,
                                            project_url)).strip() for item in notice.items}
+        return NoticePage(self.anchored_markdown(src_uri, *self.notice_source(src_uri)), meta,
+                          {anchor: escape(text) for anchor, text in cited.items()})
 
     @staticmethod
     def decorate_html(html: str, page: NoticePage) -> str:
         """Give each item and point its citation (``data-cite``, which cite.js offers to copy), make each point's
-        letter a link to the point, and put each item's metadata (item_meta_html) under its heading.
+        letter a link to the point, and put each item's metadata (NoticePage.item_meta) under its heading.
 
         Done on the rendered HTML rather than in Markdown: Python-Markdown's inline processing of the metadata links
         doubled the cost of rendering a notice, and its reading of the citations and point links added a third. The

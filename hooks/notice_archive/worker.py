@@ -39,7 +39,7 @@ from .validate import Archive, Checked, assemble, inspect_paths, notice_paths
 
 REPORT, ERROR, PREPARED = "report.json", "error.txt", "prepared.pkl"
 PAGE_BATCH = 100  # page results per file
-POLL = 0.02  # seconds between looks for the worker's results
+POLL = 0.02  # seconds between looks for the worker's prepared result
 
 
 class Outputs(Protocol):
