@@ -22,7 +22,7 @@ log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
 JOB = "notice_archive_job"
 PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notice page to decorating its HTML
-NAV = "notice_archive_nav"  # the primary navigation's HTML for notice pages, by folder (theme/partials/nav.html)
+ONCE = "notice_archive_once"  # parts of notice pages that are the same across a folder, by (part, folder): main.html
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -46,7 +46,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         else:
             log.info(problem.format())
     config[STATE] = site
-    config[NAV] = {}
+    config[ONCE] = {}
     config[PREPARED] = {}
     site.env = env
     if "redirects" in config.plugins:
@@ -136,12 +136,14 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     context["registry"] = site.registry
     if notice is not None:
         context["related"] = site.related(notice)
-        # Notice pages are not in the navigation: it renders the same on every page of one folder.
-        context["nav_once"] = partial(_once, config[NAV], posixpath.dirname(page.url.rstrip("/")))
+        # Notice pages are not in the navigation: it, and every part of the page that does not name the page
+        # (styles, scripts, footer, Material's configuration), renders the same on every page of one folder.
+        context["folder_once"] = partial(_once, config[ONCE], posixpath.dirname(page.url.rstrip("/")))
     return context
 
 
-def _once(store: dict, key: str, render) -> str:
+def _once(store: dict, folder: str, part: str, render) -> str:
+    key = (part, folder)
     if key not in store:
         store[key] = render()
     return store[key]

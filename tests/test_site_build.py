@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+import yaml
 from conftest import build, minimal_notice
 
 SEED_URL = "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
@@ -72,6 +73,44 @@ def test_notice_pages_get_the_same_navigation_as_other_pages(tiny_archive):
         html = result.page(url)
         assert _nav_from_root(html, url) == expected
         assert 'href="../../../don-vi/"' in PRIMARY_NAV.search(html).group(0)
+
+
+UNCACHED_HOOK = """
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-100)  # after the archive's hook: every part of every page is rendered for that page
+def on_page_context(context, page, config, nav):
+    context.pop("folder_once", None)
+    return context
+"""
+
+
+def test_parts_rendered_once_per_folder_are_what_each_page_would_render(tiny_archive, tmp_path):
+    # Header, footer, styles, scripts and Material's configuration of notice pages are rendered once per folder
+    # (theme/main.html, theme/partials/header.html): the site must be byte for byte the one rendered page by page.
+    notices = {f"ubnd-tp-lang-son/{year}/tb-{n}.md": minimal_notice(
+        number=f"0{n}/TB-UBND", date=f"{year}-03-0{n}", meeting=f"{year}-03-01", title=f"Kết luận số {n}")
+        for year in (2020, 2021) for n in (2, 3)}
+    root = tiny_archive(notices)
+    cached = build(root, site=tmp_path / "cached")
+    assert cached.returncode == 0, cached.output
+    hook = root / "uncached.py"
+    hook.write_text(UNCACHED_HOOK, encoding="utf-8")
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["hooks"].append(str(hook))
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    uncached = build(root, site=tmp_path / "uncached")
+    assert uncached.returncode == 0, uncached.output
+    pages = sorted(p.relative_to(cached.site) for p in cached.site.rglob("*.html"))
+    assert sorted(p.relative_to(uncached.site) for p in uncached.site.rglob("*.html")) == pages
+    notice_pages = [p for p in pages if p.parts[0] == "ubnd-tp-lang-son"]
+    assert len(notice_pages) == 5
+    for page in pages:
+        assert (cached.site / page).read_bytes() == (uncached.site / page).read_bytes(), page
+    two = [cached.page(f"ubnd-tp-lang-son/2021/{n}-tb-ubnd/") for n in (2, 3)]
+    assert "Kết luận số 2" in two[0] and "Kết luận số 3" in two[1]  # the title between the cached parts is each one's
+    assert "Kết luận số 2" not in two[1]
 
 
 def test_invalid_notice_fails_strict_build_with_path_and_line(tiny_archive):
