@@ -29,6 +29,10 @@ def test_build_benchmark_runs_on_a_tiny_archive():
     # CPU time counts the worker too: the hooks build uses more CPU than wall time shows, and more than plain.
     assert row["hooks"]["cpu_seconds"] > row["plain"]["cpu_seconds"] > 0
     assert row["cpu_ratio"] == round(row["hooks"]["cpu_seconds"] / row["plain"]["cpu_seconds"], 2)
+    # Each hooks build over the plain build just before it, in the order they ran.
+    runs = zip(row["plain"]["runs"], row["hooks"]["runs"], strict=True)
+    assert row["pair_ratios"] == [round(h / p, 2) for p, h in runs]
+    assert min(row["pair_ratios"]) <= row["median_pair_ratio"] <= max(row["pair_ratios"])
 
 
 def test_opendata_benchmark_runs_on_a_tiny_archive():

@@ -7,7 +7,8 @@ Markdown with notices out of the nav and no hooks (the baseline) — builds each
 N times each, in turn, keeping each one's fastest) and reports wall
 time, CPU time (both processes: the build uses the machine's second core) and peak memory (max RSS of the build
 process; and, sampled from /proc, of the build with its worker process, which reads half the notices and writes the
-search index, open data and feeds), with the ratio hooks/plain measured in the same run.
+search index, open data and feeds), with the ratio hooks/plain measured in the same run: of the fastest builds, and
+the median of each hooks build over the plain build just before it (a pair shares the shared machine's conditions).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -103,17 +105,23 @@ def main() -> None:
             row[kind] = min(kind_runs, key=lambda r: r["seconds"])
             row[kind]["runs"] = [r["seconds"] for r in kind_runs]
         row["time_ratio"] = round(row["hooks"]["seconds"] / row["plain"]["seconds"], 2)
+        # Each hooks build against the plain build just before it: the VM's speed drifts over minutes, so a pair
+        # shares its conditions; the median of the pairs is the steadier figure.
+        pairs = [h["seconds"] / p["seconds"] for p, h in zip(runs["plain"], runs["hooks"], strict=True)]
+        row["pair_ratios"] = [round(r, 2) for r in pairs]
+        row["median_pair_ratio"] = round(statistics.median(pairs), 2)
         row["memory_ratio"] = round(row["hooks"]["peak_mib"] / row["plain"]["peak_mib"], 2)
         row["cpu_ratio"] = round(row["hooks"]["cpu_seconds"] / row["plain"]["cpu_seconds"], 2)
         results.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
-    print("\n| notices | plain build | with hooks | time ratio | CPU time plain / hooks (both processes) |"
-          " peak memory plain / hooks (largest process) | memory ratio | all processes, hooks |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n| notices | plain build | with hooks | time ratio | median of pairs | CPU time plain / hooks (both "
+          "processes) | peak memory plain / hooks (largest process) | memory ratio | all processes, hooks |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(f"| {r['notices']:,} | {r['plain']['seconds']} s | {r['hooks']['seconds']} s | {r['time_ratio']}× | "
+              f"{r['median_pair_ratio']}× ({', '.join(map(str, r['pair_ratios']))}) | "
               f"{r['plain']['cpu_seconds']} / {r['hooks']['cpu_seconds']} s ({r['cpu_ratio']}×) | "
               f"{r['plain']['peak_mib']} / {r['hooks']['peak_mib']} MiB | {r['memory_ratio']}× | "
               f"{r['hooks']['peak_tree_mib']} MiB |")
