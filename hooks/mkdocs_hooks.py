@@ -158,9 +158,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     if report is None:
         return  # notices with errors: the build fails (strict) and publishes none of them
     f = report.figures
-    log.info(f"tiến trình phụ: {report.ahead:.1f} s cho các trang, rồi {report.files} tệp trong {report.seconds:.1f} s "
-             f"(trang dựng xong chờ thêm "
-             f"{report.waited:.1f} s); tìm kiếm: {f['search_docs']} phần ({f['search_files']} tệp, {f['search_kb']} KB)")
+    helped = (f", tiến trình chính viết thay {report.engine_tasks} phần trong {report.engine_seconds:.1f} s"
+              if report.engine_tasks else "")
+    log.info(f"tiến trình phụ: {report.ahead:.1f} s cho các trang, rồi {report.seconds:.1f} s ghi tệp (trang dựng xong "
+             f"chờ thêm {report.waited:.1f} s{helped}); {report.files} tệp; tìm kiếm: {f['search_docs']} phần "
+             f"({f['search_files']} tệp, {f['search_kb']} KB)")
 
 
 def _vietnamese_redirects(config: MkDocsConfig) -> None:

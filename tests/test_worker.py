@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import time
 from functools import partial
 from pathlib import Path
@@ -30,7 +31,11 @@ class ListUrls:
     def prepare(self, archive: Archive) -> dict:
         return {"urls": [n.url for n in archive.notices], "pid": os.getpid()}
 
-    def write(self, archive: Archive, site_dir: Path) -> dict:
+    def tasks(self, archive: Archive, site_dir: Path) -> list:
+        return [partial(self.write_urls, archive, site_dir)]
+
+    def write_urls(self, archive: Archive, site_dir: Path) -> dict:
+        shutil.rmtree(site_dir / "danh-sach", ignore_errors=True)  # a task replaces the folder it owns
         (site_dir / "danh-sach").mkdir(parents=True)
         (site_dir / "danh-sach" / "urls.json").write_text(json.dumps([n.url for n in archive.notices]),
                                                           encoding="utf-8")
@@ -38,13 +43,30 @@ class ListUrls:
 
 
 class Fails(ListUrls):
-    def write(self, archive: Archive, site_dir: Path) -> dict:
+    def write_urls(self, archive: Archive, site_dir: Path) -> dict:
         raise ValueError("hỏng có chủ ý")
 
 
 class FailsQuietly(ListUrls):
-    def write(self, archive: Archive, site_dir: Path) -> dict:
+    def write_urls(self, archive: Archive, site_dir: Path) -> dict:
         raise EOFError("một tệp bị cắt cụt")  # the error a broken pipe gives: must not pass for "nothing to do"
+
+
+class ThreeTasks(ListUrls):
+    """The worker's first task lasts until the other two are done: the engine, done with its pages, runs them."""
+
+    def tasks(self, archive: Archive, site_dir: Path) -> list:
+        return [partial(self.task, site_dir, i) for i in range(3)]
+
+    def task(self, site_dir: Path, i: int) -> dict:
+        folder = site_dir / "viec"
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f"{i}.txt", "a", encoding="utf-8") as fh:  # appended: a task run twice shows twice
+            fh.write(f"{os.getpid()}\n")
+        deadline = time.monotonic() + 20
+        while i == 0 and len(list(folder.iterdir())) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return {"files": 1, f"task_{i}": 1}
 
 
 def archive_of(tiny_archive, n: int, broken: int | None = None) -> Path:
@@ -76,6 +98,17 @@ def test_the_split_reading_gives_the_archive_one_process_gives(tiny_archive, tmp
     assert json.loads((site / "danh-sach" / "urls.json").read_text()) == [n.url for n in job.archive.notices]
     assert not (site / "danh-sach" / "cu.json").exists()
     assert not job.staging.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith("notice-archive")]
+
+
+def test_the_engine_runs_the_writing_tasks_the_worker_has_not_started(tiny_archive, tmp_path):
+    job = BuildJob(str(archive_of(tiny_archive, 2)), None, ThreeTasks(), staging_parent=str(tmp_path))
+    site = tmp_path / "site"
+    report = job.finish(site)  # the worker is on its first task: the engine takes the other two
+    runs = {p.name: p.read_text(encoding="utf-8").split() for p in (site / "viec").iterdir()}
+    assert runs["0.txt"] != [str(os.getpid())] and len(runs["0.txt"]) == 1  # the first task is always the worker's
+    assert runs["1.txt"] == runs["2.txt"] == [str(os.getpid())]  # each task once, here
+    assert report is not None and report.engine_tasks == 2 and report.files == 3
+    assert report.figures == {"task_0": 1, "task_1": 1, "task_2": 1}
 
 
 def test_with_errors_the_same_problems_are_found_and_nothing_is_written(tiny_archive, tmp_path):

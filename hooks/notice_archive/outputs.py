@@ -5,10 +5,10 @@ engine), then the open data, feeds and search index, written into the site."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain
 from pathlib import Path
 
 from jinja2 import Environment
@@ -18,6 +18,7 @@ from .search_index import write_index
 from .site import NoticePage, Site, walk_order
 from .urls import ARCHIVE_PATH, all_feed_path, notice_json_path
 from .validate import Archive
+from .worker import merge_figures
 
 
 @dataclass
@@ -51,27 +52,55 @@ class SiteOutputs:
             self._built = (archive, site)
         return self._built[1]
 
-    def write(self, archive: Archive, site_dir: Path) -> dict:
-        # Imported here, in the worker (after the fork): the engine's start-up skips the export models and icalendar.
-        from .export import iter_export_files
-        from .feeds import feed_files
+    def tasks(self, archive: Archive, site_dir: Path) -> list[Callable[[], dict]]:
+        """The files, in three tasks that either process can run (worker.BuildJob: the worker takes them in this
+        order; the engine, done with its pages, takes any the worker has not started): the open data first (one
+        file at a time: ~200 MB of text at 10,000 notices), written while the engine renders Markdown; the search
+        index, mostly computing, while the engine writes its pages; the feeds, the shortest, last. Each replaces
+        the folder it owns and returns figures for the build log, with "files" (how many)."""
+        return [partial(self._open_data, archive, site_dir), partial(self._search, archive, site_dir),
+                partial(self._feeds, archive, site_dir)]
 
-        groups = self._site(archive).groups
-        files = 0
-        # One file at a time: the open data of 10,000 notices is ~200 MB of text. Written first, while the engine
-        # renders Markdown; the search index, mostly computing, then runs while the engine writes its pages.
-        for rel, text in chain(iter_export_files(archive.notices, archive.registry, self.site_url),
-                               feed_files(self.env, archive.notices, groups, archive.registry, self.site_name,
-                                          self.site_url).items()):
-            path = site_dir / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            files += 1
-        search = write_index(site_dir, archive.notices, archive.registry)
+    def write(self, archive: Archive, site_dir: Path) -> dict:
+        """Every task in turn, in this process; the figures of all."""
+        figures: dict = {}
+        for task in self.tasks(archive, site_dir):
+            merge_figures(figures, task())
+        return figures
+
+    def _open_data(self, archive: Archive, site_dir: Path) -> dict:
+        # Imported here, in the process that writes (after the fork): the engine's start-up skips the export models.
+        from .export import iter_export_files
+
+        return {"files": _write_files(site_dir, ARCHIVE_PATH.split("/")[0],
+                                      iter_export_files(archive.notices, archive.registry, self.site_url))}
+
+    def _feeds(self, archive: Archive, site_dir: Path) -> dict:
+        from .feeds import feed_files  # (and icalendar)
+
+        files = feed_files(self.env, archive.notices, self._site(archive).groups, archive.registry, self.site_name,
+                           self.site_url)
+        return {"files": _write_files(site_dir, all_feed_path().split("/")[0], files.items())}
+
+    def _search(self, archive: Archive, site_dir: Path) -> dict:
+        search = write_index(site_dir, archive.notices, archive.registry)  # (replaces its folder)
         return {"search_docs": search.docs, "search_files": search.files, "search_kb": search.bytes // 1024,
-                "files": files + search.files}
+                "files": search.files}
 
     def clashes(self, archive: Archive, dest_uris: list[str]) -> set[str]:
         """The files of the site's source (by destination) that these outputs would overwrite."""
         notice_json = {notice_json_path(n.url) for n in archive.notices}
         return {uri for uri in dest_uris if uri.split("/")[0] in self.owned or uri in notice_json}
+
+
+def _write_files(site_dir: Path, owned: str, files: Iterable[tuple[str, str]]) -> int:
+    """Write text files (paths relative to the site), replacing the folder ``owned`` first: a rebuild (mkdocs serve)
+    leaves no stale file behind. How many were written."""
+    shutil.rmtree(site_dir / owned, ignore_errors=True)
+    count = 0
+    for rel, text in files:
+        path = site_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        count += 1
+    return count

@@ -3,15 +3,16 @@
 While the engine starts up, each process reads and checks part of the notices and the parts are exchanged, so both
 hold the same archive. The engine then renders pages while the worker computes what the engine will need from it
 (per-page results in the engine's page order, then one prepared result) and writes, straight into the site, every
-file that is a pure function of the archive: the search index, the open data and the feeds. Where processes cannot
-be forked, the same work runs in this process. No MkDocs here.
+file that is a pure function of the archive: the open data, the search index and the feeds (tasks that the engine,
+done with its pages, takes over when the worker has not started them). Where processes cannot be forked, the same
+work runs in this process. No MkDocs here.
 
     job = BuildJob(docs_dir, today, outputs)                   # forks and reads its part of the notices
     job.archive                                                # the whole archive, identical to load_archive's
     job.page(key)                                              # one page's result if ready (None: compute it)
     job.prepared()                                             # the prepared result
     job.start_writing(site_dir)                                # once the engine has emptied the site folder
-    report = job.finish(site_dir)                              # after the pages are written
+    report = job.finish(site_dir)                              # after the pages: helps, then waits
 """
 
 from __future__ import annotations
@@ -55,8 +56,11 @@ class Outputs(Protocol):
     def prepare(self, archive: Archive) -> Any:
         """Computed by the worker next, handed to the engine (pickled) by ``BuildJob.prepared``."""
 
-    def write(self, archive: Archive, site_dir: Path) -> dict:
-        """Write the files into the site; return figures for the build log, with "files" (how many)."""
+    def tasks(self, archive: Archive, site_dir: Path) -> list[Callable[[], dict]]:
+        """Writing the files into the site, as tasks that either process can run: each writes its own files
+        (replacing any folder of ``owned`` it writes) and returns figures for the build log, with "files" (how
+        many). The worker takes them in this order; the engine, done with its pages, takes those the worker has
+        not started (``BuildJob.finish``)."""
 
 
 _NOTHING = object()
@@ -69,6 +73,8 @@ class WorkerReport:
     waited: float  # how long the engine, done with its pages, then waited for the worker
     figures: dict  # what the outputs reported (search index size, …)
     ahead: float = 0.0  # spent before writing, on what the engine needs from it (notice pages, index pages)
+    engine_tasks: int = 0  # writing tasks the engine ran itself, the worker not having started them
+    engine_seconds: float = 0.0
 
 
 class BuildJob:
@@ -174,26 +180,39 @@ class BuildJob:
         self.writing = True
 
     def finish(self, site_dir: str | Path) -> WorkerReport | None:
-        """Wait for the worker's files. None when the archive has errors (the build fails and nothing is published
-        from it)."""
+        """Help with the files the worker has not started writing, then wait for the rest. None when the archive
+        has errors (the build fails and nothing is published from it)."""
         self.start_writing(site_dir)
         start = time.perf_counter()
         try:
+            taken, taken_seconds, figures = 0, 0.0, {}
             if self.process is None:
                 if not self.archive.errors:
                     _write(self.staging, Path(site_dir), self.archive, self.outputs)
             else:
+                if not self.archive.errors:  # (with errors the worker stops after reading: nothing is written)
+                    # The engine is done with its pages: once the worker is writing, it runs the tasks the worker
+                    # has not started (the first is always the worker's).
+                    self._await(self.staging / "task-0")
+                    ran = time.perf_counter()
+                    for task in _claimed(self.staging, self.outputs.tasks(self.archive, Path(site_dir))):
+                        merge_figures(figures, task())
+                        taken += 1
+                    taken_seconds = time.perf_counter() - ran
                 self.process.join()
                 if self.process.exitcode != 0:
                     raise RuntimeError(self._child_error())
-            waited = time.perf_counter() - start
+            waited = time.perf_counter() - start - taken_seconds
             report = self.staging / REPORT
             if not report.exists():
                 if self.archive.errors:
                     return None  # nothing is published from an archive with errors
                 raise RuntimeError(self._child_error())
             data = json.loads(report.read_text(encoding="utf-8"))
-            return WorkerReport(data["files"], data["seconds"], round(waited, 2), data["figures"], data["ahead"])
+            merge_figures(figures, {**data["figures"], "files": data["files"]})
+            files = figures.pop("files")
+            return WorkerReport(files, data["seconds"], round(waited, 2), figures, data["ahead"], taken,
+                                round(taken_seconds, 2))
         finally:
             self.cancel()
 
@@ -280,13 +299,31 @@ def _receive(conn) -> Any:
 
 def _write(staging: Path, site_dir: Path, archive: Archive, outputs: Outputs, ahead: float = 0.0) -> None:
     start = time.perf_counter()
-    for name in outputs.owned:  # written whole: a rebuild (mkdocs serve) leaves no stale file behind
-        shutil.rmtree(site_dir / name, ignore_errors=True)
     site_dir.mkdir(parents=True, exist_ok=True)
-    figures = outputs.write(archive, site_dir)
+    figures: dict = {"files": 0}
+    for task in _claimed(staging, outputs.tasks(archive, site_dir)):
+        merge_figures(figures, task())
     (staging / REPORT).write_text(json.dumps({"seconds": round(time.perf_counter() - start, 2), "ahead": round(ahead, 2),
                                               "files": figures.pop("files"), "figures": figures}),
                                   encoding="utf-8")
+
+
+def _claimed(staging: Path, tasks: list[Callable[[], dict]]) -> Iterator[Callable[[], dict]]:
+    """The tasks this process takes, in order: each is claimed by creating its file in the staging folder, which
+    only one process can do (O_EXCL), so each runs once, in whichever process gets there first."""
+    for i, task in enumerate(tasks):
+        try:
+            os.close(os.open(staging / f"task-{i}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
+        yield task
+
+
+def merge_figures(total: dict, figures: dict) -> dict:
+    """Figures of several tasks as one: counts add up (each other figure comes from one task)."""
+    for key, value in figures.items():
+        total[key] = total.get(key, 0) + value
+    return total
 
 
 def _publish(path: Path, data: Any) -> None:
