@@ -10,6 +10,7 @@ import re
 import textwrap
 from pathlib import Path
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import feedparser
 import icalendar
@@ -129,7 +130,8 @@ def test_department_and_project_feeds_have_one_entry_per_item_linking_to_it(buil
     assert {on_site(built.site, e.link) for e in led.entries} == {
         ("ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/", "muc-4"), ("ubnd-tp-lang-son/2020/5-tb-ubnd/",
                                                                          "phan-1-muc-1")}
-    for path in sorted(p.relative_to(built.site).as_posix() for p in (built.site / "feeds").rglob("*.xml")):
+    for path in sorted(p.relative_to(built.site).as_posix() for p in (built.site / "feeds").rglob("*.xml")
+                       if p.name != "sitemap.xml"):
         feed = parse_feed(built.site, path)
         assert feed.feed.links[0].rel == "self" and feed.feed.links[0].href == BASE + path
         on_site(built.site, next(x.href for x in feed.feed.links if x.rel == "alternate"))
@@ -151,6 +153,17 @@ def test_pages_link_their_feed_in_the_head_and_visibly(built, page, feed):
     visible = re.findall(r'<a href="([^"]+\.xml)"', content)
     assert feed in {posixpath.normpath(posixpath.join(page, h)) for h in visible}
     assert (built.site / feed).is_file()
+
+
+def test_beside_each_linked_feed_an_empty_sitemap_answers_material(built):
+    # Material's JavaScript fetches sitemap.xml next to each <link rel="alternate"> (test_privacy_browser checks that
+    # no request fails): each folder of a linked feed has one, valid and empty.
+    folders = {posixpath.dirname(f) for f in ("feeds/thong-bao.xml", "feeds/don-vi/phong-kinh-te.xml",
+                                               "feeds/du-an/den-led-chieu-sang-cong-cong.xml")}
+    assert {p.parent.relative_to(built.site).as_posix() for p in (built.site / "feeds").rglob("sitemap.xml")} == folders
+    for folder in folders:
+        root = ElementTree.fromstring((built.site / folder / "sitemap.xml").read_bytes())
+        assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset" and len(root) == 0
 
 
 def test_department_page_lists_open_deadlines_only(built):

@@ -1,4 +1,5 @@
-"""Citizens' privacy: a visit to any kind of page requests nothing from anyone but the site itself."""
+"""Citizens' privacy (and data plans): a visit to any kind of page requests nothing from anyone but the site itself,
+and nothing that fails."""
 
 from __future__ import annotations
 
@@ -18,9 +19,14 @@ PAGES = [
 def test_page_requests_only_its_own_origin(browser, real_site_url, path):
     origin = urlsplit(real_site_url).netloc
     requested: list[str] = []
+    failed: list[tuple[int, str]] = []
     context = browser.new_context()
     page = context.new_page()
     page.on("request", lambda request: requested.append(request.url))
+    # Nor any request that fails: a 404 costs a phone the ~20 KB 404 page (Material asks for sitemap.xml next to
+    # every <link rel="alternate">: outputs.ALTERNATE_SITEMAP).
+    page.on("response", lambda response: failed.append((response.status, response.url))
+            if response.status >= 400 and not response.url.endswith("/404.html") else None)
     try:
         page.goto(real_site_url + path, wait_until="networkidle")
         if path == "":
@@ -32,4 +38,5 @@ def test_page_requests_only_its_own_origin(browser, real_site_url, path):
         context.close()
     foreign = [u for u in requested if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != origin]
     assert foreign == []
+    assert failed == []
     assert requested, "the page made no request at all: the test is not observing anything"

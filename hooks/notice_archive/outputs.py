@@ -5,6 +5,7 @@ engine), then the open data, feeds and search index, written into the site."""
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,9 +17,15 @@ from jinja2 import Environment
 from .search_index import OUTPUT as SEARCH_OUTPUT
 from .search_index import write_index
 from .site import NoticePage, Site, walk_order
-from .urls import ARCHIVE_PATH, all_feed_path, notice_json_path
+from .urls import ARCHIVE_PATH, all_feed_path, department_feed_path, notice_json_path, project_feed_path
 from .validate import Archive
 from .worker import merge_figures
+
+# Material's JavaScript asks for sitemap.xml next to every <link rel="alternate"> of a page (it is meant for the same
+# page in other languages): beside the feeds, an empty one answers it, where a 404 would send the ~20 KB 404 page on
+# every visit. The site's sitemap is /sitemap.xml.
+ALTERNATE_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 
 
 @dataclass
@@ -80,6 +87,10 @@ class SiteOutputs:
 
         files = feed_files(self.env, archive.notices, self._site(archive).groups, archive.registry, self.site_name,
                            self.site_url)
+        linked = [all_feed_path(), *map(department_feed_path, archive.registry.departments),
+                  *map(project_feed_path, archive.registry.projects)]  # pages name these in <link rel="alternate">
+        for folder in sorted({posixpath.dirname(path) for path in linked}):
+            files[f"{folder}/sitemap.xml"] = ALTERNATE_SITEMAP
         return {"files": _write_files(site_dir, all_feed_path().split("/")[0], files.items())}
 
     def _search(self, archive: Archive, site_dir: Path) -> dict:
