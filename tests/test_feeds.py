@@ -157,7 +157,7 @@ def test_pages_link_their_feed_in_the_head_and_visibly(built, page, feed):
 
 def test_beside_each_linked_feed_an_empty_sitemap_answers_material(built):
     # Material's JavaScript fetches sitemap.xml next to each <link rel="alternate"> (test_privacy_browser checks that
-    # no request fails): each folder of a linked feed has one, valid and empty.
+    # no request fails): each folder of a linked feed has one, well-formed and empty.
     folders = {posixpath.dirname(f) for f in ("feeds/thong-bao.xml", "feeds/don-vi/phong-kinh-te.xml",
                                                "feeds/du-an/den-led-chieu-sang-cong-cong.xml")}
     assert {p.parent.relative_to(built.site).as_posix() for p in (built.site / "feeds").rglob("sitemap.xml")} == folders

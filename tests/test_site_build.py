@@ -86,6 +86,27 @@ def on_page_context(context, page, config, nav):
 """
 
 
+COUNTING_HOOK = """
+import os
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-100)  # after the archive's hook: note each part a notice page takes from the per-folder cache
+def on_page_context(context, page, config, nav):
+    once = context.get("folder_once")
+    if once is not None:
+        def counted(part, render):
+            with open(os.environ["ONCE_CALLS"], "a", encoding="utf-8") as fh:
+                fh.write(part + "\\n")
+            return once(part, render)
+
+        context["folder_once"] = counted
+    return context
+"""
+CACHED_PARTS = {"nav", "header-start", "header-end", "styles", "libs", "analytics", "footer", "config", "scripts"}
+
+
 def test_parts_rendered_once_per_folder_are_what_each_page_would_render(tiny_archive, tmp_path):
     # Header, footer, styles, scripts and Material's configuration of notice pages are rendered once per folder
     # (theme/main.html, theme/partials/header.html): the site must be byte for byte the one rendered page by page.
@@ -108,6 +129,14 @@ def test_parts_rendered_once_per_folder_are_what_each_page_would_render(tiny_arc
     assert len(notice_pages) == 5
     for page in pages:
         assert (cached.site / page).read_bytes() == (uncached.site / page).read_bytes(), page
+    # And the cache is used: every notice page takes each part through it.
+    hook.write_text(COUNTING_HOOK, encoding="utf-8")
+    calls = tmp_path / "calls.txt"
+    counted = build(root, site=tmp_path / "counted", env={"ONCE_CALLS": str(calls)})
+    assert counted.returncode == 0, counted.output
+    parts = calls.read_text(encoding="utf-8").split()
+    assert {part: parts.count(part) for part in CACHED_PARTS} == dict.fromkeys(CACHED_PARTS, len(notice_pages))
+    assert set(parts) == CACHED_PARTS
     two = [cached.page(f"ubnd-tp-lang-son/2021/{n}-tb-ubnd/") for n in (2, 3)]
     assert "Kết luận số 2" in two[0] and "Kết luận số 3" in two[1]  # the title between the cached parts is each one's
     assert "Kết luận số 2" not in two[1]

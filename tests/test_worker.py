@@ -111,6 +111,17 @@ def test_the_engine_runs_the_writing_tasks_the_worker_has_not_started(tiny_archi
     assert report.figures == {"task_0": 1, "task_1": 1, "task_2": 1}
 
 
+class NoFiles(ListUrls):
+    def tasks(self, archive: Archive, site_dir: Path) -> list:
+        return []
+
+
+def test_outputs_without_files_finish_without_waiting_for_a_first_task(tiny_archive, tmp_path):
+    job = BuildJob(str(archive_of(tiny_archive, 2)), None, NoFiles(), staging_parent=str(tmp_path))
+    report = job.finish(tmp_path / "site")
+    assert report is not None and report.files == 0 and report.engine_tasks == 0 and report.figures == {}
+
+
 def test_with_errors_the_same_problems_are_found_and_nothing_is_written(tiny_archive, tmp_path):
     docs = archive_of(tiny_archive, 4, broken=3)
     job = BuildJob(str(docs), None, ListUrls(), staging_parent=str(tmp_path))

@@ -22,8 +22,8 @@ from .validate import Archive
 from .worker import merge_figures
 
 # Material's JavaScript asks for sitemap.xml next to every <link rel="alternate"> of a page (it is meant for the same
-# page in other languages): beside the feeds, an empty one answers it, where a 404 would send the ~20 KB 404 page on
-# every visit. The site's sitemap is /sitemap.xml.
+# page in other languages): beside the feeds, an empty one (well-formed XML) answers it, where a 404 would send the
+# ~20 KB 404 page on every visit. The site's sitemap is /sitemap.xml.
 ALTERNATE_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 
@@ -90,7 +90,7 @@ class SiteOutputs:
         linked = [all_feed_path(), *map(department_feed_path, archive.registry.departments),
                   *map(project_feed_path, archive.registry.projects)]  # pages name these in <link rel="alternate">
         for folder in sorted({posixpath.dirname(path) for path in linked}):
-            files[f"{folder}/sitemap.xml"] = ALTERNATE_SITEMAP
+            files.setdefault(f"{folder}/sitemap.xml", ALTERNATE_SITEMAP)  # (a feed of that name stays a feed)
         return {"files": _write_files(site_dir, all_feed_path().split("/")[0], files.items())}
 
     def _search(self, archive: Archive, site_dir: Path) -> dict:

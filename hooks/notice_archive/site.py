@@ -110,7 +110,8 @@ class Site:
 
     @cached_property
     def groups(self) -> Groups:
-        """Entries by department, project and year: for the index pages, which the worker renders (not the engine)."""
+        """Entries by department, project and year: for the index pages and feeds (written by the worker; by the
+        engine only when it writes the feeds itself, worker.BuildJob.finish)."""
         return group(self.archive.notices, self.archive.registry)
 
     @cached_property

@@ -192,10 +192,15 @@ class BuildJob:
             else:
                 if not self.archive.errors:  # (with errors the worker stops after reading: nothing is written)
                     # The engine is done with its pages: once the worker is writing, it runs the tasks the worker
-                    # has not started (the first is always the worker's).
-                    self._await(self.staging / "task-0")
+                    # has not started, from the last (the first is always the worker's), while the worker goes on
+                    # from the first.
+                    tasks = self.outputs.tasks(self.archive, Path(site_dir))
+                    if tasks:
+                        self._await(self.staging / "task-0")
                     ran = time.perf_counter()
-                    for task in _claimed(self.staging, self.outputs.tasks(self.archive, Path(site_dir))):
+                    for task in _claimed(self.staging, tasks, reverse=True):
+                        if self.process.exitcode not in (None, 0):  # the worker failed: its error, not more work
+                            raise RuntimeError(self._child_error())
                         merge_figures(figures, task())
                         taken += 1
                     taken_seconds = time.perf_counter() - ran
@@ -308,10 +313,12 @@ def _write(staging: Path, site_dir: Path, archive: Archive, outputs: Outputs, ah
                                   encoding="utf-8")
 
 
-def _claimed(staging: Path, tasks: list[Callable[[], dict]]) -> Iterator[Callable[[], dict]]:
-    """The tasks this process takes, in order: each is claimed by creating its file in the staging folder, which
-    only one process can do (O_EXCL), so each runs once, in whichever process gets there first."""
-    for i, task in enumerate(tasks):
+def _claimed(staging: Path, tasks: list[Callable[[], dict]], reverse: bool = False) -> Iterator[Callable[[], dict]]:
+    """The tasks this process takes, in order (or from the last): each is claimed by creating its file in the staging
+    folder, which only one process can do (O_EXCL), so each runs once, in whichever process gets there first."""
+    order = range(len(tasks) - 1, -1, -1) if reverse else range(len(tasks))
+    for i in order:
+        task = tasks[i]
         try:
             os.close(os.open(staging / f"task-{i}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         except FileExistsError:
