@@ -7,6 +7,7 @@ import posixpath
 from functools import partial
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
@@ -127,6 +128,17 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     # Rendered: MkDocs keeps every page's Markdown to the end, ~100 MB at 10,000 notices; the title is in page.meta.
     page.markdown = ""
     return site.decorate_html(html, config[PREPARED].pop(page.file.src_uri))
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    # Templates call folder_once(part, render) for the parts of a page that do not name it: it renders them, except
+    # on notice pages, whose context has one that renders each part once per folder (on_page_context).
+    env.globals["folder_once"] = _render
+    return env
+
+
+def _render(part: str, render):
+    return render()
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
