@@ -27,6 +27,8 @@ from .worker import merge_figures
 ALTERNATE_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 
+OPEN_DATA, FEEDS = ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0]  # the folders those tasks own
+
 
 @dataclass
 class SiteOutputs:
@@ -35,7 +37,7 @@ class SiteOutputs:
     site_url: str | None
     docs_dir: str
     today: dt.date  # the build's day (open deadlines), as the engine's Site has it
-    owned: tuple[str, ...] = (SEARCH_OUTPUT, ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0])
+    owned: tuple[str, ...] = (SEARCH_OUTPUT, OPEN_DATA, FEEDS)
     _built: tuple[Archive, Site] | None = field(default=None, repr=False, compare=False)
 
     def pages(self, archive: Archive) -> Iterator[tuple[str, Callable[[], NoticePage]]]:
@@ -79,7 +81,7 @@ class SiteOutputs:
         # Imported here, in the process that writes (after the fork): the engine's start-up skips the export models.
         from .export import iter_export_files
 
-        return {"files": _write_files(site_dir, ARCHIVE_PATH.split("/")[0],
+        return {"files": _write_files(site_dir, OPEN_DATA,
                                       iter_export_files(archive.notices, archive.registry, self.site_url))}
 
     def _feeds(self, archive: Archive, site_dir: Path) -> dict:
@@ -91,7 +93,7 @@ class SiteOutputs:
                   *map(project_feed_path, archive.registry.projects)]  # pages name these in <link rel="alternate">
         for folder in sorted({posixpath.dirname(path) for path in linked}):
             files.setdefault(f"{folder}/sitemap.xml", ALTERNATE_SITEMAP)  # (a feed of that name stays a feed)
-        return {"files": _write_files(site_dir, all_feed_path().split("/")[0], files.items())}
+        return {"files": _write_files(site_dir, FEEDS, files.items())}
 
     def _search(self, archive: Archive, site_dir: Path) -> dict:
         search = write_index(site_dir, archive.notices, archive.registry)  # (replaces its folder)
