@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import unicodedata
-from array import array
 from collections import Counter
 
 import pytest
 from conftest import NOTICES
 
 from notice_archive import search_index as si
-from notice_archive.search import TermCounter, analyse, shard_key, terms
+from notice_archive.search import Vocabulary, analyse, shard_key, terms
 from notice_archive.site import Site
 
 
@@ -161,42 +161,54 @@ COUNTED = [
 
 
 @pytest.mark.parametrize("text", COUNTED)
-def test_term_counter_counts_what_analyse_lists(text):
-    """The index counts terms with a per-token cache and C loops; it must count exactly what terms() lists."""
-    count = TermCounter()
+def test_vocabulary_finds_the_terms_analyse_lists(text):
+    """The index reads terms through a per-token cache of ids; they must be exactly what terms() lists."""
+    vocabulary = Vocabulary()
     for _ in range(2):  # the second time from the cache
-        got = count(text)
-        assert Counter({" ".join(t) if isinstance(t, tuple) else t: c for t, c in got.items()}) == \
-            Counter(terms(analyse(text)))
-        assert Counter(count.terms(text)) == got
-        assert count.syllable_count(text) == len(analyse(text).syllables)
+        syllables, others = vocabulary.split(text)
+        names = vocabulary.names
+        found = [names[i] for i in syllables] + [f"{names[a]} {names[b]}" for a, b in
+                                                 zip(syllables, syllables[1:], strict=False)]
+        found += [names[i] for i in others]
+        assert Counter(found) == Counter(terms(analyse(text)))
+        assert len(syllables) == len(analyse(text).syllables)
 
 
-@pytest.mark.parametrize("size", [si.CAP + 1, 8 * si.CAP, 8 * si.CAP + 1, 5000, 40000])
-def test_candidates_always_hold_the_heaviest(size):
-    rng = random.Random(size)
-    for shape in ("random", "ascending", "descending", "few weights"):
-        values = list(range(size))
-        if shape == "random":
-            values = [rng.randrange(1 << 20) << si.DOC_BITS | d for d in values]
-        elif shape == "descending":
-            values = [(size - d) << si.DOC_BITS | d for d in values]
-        elif shape == "few weights":
-            values = [rng.choice((1, 2, 3)) << si.DOC_BITS | d for d in values]
-        a = array("q", values)
-        expected = sorted(values)[-si.CAP:]
-        candidates = si._candidates(a)
-        assert sorted(candidates)[-si.CAP:] == expected, shape
-        if size > 8 * si.CAP and shape != "few weights":
-            assert len(candidates) < size // 2, shape  # the threshold did cut the list
+def reference_postings(docs: list[si.SearchDoc]) -> dict[str, list[tuple[int, int]]]:
+    """The index's weights as the module docstring states them, one posting at a time."""
+    tfs, lengths = [], []
+    for d in docs:
+        tf = Counter(terms(analyse(d.body)))
+        for t in terms(analyse(d.heading)):
+            tf[t] += si.HEADING_BOOST
+        tfs.append(tf)
+        lengths.append(len(analyse(d.heading).syllables) * si.HEADING_BOOST + len(analyse(d.body).syllables))
+    avgdl = sum(lengths) / len(lengths)
+    by_term: dict[str, list[tuple[int, int]]] = {}
+    for i, (tf, dl) in enumerate(zip(tfs, lengths, strict=True)):
+        norm = si.K1 * (1 - si.B + si.B * dl / avgdl)
+        for t, f in tf.items():
+            by_term.setdefault(t, []).append((int(f * (si.K1 + 1) / (f + norm) * si.FRACTION), i))
+    out = {}
+    for t, found in by_term.items():
+        idf = math.log(1 + (len(docs) - len(found) + 0.5) / (len(found) + 0.5)) * si.SCALE / si.FRACTION
+        top = sorted(sorted(found)[-si.CAP:], key=lambda p: p[1])  # the heaviest (ties: the newer), in order
+        out[t] = [(i, min(255, max(1, round(idf * part)))) for part, i in top]
+    return out
 
 
-def test_candidates_fall_back_to_the_whole_list_when_the_sample_misleads():
-    """The sample holds only the heaviest values: its threshold keeps fewer than CAP, so the whole list is used."""
-    size = 40000
-    step = size // 1024
-    values = [((1 << 30) + d if d % step == 0 else d % 97) << si.DOC_BITS | d for d in range(size)]
-    a = array("q", values)
-    candidates = si._candidates(a)
-    assert len(candidates) == size
-    assert sorted(candidates)[-si.CAP:] == sorted(values)[-si.CAP:]
+WORDS = ["thành", "phố", "Lạng", "Sơn", "đèn", "den", "họp", "giao", "thông", "kinh", "tế", "đêm", "Hoà",
+         "464/GM-UBND", "05/TB-UBND", "2020", "Đầu", "tư", "x"]
+
+
+@pytest.mark.parametrize(("cap", "chunk_bits"), [(si.CAP, si.CHUNK_BITS), (3, 2), (1, 0), (4, 5)])
+def test_postings_are_the_reference_weights_whatever_the_chunks(monkeypatch, cap, chunk_bits):
+    """Documents are counted a chunk at a time, each chunk keeping its heaviest postings per term: the result must
+    be the index of all documents at once (many chunks, caps that bite in every chunk, or in none)."""
+    monkeypatch.setattr(si, "CAP", cap)
+    monkeypatch.setattr(si, "CHUNK_BITS", chunk_bits)
+    rng = random.Random(cap * 100 + chunk_bits)
+    docs = [doc(" ".join(rng.choices(WORDS, k=rng.randrange(0, 5))),
+                " ".join(rng.choices(WORDS, k=rng.randrange(0, 40)))) for _ in range(150)]
+    docs.append(doc("", ""))
+    assert si.postings(docs) == reference_postings(docs)

@@ -14,10 +14,15 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .search_index import OUTPUT as SEARCH_OUTPUT
-from .search_index import write_index
 from .site import NoticePage, Site, walk_order
-from .urls import ARCHIVE_PATH, all_feed_path, department_feed_path, notice_json_path, project_feed_path
+from .urls import (
+    ARCHIVE_PATH,
+    SEARCH_PATH,
+    all_feed_path,
+    department_feed_path,
+    notice_json_path,
+    project_feed_path,
+)
 from .validate import Archive
 from .worker import merge_figures
 
@@ -37,7 +42,7 @@ class SiteOutputs:
     site_url: str | None
     docs_dir: str
     today: dt.date  # the build's day (open deadlines), as the engine's Site has it
-    owned: tuple[str, ...] = (SEARCH_OUTPUT, OPEN_DATA, FEEDS)
+    owned: tuple[str, ...] = (SEARCH_PATH, OPEN_DATA, FEEDS)
     _built: tuple[Archive, Site] | None = field(default=None, repr=False, compare=False)
 
     def pages(self, archive: Archive) -> Iterator[tuple[str, Callable[[], NoticePage]]]:
@@ -96,6 +101,8 @@ class SiteOutputs:
         return {"files": _write_files(site_dir, FEEDS, files.items())}
 
     def _search(self, archive: Archive, site_dir: Path) -> dict:
+        from .search_index import write_index  # (and numpy)
+
         search = write_index(site_dir, archive.notices, archive.registry)  # (replaces its folder)
         return {"search_docs": search.docs, "search_files": search.files, "search_kb": search.bytes // 1024,
                 "files": search.files}

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -138,49 +137,36 @@ def _extras(a: Analysis) -> list[str]:
     return [*(n for n, _, _ in a.numbers), *(EXACT + e for e in a.exact if e is not None)]
 
 
-class _Tokens(dict):
-    """Whitespace-separated token -> its folded syllables (and, into ``extra``, its document numbers and exact-form
-    terms). A word never contains white space, so a text's words are its tokens' words, in order."""
+class Vocabulary(dict):
+    """Whitespace-separated token -> the ids of its folded syllables; ``extra``: token -> the ids of its other
+    terms (document numbers, exact forms); ``names``: id -> term. A word never contains white space, so a text's
+    words are its tokens' words, in order.
 
-    def __init__(self, extra: dict[str, tuple[str, ...]]) -> None:
-        super().__init__()
-        self.extra = extra
-
-    def __missing__(self, token: str) -> tuple[str, ...]:
-        a = analyse(token)
-        self.extra[token] = tuple(_extras(a))
-        self[token] = a.syllables
-        return a.syllables
-
-
-class TermCounter:
-    """Counts the terms of many texts, as ``Counter(terms(analyse(text)))`` would, with bigrams as pairs of
-    syllables (joined by a space only once per distinct term, by the caller).
-
-    The index analyses millions of words: each distinct token is analysed once, and every text is then split and
-    counted by C loops (str.split, map, Counter). The cache lives as long as the counter (one index build)."""
+    The index reads millions of words: each distinct token is analysed once, and every text is then split and
+    looked up by C loops (str.split, map). Syllables, numbers and exact forms share one numbering (a term is a
+    string); a bigram is the pair of its syllables' ids. It lives as long as one index build."""
 
     def __init__(self) -> None:
-        self._extra: dict[str, tuple[str, ...]] = {}
-        self._syllables = _Tokens(self._extra)
+        super().__init__()
+        self.ids: dict[str, int] = {}
+        self.names: list[str] = []
+        self.extra: dict[str, tuple[int, ...]] = {}
 
-    def syllable_count(self, text: str) -> int:
-        """How many syllables the text has (its length, in the unit the terms are counted in)."""
-        return sum(map(len, map(self._syllables.__getitem__, _spaces(text).split())))
+    def _id(self, term: str) -> int:
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = len(self.names)
+            self.names.append(term)
+        return found
 
-    def _split(self, text: str) -> tuple[list[str], list[str]]:
-        """The text's tokens, and its folded syllables in order."""
+    def __missing__(self, token: str) -> tuple[int, ...]:
+        a = analyse(token)
+        self.extra[token] = tuple(map(self._id, _extras(a)))
+        self[token] = found = tuple(map(self._id, a.syllables))
+        return found
+
+    def split(self, text: str) -> tuple[list[int], list[int]]:
+        """The ids of a text's syllables, in order (its bigrams are the adjacent pairs), and of its other terms."""
         tokens = _spaces(text).split()
-        return tokens, list(chain.from_iterable(map(self._syllables.__getitem__, tokens)))
-
-    def __call__(self, text: str) -> Counter:
-        tokens, s = self._split(text)
-        counts = Counter(s)
-        counts.update(zip(s, s[1:], strict=False))
-        counts.update(chain.from_iterable(map(self._extra.__getitem__, tokens)))
-        return counts
-
-    def terms(self, text: str) -> list:
-        """The text's terms with repeats (a short text: a heading), in no particular order."""
-        tokens, s = self._split(text)
-        return [*s, *zip(s, s[1:], strict=False), *chain.from_iterable(map(self._extra.__getitem__, tokens))]
+        return (list(chain.from_iterable(map(self.__getitem__, tokens))),
+                list(chain.from_iterable(map(self.extra.__getitem__, tokens))))

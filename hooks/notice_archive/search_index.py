@@ -29,17 +29,17 @@ import json
 import math
 import operator
 import shutil
-from array import array
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .model import Notice
 from .registry import Registry
-from .search import TermCounter, shard_key
+from .search import Vocabulary, shard_key
+from .urls import SEARCH_PATH
 
-OUTPUT = "tim-kiem"
+OUTPUT = SEARCH_PATH
 VERSION = 1
 CAP = 300  # documents kept per term (the best by weight)
 CHUNK = 32  # documents per display-data file (a result costs about 1 KB gzip of display data)
@@ -48,7 +48,11 @@ K1, B = 1.2, 0.75  # BM25
 SCALE = 10  # quantised weight = round(BM25 * SCALE), clamped to 1..255
 SHARD_BYTES = 6000  # aim for this much JSON (about 2 KB gzip) in an average shard
 TITLE_CHARS = 160  # item titles in results are cut here
-FRACTION, DOC_BITS = 4096, 24  # postings packed as integers while the index is built
+FRACTION, DOC_BITS = 4096, 24  # postings packed as integers while the index is built (_columns)
+TF_BITS = 14  # BM25's term-frequency part in fixed point is below (K1 + 1) * FRACTION < 2**14
+TERM_SHIFT = DOC_BITS + TF_BITS
+ID_BITS = 21  # single terms (syllables, numbers, exact forms) have ids below 2**21; a bigram is (a + 1) << 21 | b
+CHUNK_BITS = 12  # documents counted at a time: 4,096 (~60 MB of temporaries at 10,000 notices)
 
 
 @dataclass(frozen=True)
@@ -114,75 +118,132 @@ def shard_count(raw_bytes: int) -> int:
     return s
 
 
-class _Appenders(dict):
-    """term -> the append method of its posting array in ``lists``, created on first use."""
-
-    def __init__(self, lists: dict) -> None:
-        super().__init__()
-        self.lists = lists
-
-    def __missing__(self, term: str | tuple[str, str]) -> Callable[[int], None]:
-        self.lists[term] = a = array("q")  # 8 bytes a posting
-        self[term] = a.append
-        return a.append
-
-
-_consume = deque(maxlen=0).extend
-
-
 def postings(docs: list[SearchDoc]) -> dict[str, list[tuple[int, int]]]:
     """term -> [(document, quantised weight)] in document order, at most CAP per term (the heaviest)."""
     return {term: list(zip(ids, weights, strict=True)) for term, (ids, weights) in _columns(docs).items()}
 
 
 def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
-    """The same as two lists per term: its documents (ascending) and their weights."""
-    count = TermCounter()
-    lengths = [count.syllable_count(d.heading) * HEADING_BOOST + count.syllable_count(d.body) for d in docs]
-    avgdl = (sum(lengths) / len(lengths)) if lengths else 1.0
-    # Every (term, document) as one integer: BM25's term-frequency part (fixed point, FRACTION) above the document
-    # number, so the largest integers are the heaviest postings (ties: the newer document) and df = list length.
-    lists: dict[str | tuple[str, str], array] = {}
-    append = _Appenders(lists)  # term -> its list's append
-    for doc_id, (doc, dl) in enumerate(zip(docs, lengths, strict=True)):
-        tf = count(doc.body)
-        if doc.heading:
-            tf.update(count.terms(doc.heading) * HEADING_BOOST)
-        norm = K1 * (1 - B + B * dl / avgdl)
-        packed = {f: int(f * (K1 + 1) / (f + norm) * FRACTION) << DOC_BITS | doc_id for f in set(tf.values())}
-        # lists[term].append(packed[f]) for every term, in C: ~20 million postings at 10,000 notices.
-        _consume(map(operator.call, map(append.__getitem__, tf), map(packed.__getitem__, tf.values())))
+    """The same as two lists per term: its documents (ascending) and their weights.
+
+    Every (term, document) becomes one integer, TERM_SHIFT bits of term id above BM25's term-frequency part (fixed
+    point, FRACTION) above the document number, so that sorting them groups each term's postings, heaviest last
+    (ties: the newer document). Counting, sorting and weighing are numpy's (C loops over ~20 million postings at
+    10,000 notices); documents are counted CHUNK_BITS at a time, each chunk keeping only its CAP heaviest postings
+    per term (the archive's CAP heaviest are among them), which bounds the memory."""
+    vocabulary = Vocabulary()
     n = len(docs)
+    texts = []  # per chunk: syllable ids, other term ids, and per text (body, heading of each document) their counts
+    lengths = []
+    for start in range(0, n, 1 << CHUNK_BITS):
+        syllables: list[int] = []
+        others: list[int] = []
+        counts: list[int] = []
+        other_counts: list[int] = []
+        for doc in docs[start:start + (1 << CHUNK_BITS)]:
+            for text in (doc.body, doc.heading):
+                s, o = vocabulary.split(text)
+                syllables += s
+                others += o
+                counts.append(len(s))
+                other_counts.append(len(o))
+        per_text = np.array(counts, dtype=np.int64)
+        lengths.append(per_text[0::2] + HEADING_BOOST * per_text[1::2])
+        texts.append((start, np.array(syllables, dtype=np.int32), per_text, np.array(others, dtype=np.int32),
+                      np.array(other_counts, dtype=np.int64)))
+    if len(vocabulary.names) >= 1 << ID_BITS:
+        raise ValueError(f"search index: {len(vocabulary.names)} distinct terms, at most {(1 << ID_BITS) - 1}")
+    dl = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+    avgdl = (sum(dl.tolist()) / n) if n else 1.0
+    norm = np.array([K1 * (1 - B + B * x / avgdl) for x in dl.tolist()], dtype=np.float64)
+    ids = _Ids()  # term code (a single term's id, or a bigram's pair) -> term id, in order of first sight
+    df = np.zeros(0, dtype=np.int64)
+    chunks = []
+    for i, chunk in enumerate(texts):
+        texts[i] = None  # freed as it goes
+        term, packed = _chunk_postings(*chunk, norm, ids)
+        if len(ids) >= 1 << (63 - TERM_SHIFT):
+            raise ValueError(f"search index: {len(ids)} distinct terms, at most {(1 << (63 - TERM_SHIFT)) - 1}")
+        counts = np.bincount(term, minlength=len(ids))
+        chunks.append(_heaviest(term << TERM_SHIFT | packed, counts))
+        counts[:len(df)] += df
+        df = counts
+    every = np.empty(sum(len(c) for c in chunks), dtype=np.int64)
+    at = 0
+    for i, c in enumerate(chunks):  # one copy of the postings at a time
+        every[at:at + len(c)] = c
+        at += len(c)
+        chunks[i] = None
+    kept = _heaviest(every, np.bincount(every >> TERM_SHIFT, minlength=len(ids)))
+    del every
+    doc_mask, tf_mask = (1 << DOC_BITS) - 1, (1 << TF_BITS) - 1
+    # Back in document order within each term: term, document, term-frequency part.
+    kept = (kept >> TERM_SHIFT) << TERM_SHIFT | (kept & doc_mask) << TF_BITS | (kept >> DOC_BITS) & tf_mask
+    kept.sort()
+    term = kept >> TERM_SHIFT
+    idf = np.array([math.log(1 + (n - f + 0.5) / (f + 0.5)) * SCALE / FRACTION for f in df.tolist()])
+    # min(255, max(1, round(idf * tf part))): numpy's rint rounds half to even, as round() does.
+    weights = np.clip(np.rint(idf[term] * (kept & tf_mask)), 1, 255).astype(np.int64).tolist()
+    documents = ((kept >> TF_BITS) & doc_mask).tolist()
+    bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True]).tolist()
+    names, codes, single = vocabulary.names, list(ids), (1 << ID_BITS) - 1
     out: dict[str, tuple[list[int], list[int]]] = {}
-    mask = (1 << DOC_BITS) - 1
-    for term, a in lists.items():
-        df = len(a)
-        idf = math.log(1 + (n - df + 0.5) / (df + 0.5)) * SCALE / FRACTION
-        if df > CAP:
-            top: list[int] | array = sorted(_candidates(a))[-CAP:]
-            top.sort(key=mask.__and__)  # back in document order
-        else:
-            top = a  # appended in document order
-        # min(255, max(1, round(idf * (p >> DOC_BITS)))) for each posting, in C: a million postings per 2,000 notices.
-        weights = list(map(round, map(idf.__mul__, map(DOC_BITS.__rrshift__, top))))
-        if weights and (min(weights) < 1 or max(weights) > 255):
-            weights = [min(255, max(1, w)) for w in weights]
-        key = " ".join(term) if isinstance(term, tuple) else term
-        out[key] = (list(map(mask.__and__, top)), weights)
+    for t, s, e in zip(term[bounds[:-1]].tolist(), bounds[:-1], bounds[1:], strict=True):
+        code = codes[t]
+        key = names[code] if code <= single else f"{names[(code >> ID_BITS) - 1]} {names[code & single]}"
+        out[key] = (documents[s:e], weights[s:e])
     return out
 
 
-def _candidates(a: array) -> array | list[int]:
-    """A part of ``a`` (more than CAP values) that surely holds its CAP largest values, without sorting it all.
+class _Ids(dict):
+    def __missing__(self, code: int) -> int:
+        self[code] = found = len(self)
+        return found
 
-    A sorted sample gives a threshold a little below the CAP-th largest value; if fewer than CAP values reach it,
-    the whole list is returned. Values are distinct (a document number in the low bits), so the result is exact."""
-    if len(a) <= 8 * CAP:
-        return a
-    sample = sorted(a[::len(a) // 1024])
-    threshold = sample[-min(len(sample), 2 * CAP * len(sample) // len(a) + 8)]
-    kept = list(filter(threshold.__le__, a))
-    return kept if len(kept) >= CAP else a
+
+def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, others: np.ndarray,
+                    other_counts: np.ndarray, norm: np.ndarray, ids: _Ids) -> tuple[np.ndarray, np.ndarray]:
+    """The (term id, packed tf part and document) of each distinct (term, document) of one chunk of documents."""
+    text = np.arange(len(per_text), dtype=np.int64)  # document << 1 | 1 for its heading
+    at = np.repeat(text, per_text)
+    s = syllables.astype(np.int64)
+    pair = np.ones(len(s), dtype=bool)  # a syllable and the next one make a bigram, within one text
+    pair[np.cumsum(per_text)[per_text > 0] - 1] = False
+    first = np.flatnonzero(pair)
+    del pair
+    shift = CHUNK_BITS + 1
+    key = np.concatenate([s << shift | at, ((s[first] + 1) << ID_BITS | s[first + 1]) << shift | at[first],
+                          others.astype(np.int64) << shift | np.repeat(text, other_counts)])
+    del s, at, first
+    if not len(key):  # documents without a word
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    key.sort()
+    heading = key & 1
+    key >>= 1  # term code << CHUNK_BITS | document in the chunk
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    tf = np.add.reduceat(1 + (HEADING_BOOST - 1) * heading, starts).astype(np.float64)  # a heading's words count more
+    del heading
+    key = key[starts]
+    code = key >> CHUNK_BITS
+    doc = (key & ((1 << CHUNK_BITS) - 1)) + start
+    del key, starts
+    new = np.r_[True, code[1:] != code[:-1]]  # sorted by code
+    term = np.fromiter(map(ids.__getitem__, code[new].tolist()), dtype=np.int64, count=int(new.sum()))
+    # int(f * (K1 + 1) / (f + norm) * FRACTION): the same float operations, in the same order, as in Python.
+    part = (tf * (K1 + 1) / (tf + norm[doc]) * FRACTION).astype(np.int64)
+    return term[np.cumsum(new) - 1], part << DOC_BITS | doc
+
+
+def _heaviest(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """keys (term id << TERM_SHIFT | …), sorted, keeping each term's CAP largest; counts: how many per term id."""
+    keys.sort()
+    over = np.flatnonzero(counts > CAP)
+    if not len(over):
+        return keys
+    keep = np.ones(len(keys), dtype=bool)
+    for end, count in zip(np.cumsum(counts)[over].tolist(), counts[over].tolist(), strict=True):
+        keep[end - count:end - CAP] = False
+    return keys[keep]
 
 
 def _json(data) -> bytes:
