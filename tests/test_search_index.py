@@ -212,3 +212,10 @@ def test_postings_are_the_reference_weights_whatever_the_chunks(monkeypatch, cap
                 " ".join(rng.choices(WORDS, k=rng.randrange(0, 40)))) for _ in range(150)]
     docs.append(doc("", ""))
     assert si.postings(docs) == reference_postings(docs)
+
+
+@pytest.mark.parametrize(("name", "value"), [("ID_BITS", 3), ("TERM_SHIFT", 59)])
+def test_more_terms_than_the_packed_integers_hold_is_an_error_not_a_wrong_index(monkeypatch, name, value):
+    monkeypatch.setattr(si, name, value)
+    with pytest.raises(ValueError, match="chỉ mục tìm kiếm: .* tối đa"):
+        si.postings([doc("", " ".join(WORDS))])

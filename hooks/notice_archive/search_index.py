@@ -152,7 +152,7 @@ def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
         texts.append((start, np.array(syllables, dtype=np.int32), per_text, np.array(others, dtype=np.int32),
                       np.array(other_counts, dtype=np.int64)))
     if len(vocabulary.names) >= 1 << ID_BITS:
-        raise ValueError(f"search index: {len(vocabulary.names)} distinct terms, at most {(1 << ID_BITS) - 1}")
+        raise ValueError(f"chỉ mục tìm kiếm: {len(vocabulary.names)} từ khóa đơn khác nhau, tối đa {(1 << ID_BITS) - 1}")
     dl = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
     avgdl = (sum(dl.tolist()) / n) if n else 1.0
     norm = np.array([K1 * (1 - B + B * x / avgdl) for x in dl.tolist()], dtype=np.float64)
@@ -163,7 +163,7 @@ def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
         texts[i] = None  # freed as it goes
         term, packed = _chunk_postings(*chunk, norm, ids)
         if len(ids) >= 1 << (63 - TERM_SHIFT):
-            raise ValueError(f"search index: {len(ids)} distinct terms, at most {(1 << (63 - TERM_SHIFT)) - 1}")
+            raise ValueError(f"chỉ mục tìm kiếm: {len(ids)} từ khóa khác nhau, tối đa {(1 << (63 - TERM_SHIFT)) - 1}")
         counts = np.bincount(term, minlength=len(ids))
         chunks.append(_heaviest(term << TERM_SHIFT | packed, counts))
         counts[:len(df)] += df
