@@ -112,7 +112,11 @@ class NoticeMarkdownPage(Page):
         links._register(md)
         title = pages._ExtractTitleTreeprocessor()
         title._register(md)
-        self.content = md.convert(self.markdown)
+        try:
+            self.content = md.convert(self.markdown)
+        except BaseException:
+            config[MARKDOWN] = None  # its parser may be left mid-document: the next page gets a new one
+            raise
         self.toc = get_toc(getattr(md, "toc_tokens", []))
         self._title_from_render = title.title
         self.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids

@@ -219,3 +219,11 @@ def test_more_terms_than_the_packed_integers_hold_is_an_error_not_a_wrong_index(
     monkeypatch.setattr(si, name, value)
     with pytest.raises(ValueError, match="chỉ mục tìm kiếm: .* tối đa"):
         si.postings([doc("", " ".join(WORDS))])
+
+
+def test_no_documents_or_no_words_give_an_empty_index(seed_site):
+    assert si.postings([]) == {}
+    assert si.postings([doc("", ""), doc("", " \n ")]) == {}
+    files = si.build([], seed_site.registry)
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["docs"] == 0 and manifest["terms"] == 0

@@ -124,11 +124,14 @@ def test_parts_rendered_once_per_folder_are_what_each_page_would_render(tiny_arc
     # (theme/main.html, theme/partials/header.html), and their Markdown by one converter (NoticeMarkdownPage): the
     # site must be byte for byte the one rendered page by page, by MkDocs' Page.
     # One notice defines a link reference, the others only write its label: a converter that kept the first
-    # page's references would link them.
+    # page's references would link them. Each links to one notice, relative to its own file: MkDocs' link
+    # processor must be the page's own.
     bodies = {(2020, 2): "Xem [văn bản][vb].\n\n[vb]: https://vanban.example.vn/"}
+    target = "ubnd-tp-lang-son/2021/tb-3.md"
     notices = {f"ubnd-tp-lang-son/{year}/tb-{n}.md": minimal_notice(
         number=f"0{n}/TB-UBND", date=f"{year}-03-0{n}", meeting=f"{year}-03-01", title=f"Kết luận số {n}",
-        body=bodies.get((year, n), "Xem [văn bản][vb]."))
+        body=bodies.get((year, n), "Xem [văn bản][vb].") + f"\n\nXem [thông báo 3]("
+             f"{posixpath.relpath(target, f'ubnd-tp-lang-son/{year}')}).")
         for year in (2020, 2021) for n in (2, 3)}
     root = tiny_archive(notices)
     cached = build(root, site=tmp_path / "cached")
@@ -160,6 +163,19 @@ def test_parts_rendered_once_per_folder_are_what_each_page_would_render(tiny_arc
     assert "Kết luận số 2" not in two[1]
     assert 'href="https://vanban.example.vn/"' in cached.page("ubnd-tp-lang-son/2020/2-tb-ubnd/")
     assert "vanban.example.vn" not in cached.page("ubnd-tp-lang-son/2021/3-tb-ubnd/")
+    assert 'href="../../2021/3-tb-ubnd/"' in cached.page("ubnd-tp-lang-son/2020/2-tb-ubnd/")
+    assert 'href="../3-tb-ubnd/"' in cached.page("ubnd-tp-lang-son/2021/2-tb-ubnd/")
+
+
+def test_notice_pages_render_as_the_mkdocs_page_render_they_copy():
+    """NoticeMarkdownPage.render (hooks/mkdocs_hooks.py) is MkDocs 1.6.1's Page.render with one Markdown converter
+    per build: a MkDocs whose Page.render is not that one must be read, and the copy brought in line, first."""
+    import hashlib
+    import inspect
+
+    from mkdocs.structure.pages import Page
+
+    assert hashlib.sha256(inspect.getsource(Page.render).encode()).hexdigest()[:16] == "320529348f7a8af1"
 
 
 def test_invalid_notice_fails_strict_build_with_path_and_line(tiny_archive):

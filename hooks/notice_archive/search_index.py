@@ -151,10 +151,12 @@ def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
         lengths.append(per_text[0::2] + HEADING_BOOST * per_text[1::2])
         texts.append((start, np.array(syllables, dtype=np.int32), per_text, np.array(others, dtype=np.int32),
                       np.array(other_counts, dtype=np.int64)))
+    if n >= 1 << DOC_BITS:
+        raise ValueError(f"chỉ mục tìm kiếm: {n} phần, tối đa {(1 << DOC_BITS) - 1}")
     if len(vocabulary.names) >= 1 << ID_BITS:
         raise ValueError(f"chỉ mục tìm kiếm: {len(vocabulary.names)} từ khóa đơn khác nhau, tối đa {(1 << ID_BITS) - 1}")
     dl = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
-    avgdl = (sum(dl.tolist()) / n) if n else 1.0
+    avgdl = (sum(dl.tolist()) / n if n else 0) or 1.0  # (no word at all: no posting to weigh)
     norm = np.array([K1 * (1 - B + B * x / avgdl) for x in dl.tolist()], dtype=np.float64)
     ids = _Ids()  # term code (a single term's id, or a bigram's pair) -> term id, in order of first sight
     df = np.zeros(0, dtype=np.int64)
@@ -170,12 +172,14 @@ def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
         df = counts
     every = np.empty(sum(len(c) for c in chunks), dtype=np.int64)
     at = 0
-    for i, c in enumerate(chunks):  # one copy of the postings at a time
+    for i, c in enumerate(chunks):  # each chunk freed once copied (the pages of ``every`` are taken as written)
         every[at:at + len(c)] = c
         at += len(c)
         chunks[i] = None
     kept = _heaviest(every, np.bincount(every >> TERM_SHIFT, minlength=len(ids)))
     del every
+    if not len(kept):
+        return {}
     doc_mask, tf_mask = (1 << DOC_BITS) - 1, (1 << TF_BITS) - 1
     # Back in document order within each term: term, document, term-frequency part.
     kept = (kept >> TERM_SHIFT) << TERM_SHIFT | (kept & doc_mask) << TF_BITS | (kept >> DOC_BITS) & tf_mask
