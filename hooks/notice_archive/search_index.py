@@ -129,7 +129,7 @@ def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
     Every (term, document) becomes one integer, TERM_SHIFT bits of term id above BM25's term-frequency part (fixed
     point, FRACTION) above the document number, so that sorting them groups each term's postings, heaviest last
     (ties: the newer document). Counting, sorting and weighing are numpy's (C loops over ~20 million postings at
-    10,000 notices); documents are counted CHUNK_BITS at a time, each chunk keeping only its CAP heaviest postings
+    10,000 notices); documents are counted 2**CHUNK_BITS at a time, each chunk keeping its CAP heaviest postings
     per term (the archive's CAP heaviest are among them), which bounds the memory."""
     vocabulary = Vocabulary()
     n = len(docs)
@@ -239,7 +239,8 @@ def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, oth
 
 
 def _heaviest(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """keys (term id << TERM_SHIFT | …), sorted, keeping each term's CAP largest; counts: how many per term id."""
+    """keys (term id << TERM_SHIFT | …), sorted in place, with only each term's CAP largest; counts: how many keys
+    each term id has."""
     keys.sort()
     over = np.flatnonzero(counts > CAP)
     if not len(over):
