@@ -137,9 +137,17 @@ def _extras(a: Analysis) -> list[str]:
     return [*(n for n, _, _ in a.numbers), *(EXACT + e for e in a.exact if e is not None)]
 
 
+class Numbering(dict):
+    """Each key gets, on first sight, the next number (0, 1, …); ``list(numbering)`` is the keys in that order."""
+
+    def __missing__(self, key):
+        self[key] = found = len(self)
+        return found
+
+
 class Vocabulary(dict):
     """Whitespace-separated token -> the ids of its folded syllables; ``extra``: token -> the ids of its other
-    terms (document numbers, exact forms); ``names``: id -> term. A word never contains white space, so a text's
+    terms (document numbers, exact forms); ``ids``: term -> id. A word never contains white space, so a text's
     words are its tokens' words, in order.
 
     The index reads millions of words: each distinct token is analysed once, and every text is then split and
@@ -148,21 +156,18 @@ class Vocabulary(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self.ids: dict[str, int] = {}
-        self.names: list[str] = []
+        self.ids: Numbering = Numbering()
         self.extra: dict[str, tuple[int, ...]] = {}
 
-    def _id(self, term: str) -> int:
-        found = self.ids.get(term)
-        if found is None:
-            found = self.ids[term] = len(self.names)
-            self.names.append(term)
-        return found
+    @property
+    def names(self) -> list[str]:
+        """The terms, by id."""
+        return list(self.ids)
 
     def __missing__(self, token: str) -> tuple[int, ...]:
         a = analyse(token)
-        self.extra[token] = tuple(map(self._id, _extras(a)))
-        self[token] = found = tuple(map(self._id, a.syllables))
+        self.extra[token] = tuple(map(self.ids.__getitem__, _extras(a)))
+        self[token] = found = tuple(map(self.ids.__getitem__, a.syllables))
         return found
 
     def split(self, text: str) -> tuple[list[int], list[int]]:

@@ -36,7 +36,7 @@ import numpy as np
 
 from .model import Notice
 from .registry import Registry
-from .search import Vocabulary, shard_key
+from .search import Numbering, Vocabulary, shard_key
 from .urls import SEARCH_PATH
 
 OUTPUT = SEARCH_PATH
@@ -153,12 +153,12 @@ def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
                       np.array(other_counts, dtype=np.int64)))
     if n >= 1 << DOC_BITS:
         raise ValueError(f"chỉ mục tìm kiếm: {n} phần, tối đa {(1 << DOC_BITS) - 1}")
-    if len(vocabulary.names) >= 1 << ID_BITS:
-        raise ValueError(f"chỉ mục tìm kiếm: {len(vocabulary.names)} từ khóa đơn khác nhau, tối đa {(1 << ID_BITS) - 1}")
+    if len(vocabulary.ids) >= 1 << ID_BITS:
+        raise ValueError(f"chỉ mục tìm kiếm: {len(vocabulary.ids)} từ khóa đơn khác nhau, tối đa {(1 << ID_BITS) - 1}")
     dl = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
     avgdl = (sum(dl.tolist()) / n if n else 0) or 1.0  # (no word at all: no posting to weigh)
     norm = np.array([K1 * (1 - B + B * x / avgdl) for x in dl.tolist()], dtype=np.float64)
-    ids = _Ids()  # term code (a single term's id, or a bigram's pair) -> term id, in order of first sight
+    ids = Numbering()  # term code (a single term's id, or a bigram's pair) -> term id, in order of first sight
     df = np.zeros(0, dtype=np.int64)
     chunks = []
     for i, chunk in enumerate(texts):
@@ -199,14 +199,8 @@ def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
     return out
 
 
-class _Ids(dict):
-    def __missing__(self, code: int) -> int:
-        self[code] = found = len(self)
-        return found
-
-
 def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, others: np.ndarray,
-                    other_counts: np.ndarray, norm: np.ndarray, ids: _Ids) -> tuple[np.ndarray, np.ndarray]:
+                    other_counts: np.ndarray, norm: np.ndarray, ids: Numbering) -> tuple[np.ndarray, np.ndarray]:
     """The (term id, packed tf part and document) of each distinct (term, document) of one chunk of documents."""
     text = np.arange(len(per_text), dtype=np.int64)  # document << 1 | 1 for its heading
     at = np.repeat(text, per_text)
