@@ -138,16 +138,16 @@ def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
     for start in range(0, n, 1 << CHUNK_BITS):
         syllables: list[int] = []
         others: list[int] = []
-        counts: list[int] = []
+        syllable_counts: list[int] = []
         other_counts: list[int] = []
         for doc in docs[start:start + (1 << CHUNK_BITS)]:
             for text in (doc.body, doc.heading):
                 s, o = vocabulary.split(text)
                 syllables += s
                 others += o
-                counts.append(len(s))
+                syllable_counts.append(len(s))
                 other_counts.append(len(o))
-        per_text = np.array(counts, dtype=np.int64)
+        per_text = np.array(syllable_counts, dtype=np.int64)
         lengths.append(per_text[0::2] + HEADING_BOOST * per_text[1::2])
         texts.append((start, np.array(syllables, dtype=np.int32), per_text, np.array(others, dtype=np.int32),
                       np.array(other_counts, dtype=np.int64)))
