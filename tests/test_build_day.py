@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from notice_archive.site import build_day
+from notice_archive.dates import build_day
 
 
 def test_build_day_follows_source_date_epoch_in_vietnam_time(monkeypatch):

@@ -1,12 +1,26 @@
-"""Dates as Vietnamese documents write them, including the blank day of a pre-issuance copy."""
+"""Dates as Vietnamese documents write them, including the blank day of a pre-issuance copy; and the build's one
+clock (build_day), which every date rule and every shown date goes by."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+VIETNAM = dt.timezone(dt.timedelta(hours=7))  # no daylight saving time
+
+
+def build_day(environ: Mapping[str, str] = os.environ, now: Callable[[], float] = time.time) -> dt.date:
+    """The day the build speaks for, in Vietnam time: which dates are in the future, which deadlines are still open.
+    SOURCE_DATE_EPOCH when set, so two builds of one commit are identical (the scripts set it from the commit, the
+    nightly publication from the clock); otherwise now. Never the machine's own day: CI runners are on UTC, seven
+    hours behind, so a notice dated today in Vietnam would be "in the future" before 07:00."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else now(), tz=VIETNAM).date()
 
 
 @dataclass(frozen=True, order=True)

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from . import permanence
 from .body import ITEM, POINT, SECTION, BodyLayout, ParsedBody, parse_body, render_markdown
 from .cite import citation, item_label
+from .dates import build_day
 from .deadlines import open_dues
 from .group import Groups, group
 from .model import Notice
@@ -47,15 +48,6 @@ ITEM_ELEMENT = re.compile(r'(<h[23] class="item") (id="([^"]+)")')
 POINT_ELEMENT = re.compile(r'(<p class="point") (id="([^"]+)">)([a-zđ]\))(?=[\s<])')
 ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
 MONTHS = {m: f"Tháng {m}" for m in range(1, 13)}
-
-
-def build_day() -> dt.date:
-    """The day the build speaks for (which deadlines are still open): SOURCE_DATE_EPOCH when set, so two builds
-    of one commit are identical; the scripts set it from the commit, the daily publication from the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone(dt.timedelta(hours=7))).date()  # Vietnam time
-    return dt.date.today()
 
 
 @dataclass(frozen=True)

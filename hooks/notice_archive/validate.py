@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import model as m
 from .body import ParsedBody, RawItem, RawPoint, parse_body
+from .dates import build_day
 from .problems import Problem, sort_problems
 from .reader import Source, dotted, read_bytes
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions_folded
@@ -75,7 +76,7 @@ def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str 
 def inspect_paths(docs_dir: str, paths: list[str], registry: Registry, today: dt.date | None = None,
                   display_root: str = "notices") -> list[Checked]:
     """Read and check each notice on its own (the part of loading that can be split between processes)."""
-    today = today or dt.date.today()
+    today = today or build_day()
     out = []
     for rel in paths:
         with open(os.path.join(docs_dir, rel), "rb") as fh:
