@@ -1,33 +1,37 @@
-"""MkDocs adapter: wires MkDocs events to the engine-free core in notice_archive. Nothing else lives here."""
+"""MkDocs adapter: wires MkDocs events to the engine-free core in notice_archive. Nothing else lives here.
+
+The build is one pipeline, in this process, in the order MkDocs calls these events:
+
+    on_config        load: read and check every notice and the registries once, model the archive (Site.load)
+    on_files         derive: the index pages join the files; each notice's URL comes from its identity
+    on_page_*        write: MkDocs renders each notice (body anchored, citations, items' metadata: Site.notice_page);
+                     the index pages' HTML is rendered from the archive (Site.render_page)
+    on_post_build    write: open data, search index and feeds, pure functions of the archive (site_files)
+"""
 
 from __future__ import annotations
 
-import logging
 import os
 import posixpath
 from functools import partial
 from pathlib import Path
 
-import markdown
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
-from mkdocs.structure import pages
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from notice_archive.outputs import SiteOutputs
+from notice_archive.dates import build_day
 from notice_archive.problems import Problem
-from notice_archive.site import Site, anchor_ids, build_day, headings
-from notice_archive.worker import BuildJob
+from notice_archive.site import Site, anchor_ids, headings
+from notice_archive.site_files import clashes, write_site_files
 
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
-JOB = "notice_archive_job"
 PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notice page to decorating its HTML
 ONCE = "notice_archive_once"  # parts of notice pages that are the same across a folder, by (part, folder): main.html
-MARKDOWN = "notice_archive_markdown"  # the one Markdown converter of notice pages (NoticeMarkdownPage)
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -35,15 +39,7 @@ def _site(config: MkDocsConfig) -> Site:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    BuildJob.cancel_running()  # a new build (mkdocs serve): an earlier one that failed leaves no worker behind
-    # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
-    env = config.theme.get_env()
-    # The other core reads half the notices, then prepares notice pages ahead of MkDocs, renders the index pages
-    # and writes the search index, open data and feeds while MkDocs renders the notices.
-    today = build_day()
-    job = BuildJob(config.docs_dir, None, SiteOutputs(env, config.site_name, config.site_url, config.docs_dir, today))
-    config[JOB] = job
-    site = Site.load(config.docs_dir, today=today, archive=job.archive)
+    site = Site.load(config.docs_dir, today=build_day())
     for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
         if problem.severity == "error":
@@ -53,8 +49,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config[STATE] = site
     config[ONCE] = {}
     config[PREPARED] = {}
-    config[MARKDOWN] = None
-    site.env = env
+    # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
+    site.env = config.theme.get_env()
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
         config.plugins["redirects"].config["redirect_maps"].update(site.redirect_maps())
@@ -77,51 +73,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file.dest_uri = notice.url + "index.html"
             file.url = notice.url
             file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
-            NoticeMarkdownPage(None, file, config)  # MkDocs makes a Page for each file that has none (not in nav)
         if file.dest_uri in taken:
             _warn(file.src_uri, f"địa chỉ /{file.url} trùng với notices/{taken[file.dest_uri]}", "trung-dia-chi")
         taken[file.dest_uri] = file.src_uri
-    config[JOB].start_writing(config.site_dir)  # MkDocs has emptied the site folder by now
-    clashing = config[JOB].outputs.clashes(site.archive, [f.dest_uri for f in files if not f.generated_by])
+    clashing = clashes(site, [f.dest_uri for f in files if not f.generated_by])
     for file in files:
         if file.dest_uri in clashing and not file.generated_by:
             _warn(file.src_uri, f"tệp này sẽ bị ghi đè bởi tệp /{file.dest_uri} do bản dựng sinh ra (tìm kiếm, dữ liệu "
                   "mở, nguồn tin); đổi tên hoặc xóa tệp", "trung-tep")
     return files
-
-
-class NoticeMarkdownPage(Page):
-    """A notice's page, rendered as MkDocs renders a page (Page.render of MkDocs 1.6), except that one Markdown
-    converter serves every notice, reset between pages, instead of one built per page: building one (its
-    extensions, its patterns) costs 0.27 ms, 2.7 s of a 10,000-notice build."""
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        if self.markdown is None:
-            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-        md = config[MARKDOWN]
-        if md is None:
-            md = config[MARKDOWN] = markdown.Markdown(extensions=config["markdown_extensions"],
-                                                      extension_configs=config["mdx_configs"] or {})
-        md.reset()  # Python-Markdown's way to convert another document with the same converter
-        # MkDocs' own processors, new for each page: each replaces the last page's (same name).
-        raw_html = pages._RawHTMLPreprocessor()
-        raw_html._register(md)
-        anchors = pages._ExtractAnchorsTreeprocessor(self.file, files, config)
-        anchors._register(md)
-        links = pages._RelativePathTreeprocessor(self.file, files, config)
-        links._register(md)
-        title = pages._ExtractTitleTreeprocessor()
-        title._register(md)
-        try:
-            self.content = md.convert(self.markdown)
-        except BaseException:
-            config[MARKDOWN] = None  # its parser may be left mid-document: the next page gets a new one
-            raise
-        self.toc = get_toc(getattr(md, "toc_tokens", []))
-        self._title_from_render = title.title
-        self.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
-        if pages.log.getEffectiveLevel() > logging.DEBUG:
-            self.links_to_anchors = links.links_to_anchors
 
 
 def _warn(src_uri: str, message: str, code: str) -> None:
@@ -133,11 +93,7 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     site = _site(config)
     if site.notice_for(page.file.src_uri) is None:
         return None
-    # Anchored body, citations and the items' metadata: from the worker when it got there first, else made here.
-    prepared = config[JOB].page(page.file.src_uri)
-    if prepared is None:
-        prepared = site.notice_page(page.file.src_uri)
-    config[PREPARED][page.file.src_uri] = prepared
+    prepared = config[PREPARED][page.file.src_uri] = site.notice_page(page.file.src_uri)
     # The archive has read this front matter already: MkDocs gets the body alone, not YAML to parse again. The
     # leading blank line stops MkDocs reading a first line such as "TODO: …" as MultiMarkdown metadata.
     return "\n" + prepared.source
@@ -157,7 +113,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if generated is not None:
         # Index pages are written by Jinja straight to HTML (Python-Markdown over their thousands of rows cost more
         # than rendering every notice); their table of contents is read back from the headings they contain.
-        content, broken = config[JOB].prepared().pop(generated.src_uri)  # rendered by the worker; MkDocs keeps it now
+        content, broken = site.render_page(generated)
         for url in broken:
             log.warning(f"trang {generated.url or '/'} có liên kết tới /{url}, không có trong trang web")
         page.toc = get_toc(headings(content))
@@ -205,16 +161,12 @@ def _once(store: dict, folder: str, part: str, render) -> str:
 def on_post_build(config: MkDocsConfig) -> None:
     if "redirects" in config.plugins:
         _vietnamese_redirects(config)
-    # Wait for the worker's files (search index under tim-kiem/, open data, feeds), written straight into the site.
-    report = config[JOB].finish(config.site_dir)
-    if report is None:
+    site = _site(config)
+    if site.archive.errors:
         return  # notices with errors: the build fails (strict) and publishes none of them
-    f = report.figures
-    helped = (f", tiến trình chính viết thay {report.engine_tasks} phần trong {report.engine_seconds:.1f} s"
-              if report.engine_tasks else "")
-    log.info(f"tiến trình phụ: {report.ahead:.1f} s cho các trang, rồi {report.seconds:.1f} s ghi tệp (trang dựng xong "
-             f"chờ thêm {report.waited:.1f} s{helped}); {report.files} tệp; tìm kiếm: {f['search_docs']} phần "
-             f"({f['search_files']} tệp, {f['search_kb']} KB)")
+    figures = write_site_files(site, config.site_dir, config.site_name, config.site_url)
+    log.info(f"{figures['files']} tệp dữ liệu mở, tìm kiếm và nguồn tin; tìm kiếm: {figures['search_docs']} phần "
+             f"({figures['search_files']} tệp, {figures['search_kb']} KB)")
 
 
 def _vietnamese_redirects(config: MkDocsConfig) -> None:
@@ -231,7 +183,3 @@ def _vietnamese_redirects(config: MkDocsConfig) -> None:
         url = get_relative_html_path(old, target.url, config.use_directory_urls)
         path = Path(config.site_dir) / get_html_path(old, config.use_directory_urls)
         path.write_text(template.render(url=url), encoding="utf-8")
-
-
-def on_build_error(error: Exception) -> None:
-    BuildJob.cancel_running()  # the worker stops writing and its folder goes

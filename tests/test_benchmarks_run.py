@@ -19,14 +19,15 @@ def run_module(module: str, *args: str, timeout: int = 300) -> str:
     return proc.stdout
 
 
+@pytest.mark.build
 def test_build_benchmark_runs_on_a_tiny_archive():
     out = run_module("tests.benchmarks.build_bench", "12", "--repeat", "2")
     assert "| 12 |" in out and "×" in out
     row = json.loads(out.splitlines()[0])
     for kind in ("plain", "hooks"):  # each built twice, the fastest kept
         assert len(row[kind]["runs"]) == 2 and row[kind]["seconds"] == min(row[kind]["runs"])
-    assert row["hooks"]["peak_tree_mib"] > 0  # sampled from /proc: the build with its worker
-    # CPU time counts the worker too: the hooks build uses more CPU than wall time shows, and more than plain.
+    assert row["hooks"]["peak_tree_mib"] > 0  # sampled from /proc: the build and any child process
+    # The hooks build does more than the plain one: it uses more CPU.
     assert row["hooks"]["cpu_seconds"] > row["plain"]["cpu_seconds"] > 0
     assert row["cpu_ratio"] == round(row["hooks"]["cpu_seconds"] / row["plain"]["cpu_seconds"], 2)
     # Each hooks build over the plain build just before it, in the order they ran.
@@ -35,11 +36,13 @@ def test_build_benchmark_runs_on_a_tiny_archive():
     assert min(row["pair_ratios"]) <= row["median_pair_ratio"] <= max(row["pair_ratios"])
 
 
+@pytest.mark.build
 def test_opendata_benchmark_runs_on_a_tiny_archive():
     out = run_module("tests.benchmarks.opendata_bench", "12")
     assert "12" in out
 
 
+@pytest.mark.build
 @pytest.mark.browser
 def test_search_benchmark_runs_on_a_tiny_archive(tmp_path):
     out = run_module("tests.benchmarks.search_bench", "12", "--keep", str(tmp_path), "--cap", "20", timeout=600)

@@ -77,15 +77,6 @@ def test_notice_pages_get_the_same_navigation_as_other_pages(tiny_archive):
 
 UNCACHED_HOOK = """
 from mkdocs.plugins import event_priority
-from mkdocs.structure.pages import Page
-
-
-@event_priority(-100)  # after the archive's hook: each notice gets MkDocs' own Page (one Markdown per page)
-def on_files(files, config):
-    for file in files.documentation_pages():
-        if file.page is not None:
-            Page(None, file, config)
-    return files
 
 
 @event_priority(-100)  # after the archive's hook: every part of every page is rendered for that page
@@ -103,9 +94,6 @@ from mkdocs.plugins import event_priority
 
 @event_priority(-100)  # after the archive's hook: note each part a notice page takes from the per-folder cache
 def on_page_context(context, page, config, nav):
-    if context.get("notice") is not None:
-        with open(os.environ["ONCE_CALLS"], "a", encoding="utf-8") as fh:
-            fh.write(type(page).__name__ + "\\n")
     once = context.get("folder_once")
     if once is not None:
         def counted(part, render):
@@ -121,11 +109,9 @@ CACHED_PARTS = {"nav", "header-start", "header-end", "styles", "libs", "analytic
 
 def test_parts_rendered_once_per_folder_are_what_each_page_would_render(tiny_archive, tmp_path):
     # Header, footer, styles, scripts and Material's configuration of notice pages are rendered once per folder
-    # (theme/main.html, theme/partials/header.html), and their Markdown by one converter (NoticeMarkdownPage): the
-    # site must be byte for byte the one rendered page by page, by MkDocs' Page.
+    # (theme/main.html, theme/partials/header.html): the site must be byte for byte the one rendered part by part.
     # One notice defines a link reference, the others only write its label: a converter that kept the first
-    # page's references would link them. Each links to one notice, relative to its own file: MkDocs' link
-    # processor must be the page's own.
+    # page's references would link them. Each links to one notice, relative to its own file.
     bodies = {(2020, 2): "Xem [văn bản][vb].\n\n[vb]: https://vanban.example.vn/"}
     target = "ubnd-tp-lang-son/2021/tb-3.md"
     notices = {f"ubnd-tp-lang-son/{year}/tb-{n}.md": minimal_notice(
@@ -156,8 +142,7 @@ def test_parts_rendered_once_per_folder_are_what_each_page_would_render(tiny_arc
     assert counted.returncode == 0, counted.output
     parts = calls.read_text(encoding="utf-8").split()
     assert {part: parts.count(part) for part in CACHED_PARTS} == dict.fromkeys(CACHED_PARTS, len(notice_pages))
-    assert parts.count("NoticeMarkdownPage") == len(notice_pages)
-    assert set(parts) == CACHED_PARTS | {"NoticeMarkdownPage"}
+    assert set(parts) == CACHED_PARTS
     two = [cached.page(f"ubnd-tp-lang-son/2021/{n}-tb-ubnd/") for n in (2, 3)]
     assert "Kết luận số 2" in two[0] and "Kết luận số 3" in two[1]  # the title between the cached parts is each one's
     assert "Kết luận số 2" not in two[1]
@@ -165,17 +150,6 @@ def test_parts_rendered_once_per_folder_are_what_each_page_would_render(tiny_arc
     assert "vanban.example.vn" not in cached.page("ubnd-tp-lang-son/2021/3-tb-ubnd/")
     assert 'href="../../2021/3-tb-ubnd/"' in cached.page("ubnd-tp-lang-son/2020/2-tb-ubnd/")
     assert 'href="../3-tb-ubnd/"' in cached.page("ubnd-tp-lang-son/2021/2-tb-ubnd/")
-
-
-def test_notice_pages_render_as_the_mkdocs_page_render_they_copy():
-    """NoticeMarkdownPage.render (hooks/mkdocs_hooks.py) is MkDocs 1.6.1's Page.render with one Markdown converter
-    per build: a MkDocs whose Page.render is not that one must be read, and the copy brought in line, first."""
-    import hashlib
-    import inspect
-
-    from mkdocs.structure.pages import Page
-
-    assert hashlib.sha256(inspect.getsource(Page.render).encode()).hexdigest()[:16] == "320529348f7a8af1"
 
 
 def test_invalid_notice_fails_strict_build_with_path_and_line(tiny_archive):

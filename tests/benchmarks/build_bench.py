@@ -5,9 +5,8 @@
 For each size it generates a synthetic archive (tests/benchmarks/synthetic.py) twice — with the hooks, and as plain
 Markdown with notices out of the nav and no hooks (the baseline) — builds each in a fresh process (``--repeat N``:
 N times each, in turn, keeping each one's fastest) and reports wall
-time, CPU time (both processes: the build uses the machine's second core) and peak memory (max RSS of the build
-process; and, sampled from /proc, of the build with its worker process, which reads half the notices and writes the
-search index, open data and feeds), with the ratio hooks/plain measured in the same run: of the fastest builds, and
+time, CPU time (of the build and any process it starts; it starts none today) and peak memory (max RSS of the build
+process; and, sampled from /proc, of the build with any child process), with the ratio hooks/plain measured in the same run: of the fastest builds, and
 the median of each hooks build over the plain build just before it (a pair shares the shared machine's conditions).
 """
 
@@ -31,7 +30,7 @@ BIN = Path(sys.executable).parent
 
 
 def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and its children (the build's worker), from /proc (Linux)."""
+    """Resident memory of a process and its children, from /proc (Linux)."""
     total = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -57,7 +56,7 @@ def timed_build(root: Path) -> dict:
     peak_tree = [0]
     done = threading.Event()
 
-    def sample() -> None:  # the build forks a worker: its memory counts too
+    def sample() -> None:  # a child process's memory would count too
         while not done.wait(0.2):
             peak_tree[0] = max(peak_tree[0], _tree_rss_kib(proc.pid))
 
@@ -72,7 +71,7 @@ def timed_build(root: Path) -> dict:
         raise SystemExit(f"build of {root} failed:\n{output[-3000:]}")
     pages = sum(1 for _ in (root / "site").rglob("index.html"))
     size = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file())
-    # CPU time of the build and of the worker it waited for (the kernel adds a reaped child's time to its parent's).
+    # CPU time of the build and of any child it waited for (the kernel adds a reaped child's time to its parent's).
     return {"seconds": round(elapsed, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
             "peak_mib": round(usage.ru_maxrss / 1024, 1),
             "peak_tree_mib": round(peak_tree[0] / 1024, 1), "pages": pages,

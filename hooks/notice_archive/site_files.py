@@ -1,0 +1,78 @@
+"""The site's files that are pure functions of the archive, written after MkDocs has written its pages: the open
+data, the search index and the feeds (with the empty sitemaps Material asks for beside them). No MkDocs here."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from .export import iter_export_files
+from .feeds import feed_files
+from .search_index import OUTPUT as SEARCH_FOLDER
+from .search_index import build as build_search_index
+from .site import Site
+from .urls import (
+    ARCHIVE_PATH,
+    SEARCH_PATH,
+    all_feed_path,
+    department_feed_path,
+    notice_json_path,
+    project_feed_path,
+)
+
+# Material's JavaScript asks for sitemap.xml next to every <link rel="alternate"> of a page (it is meant for the same
+# page in other languages): beside the feeds, an empty one (well-formed XML) answers it, where a 404 would send the
+# ~20 KB 404 page on every visit. The site's sitemap is /sitemap.xml.
+ALTERNATE_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
+
+OPEN_DATA, FEEDS = ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0]
+OWNED = (SEARCH_PATH, OPEN_DATA, FEEDS)  # top-level folders these files own: written whole, replacing earlier copies
+
+
+def write_site_files(site: Site, site_dir: str | Path, site_name: str, site_url: str | None) -> dict:
+    """Write the open data, the search index and the feeds into the site; figures for the build log."""
+    site_dir = Path(site_dir)
+    archive = site.archive
+    files = write_files(site_dir, OPEN_DATA, iter_export_files(archive.notices, archive.registry, site_url))
+    search = build_search_index(archive.notices, archive.registry)
+    files += write_files(site_dir, SEARCH_FOLDER, ((f"{SEARCH_FOLDER}/{rel}", data) for rel, data in search.items()))
+    files += write_files(site_dir, FEEDS, feeds(site, site_name, site_url).items())
+    return {"files": files, "search_docs": json.loads(search["manifest.json"])["docs"], "search_files": len(search),
+            "search_kb": sum(map(len, search.values())) // 1024}
+
+
+def feeds(site: Site, site_name: str, site_url: str | None) -> dict[str, str]:
+    """The Atom and iCalendar feeds, and an empty sitemap in each folder that pages name in <link rel="alternate">."""
+    archive = site.archive
+    files = feed_files(site.env, archive.notices, site.groups, archive.registry, site_name, site_url)
+    linked = [all_feed_path(), *map(department_feed_path, archive.registry.departments),
+              *map(project_feed_path, archive.registry.projects)]
+    for folder in sorted({posixpath.dirname(path) for path in linked}):
+        files.setdefault(f"{folder}/sitemap.xml", ALTERNATE_SITEMAP)  # (a feed of that name stays a feed)
+    return files
+
+
+def clashes(site: Site, dest_uris: Iterable[str]) -> set[str]:
+    """The files of the site's source (by destination) that these files would overwrite."""
+    notice_json = {notice_json_path(n.url) for n in site.archive.notices}
+    return {uri for uri in dest_uris if uri.split("/")[0] in OWNED or uri in notice_json}
+
+
+def write_files(site_dir: Path, owned: str, files: Iterable[tuple[str, str | bytes]]) -> int:
+    """Write files (paths relative to the site), replacing the folder ``owned`` first: a rebuild (mkdocs serve)
+    leaves no stale file behind. How many were written."""
+    shutil.rmtree(site_dir / owned, ignore_errors=True)
+    count = 0
+    for rel, data in files:
+        path = site_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        count += 1
+    return count
