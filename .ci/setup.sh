@@ -2,6 +2,8 @@
 # Set up everything the project needs on a fresh Debian machine: a virtualenv with the package and, with --test,
 # the test tools, Debian's Chromium (Playwright drives /usr/bin/chromium; it cannot download browsers here) and
 # axe-core from the npm registry. Debian packages that are missing (python3-venv, chromium, npm) are installed.
+# Python packages come from the hashed lock files (requirements.txt, requirements-test.txt; .ci/lock.sh writes them):
+# the same versions on every machine, and pip refuses any file whose hash differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
@@ -15,9 +17,13 @@ apt_install() {
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV" 2>/dev/null || { rm -rf "$VENV"; apt_install python3-venv; python3 -m venv "$VENV"; }
 fi
-"$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+install_locked() {
+  "$VENV/bin/python" -m pip install --quiet --require-hashes -r "$1"
+  # The project itself (its dependencies are all in the lock; setuptools too, so nothing unlocked is fetched).
+  "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
+}
 if [ "${1:-}" = "--test" ]; then
-  "$VENV/bin/python" -m pip install --quiet -e '.[test]'
+  install_locked requirements-test.txt
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v npm >/dev/null || missing+=(npm)
@@ -27,5 +33,5 @@ if [ "${1:-}" = "--test" ]; then
     npm ci --no-audit --no-fund --loglevel=error >/dev/null
   fi
 else
-  "$VENV/bin/python" -m pip install --quiet -e .
+  install_locked requirements.txt
 fi

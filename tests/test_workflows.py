@@ -65,13 +65,41 @@ def test_pages_workflow_deploys_only_from_main_with_the_least_rights():
     assert "bash .ci/setup.sh" in [s.get("run") for s in build["steps"]]
 
 
-def test_actions_are_pinned_and_scripts_exist():
+# The first major of each action that runs on Node 24 (GitHub retired Node 20 in September 2026), read from each
+# action's action.yml: `runs.using: node24`, or a composite whose own steps do (upload-pages-artifact v5 runs
+# upload-artifact v7). Nothing the workflows use may be older.
+NODE24 = {"actions/checkout": 5, "actions/upload-artifact": 6, "actions/configure-pages": 6,
+          "actions/upload-pages-artifact": 5, "actions/deploy-pages": 5, "actions/setup-python": 6}
+
+
+def test_actions_are_pinned_run_on_node24_and_scripts_exist():
     for path in (PR, PAGES):
         for step in steps(load(path)):
             if "uses" in step:
-                assert re.fullmatch(r"actions/[a-z-]+@v\d+", step["uses"]), step["uses"]
+                m = re.fullmatch(r"(actions/[a-z-]+)@v(\d+)", step["uses"])
+                assert m, step["uses"]
+                assert m.group(1) in NODE24 and int(m.group(2)) >= NODE24[m.group(1)], f"{path.name}: {step['uses']}"
             for script in re.findall(r"\.ci/[\w.]+", step.get("run", "")):
                 assert (ROOT / script).is_file(), script
+
+
+def test_actionlint_finds_nothing_in_the_workflows():
+    proc = subprocess.run([str(BIN / "actionlint"), "-no-color"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path):
+    # The check can fail: an action too old to run and an untrusted value in a script, with file:line.
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "x.yml").write_text(
+        "name: x\non: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v2\n      - run: echo ${{ github.event.pull_request.title }}\n",
+        encoding="utf-8")
+    proc = subprocess.run([str(BIN / "actionlint"), "-no-color", "-oneline", ".github/workflows/x.yml"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert ".github/workflows/x.yml:7:15: the runner of \"actions/checkout@v2\" action is too old" in proc.stdout
+    assert ".github/workflows/x.yml:8:" in proc.stdout and "potentially untrusted" in proc.stdout
 
 
 BAD = minimal_notice(number="5/TB-UBND", title='"TODO: trích yếu"')
@@ -107,3 +135,31 @@ def test_pre_commit_hook_runs_the_validator(tmp_path):
     bad = make_archive(tmp_path / "bad", {"ubnd-tp-lang-son/2020/bad.md": BAD})
     proc = _run(hook["entry"], bad)
     assert proc.returncode == 1 and "notices/ubnd-tp-lang-son/2020/bad.md:3:" in proc.stdout
+
+
+def _pins(path: Path) -> dict[str, str]:
+    """name -> version of a hashed lock file; every pin must carry at least one hash."""
+    pins = {}
+    for entry in re.split(r"\n(?=\S)", path.read_text(encoding="utf-8")):
+        m = re.match(r"([A-Za-z0-9_.-]+)==(\S+)", entry)
+        if m:
+            assert "--hash=sha256:" in entry, f"{path.name}: {m.group(1)} has no hash"
+            pins[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(2)
+    return pins
+
+
+def test_the_lock_files_pin_every_dependency_with_hashes():
+    # A dependency added to pyproject.toml without `bash .ci/lock.sh` fails here, not on a fresh machine.
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def names(requirements: list[str]) -> set[str]:
+        return {re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", r).group(0)).lower() for r in requirements}
+
+    runtime, test = _pins(ROOT / "requirements.txt"), _pins(ROOT / "requirements-test.txt")
+    assert names(project["dependencies"]) | {"setuptools"} <= set(runtime)
+    assert names(project["dependencies"] + project["optional-dependencies"]["test"]) <= set(test)
+    assert all(test[name] == version for name, version in runtime.items())  # one version of each, built or tested
+    setup = (ROOT / ".ci" / "setup.sh").read_text(encoding="utf-8")
+    assert "--require-hashes -r" in setup and "install_locked requirements-test.txt" in setup
