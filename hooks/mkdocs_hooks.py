@@ -7,6 +7,9 @@ The build is one pipeline, in this process, in the order MkDocs calls these even
     on_page_*        write: MkDocs renders each notice (body anchored, citations, items' metadata: Site.notice_page);
                      the index pages' HTML is rendered from the archive (Site.render_page)
     on_post_build    write: open data, search index and feeds, pure functions of the archive (site_files)
+
+A preview (`mkdocs serve --no-strict`, .ci/serve.sh) with notices in error does not stop: every page then shows the
+validator's messages at its top (on_post_page, on_post_template), as the terminal does, until the notice is fixed.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
@@ -32,6 +36,8 @@ log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
 PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notice page to decorating its HTML
 ONCE = "notice_archive_once"  # parts of notice pages that are the same across a folder, by (part, folder): main.html
+PROBLEMS = "notice_archive_problems"  # a preview's list of the notices' errors, as HTML put on every page ("" if none)
+ARTICLE = '<article class="md-content__inner md-typeset">'  # where Material's pages (and its 404 page) begin
 
 
 def _site(config: MkDocsConfig) -> Site:
@@ -47,6 +53,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         else:
             log.info(problem.format())
     config[STATE] = site
+    # A strict build stops on these (the warnings above); a preview shows them on its pages instead of hanging.
+    config[PROBLEMS] = "" if config.strict else problems_html(site.problems)
     config[ONCE] = {}
     config[PREPARED] = {}
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
@@ -155,6 +163,31 @@ def _once(store: dict, folder: str, part: str, render) -> str:
     if key not in store:
         store[key] = render()
     return store[key]
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return output.replace(ARTICLE, ARTICLE + config[PROBLEMS], 1) if config[PROBLEMS] else output
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name != "404.html" or not config[PROBLEMS]:
+        return output_content
+    # What a preview shows at the address of a notice with errors (it is not published). MkDocs' live reload does
+    # not reach its 404 page: this one asks again every 2 s, so the notice appears once it is fixed and saved.
+    return on_post_page(output_content.replace("<head>", '<head><meta http-equiv="refresh" content="2">', 1), None,
+                        config)
+
+
+def problems_html(problems: list[Problem]) -> str:
+    """The errors as a Material admonition (every value escaped: a message quotes the editor's text)."""
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        return ""
+    items = "".join(f"<li><code>{escape(p.path)}:{p.line}</code>: {escape(p.message)}"
+                    f"{escape(f' [{p.code}]') if p.code else ''}</li>" for p in errors)
+    return (f'<div class="admonition failure notice-problems" role="alert"><p class="admonition-title">Bản xem '
+            f"trước: {len(errors)} lỗi trong thông báo (bản dựng --strict sẽ dừng; thông báo có lỗi chưa được "
+            f"xuất bản). Sửa và lưu tệp, trang tự tải lại.</p><ul>{items}</ul></div>")
 
 
 @event_priority(-100)  # after mkdocs-redirects has written its pages

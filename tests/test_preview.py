@@ -1,0 +1,101 @@
+"""The editor's preview (.ci/preview.sh: `mkdocs serve --no-strict`): it never hangs on a notice with errors, shows
+the validator's path:line messages on the page and in the terminal, and reloads by itself when a file is saved."""
+
+from __future__ import annotations
+
+import os
+import queue
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+
+import pytest
+from conftest import BIN, SEED, minimal_notice
+
+from notice_archive.problems import Problem
+
+NEW = "ubnd-tp-lang-son/2021/tb-7.md"
+
+
+def test_problems_are_shown_as_text_never_as_markup():
+    import mkdocs_hooks
+
+    html = mkdocs_hooks.problems_html([
+        Problem("notices/a<b>.md", 3, "trường 'title': <script>alert(1)</script>", "error", "x"),
+        Problem("notices/c.md", 1, "chỉ là khuyến nghị", "advice")])
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<code>notices/a&lt;b&gt;.md:3</code>" in html and "[x]" in html
+    assert "khuyến nghị" not in html  # advice stays in the terminal
+    assert "Bản xem trước: 1 lỗi" in html
+    assert mkdocs_hooks.problems_html([Problem("notices/c.md", 1, "…", "advice")]) == ""
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    try:
+        return urllib.request.urlopen(url, timeout=30).read().decode()
+    except urllib.error.HTTPError as e:  # the 404 page is a page too
+        return e.read().decode()
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_preview_shows_errors_on_the_page_and_reloads_on_save(tiny_archive, browser):
+    root = tiny_archive({NEW: minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01")})
+    notice = root / "notices" / NEW
+    port = _port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--no-strict", "-f", str(root / "mkdocs.yml"),
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
+
+    def wait_for_output(text: str, seconds: float = 120) -> str:
+        deadline, seen = time.monotonic() + seconds, []
+        while time.monotonic() < deadline:
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                continue
+            if text in seen[-1]:
+                return "".join(seen)
+        raise AssertionError(f"{text!r} not in the server's output:\n{''.join(seen)}")
+
+    try:
+        wait_for_output("Serving on")
+        base = f"http://127.0.0.1:{port}/"
+        page = browser.new_page()
+        page.goto(base + "ubnd-tp-lang-son/2021/7-tb-ubnd/")
+        assert page.locator("h1").first.inner_text().strip()
+        assert page.locator(".notice-problems").count() == 0
+        # A date in the future: the notice is not published; the open page reloads and shows the messages instead.
+        notice.write_text(minimal_notice(number="07/TB-UBND", date="2099-03-02", meeting="2021-03-01"),
+                          encoding="utf-8")
+        output = wait_for_output("Documentation built")
+        assert f"notices/{NEW}:5: trường 'date': ngày ban hành 2099-03-02 ở tương lai" in output  # the terminal
+        page.wait_for_selector(".notice-problems", timeout=60_000)  # live reload, nobody pressed F5
+        shown = page.locator(".notice-problems").inner_text()
+        assert f"notices/{NEW}:5" in shown and "ngày ban hành 2099-03-02 ở tương lai" in shown
+        # Every page answers, and says the same, while the error stands: the preview does not hang.
+        start = time.monotonic()
+        assert f"notices/{NEW}:5" in _get(base) and f"notices/{NEW}:5" in _get(base + "nam/2020/")
+        assert time.monotonic() - start < 10
+        seed = base + "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
+        assert "notice-problems" in _get(seed) and SEED.exists()
+        # Fixed and saved: the messages go and the notice is back, with the edit.
+        notice.write_text(minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01",
+                                         title="Kết luận đã sửa"), encoding="utf-8")
+        page.wait_for_selector("text=Kết luận đã sửa", timeout=60_000)
+        assert page.locator(".notice-problems").count() == 0
+        page.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
