@@ -92,7 +92,32 @@ def make_archive(tmp: Path, notices: dict[str, str] | None = None, with_seed: bo
     return root
 
 
+MARKS = "NOTICE_ARCHIVE_TEST_MARKS"  # the running test's markers, for the helpers below to check
+
+
+@pytest.fixture(autouse=True)
+def _test_marks(request, monkeypatch) -> None:
+    monkeypatch.setenv(MARKS, " ".join(sorted({m.name for m in request.node.iter_markers()})))
+
+
+def _require_mark(mark: str) -> None:
+    """The fast tier (-m "not build and not browser") runs alone in seconds: a test that builds a site or drives
+    the browser must say so."""
+    if mark not in os.environ.get(MARKS, mark).split():
+        pytest.fail(f"{os.environ.get('PYTEST_CURRENT_TEST', 'this test')}: mark it @pytest.mark.{mark}")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests that take the browser or the built real archive as a fixture carry the matching marks."""
+    needs = {"browser": {"browser"}, "real_site": {"build"}, "real_site_url": {"build"}}
+    unmarked = sorted({f"{item.nodeid} (@pytest.mark.{mark})" for item in items for fixture, marks in needs.items()
+                       if fixture in item.fixturenames for mark in marks if item.get_closest_marker(mark) is None})
+    if unmarked:
+        raise pytest.UsageError("tests without their marks:\n" + "\n".join(unmarked))
+
+
 def build(root: Path, *args: str, site: Path | None = None, env: dict | None = None) -> Build:
+    _require_mark("build")
     site = site or root / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", **(env or {}))
     proc = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-f", str(root / "mkdocs.yml"),

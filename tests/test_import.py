@@ -60,6 +60,7 @@ def test_seed_is_read_verbatim_with_registry_keys_and_markers_for_the_blank_numb
     assert [f for _line, f, _hint in todo_lines(result)] == ["number", "date"]
 
 
+@pytest.mark.build
 def test_seed_once_the_markers_are_filled_validates_and_builds(empty_archive):
     result = import_file(str(SEED_TXT), str(empty_archive))
     path = empty_archive.parent / result.path

@@ -7,6 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from conftest import SEED, build, serve
 
 from notice_archive import permanence
@@ -103,6 +104,7 @@ def test_grouping_lists_each_item_once_with_merged_roles(tiny_archive):
     assert [n for n, _ in groups.by_month(2020)] == [11, 10]
 
 
+@pytest.mark.build
 def test_department_page_of_real_archive_lists_seed_items_4_5_6(real_site):
     html = (real_site / "don-vi" / "phong-quan-ly-do-thi" / "index.html").read_text(encoding="utf-8")
     assert anchors_linked(html) == ["muc-4", "muc-5", "muc-6"]
@@ -116,6 +118,7 @@ def test_department_page_of_real_archive_lists_seed_items_4_5_6(real_site):
         assert (real_site / page / "index.html").exists(), page
 
 
+@pytest.mark.build
 def test_generated_pages_link_points_and_projects_and_notice_links_back(tiny_archive):
     result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370}))
     assert result.returncode == 0, result.output
@@ -136,6 +139,7 @@ def test_generated_pages_link_points_and_projects_and_notice_links_back(tiny_arc
     assert "370/TB-UBND" in home and 'href="don-vi/"' in home
 
 
+@pytest.mark.build
 def test_citations_name_the_item_and_the_notice_honestly(tiny_archive):
     root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370}, with_seed=False)
     (root / "notices" / SEED.relative_to(SEED.parents[2])).parent.mkdir(parents=True, exist_ok=True)
@@ -149,12 +153,14 @@ def test_citations_name_the_item_and_the_notice_honestly(tiny_archive):
     assert 'id="muc-1-b"' in points
 
 
+@pytest.mark.build
 def test_copy_is_cited_as_unnumbered(real_site):
     html = (real_site / SEED_URL / "index.html").read_text(encoding="utf-8")
     assert ('data-cite="Mục 4, Thông báo TB-UBND (bản chưa ghi số) kết luận cuộc họp ngày 10/11/2020 của UBND '
             'thành phố Lạng Sơn"') in html
 
 
+@pytest.mark.build
 def test_cited_document_numbers_link_to_archived_notices(tiny_archive):
     result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
                                  "ubnd-tp-lang-son/2020/tb-371.md": CITING_371}))
@@ -168,6 +174,7 @@ def test_cited_document_numbers_link_to_archived_notices(tiny_archive):
     assert "464/GM-UBND" in seed and '">464/GM-UBND' not in seed  # not in the archive: no link
 
 
+@pytest.mark.build
 def test_a_point_links_the_documents_it_cites_and_keeps_its_letter_link(tiny_archive):
     citing = ISSUED_370.replace("370/TB-UBND", "372/TB-UBND").replace("2020-10-15", "2020-10-21").replace(
         "a) Giao phòng Quản lý đô thị rà soát hệ thống chiếu sáng.",
@@ -182,6 +189,7 @@ def test_a_point_links_the_documents_it_cites_and_keeps_its_letter_link(tiny_arc
     assert '<a href="../370-tb-ubnd/">370/TB-UBND ngày 15/10/2020</a>' in point
 
 
+@pytest.mark.build
 def test_broken_item_anchor_fails_strict_build(tiny_archive):
     bad = ISSUED_370.replace("Trên đây là kết luận.", f"Xem [mục 9](../2020/{SEED.name}#muc-9).")
     result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": bad}))
@@ -189,6 +197,7 @@ def test_broken_item_anchor_fails_strict_build(tiny_archive):
     assert "muc-9" in result.output
 
 
+@pytest.mark.build
 def test_removing_a_published_notice_fails_naming_its_url(tiny_archive):
     root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370})
     manifest_for(root)
@@ -199,6 +208,7 @@ def test_removing_a_published_notice_fails_naming_its_url(tiny_archive):
     assert "địa chỉ đã công bố /ubnd-tp-lang-son/2020/370-tb-ubnd/ không còn" in result.output
 
 
+@pytest.mark.build
 def test_renumbering_an_item_fails_naming_the_anchor(tiny_archive):
     root = tiny_archive()
     manifest_for(root)
@@ -210,6 +220,7 @@ def test_renumbering_an_item_fails_naming_the_anchor(tiny_archive):
     assert f"neo đã công bố /{SEED_URL}#muc-6 không còn" in result.output
 
 
+@pytest.mark.build
 def test_new_urls_are_reported_until_recorded(tiny_archive):
     root = tiny_archive()
     manifest_for(root)
@@ -219,6 +230,8 @@ def test_new_urls_are_reported_until_recorded(tiny_archive):
     assert "địa chỉ mới chưa được ghi vào danh sách" in result.output
 
 
+@pytest.mark.build
+@pytest.mark.browser
 def test_issued_copy_keeps_old_url_and_anchor_through_redirect(tiny_archive, browser):
     root = tiny_archive()
     manifest_for(root)
@@ -247,6 +260,7 @@ def test_issued_copy_keeps_old_url_and_anchor_through_redirect(tiny_archive, bro
         stop()
 
 
+@pytest.mark.build
 def test_redirected_url_must_keep_its_anchors(tiny_archive):
     root = tiny_archive()
     manifest_for(root)
@@ -258,6 +272,7 @@ def test_redirected_url_must_keep_its_anchors(tiny_archive):
     assert f"/{SEED_URL}#muc-6 không còn" in result.output
 
 
+@pytest.mark.build
 def test_two_builds_of_the_same_sources_are_identical(tiny_archive, tmp_path):
     root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370})
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
@@ -275,6 +290,7 @@ def test_two_builds_of_the_same_sources_are_identical(tiny_archive, tmp_path):
     assert [k for k in a if a[k] != b[k]] == []
 
 
+@pytest.mark.build
 def test_real_manifest_lists_every_published_url(real_site):
     docs = Path(__file__).resolve().parent.parent / "notices"
     site = Site.load(str(docs))
@@ -284,6 +300,7 @@ def test_real_manifest_lists_every_published_url(real_site):
         assert anchors <= manifest[url][1]
 
 
+@pytest.mark.build
 def test_replacement_is_linked_both_ways_and_old_text_stays(tiny_archive):
     replacing = CITING_371.replace("items:\n", "replaces:\n  - 370/TB-UBND\n  - 999/TB-UBND\nitems:\n", 1)
     result = build(tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
@@ -309,11 +326,13 @@ def test_malformed_replacement_is_an_error_with_its_line(tiny_archive):
                      "ký hiệu, ví dụ 123/TB-UBND hoặc 123/TB-UBND ngày 12/11/2020 [thay-the]"]
 
 
+@pytest.mark.build
 def test_notice_page_has_an_edit_link_to_its_source(real_site):
     html = (real_site / SEED_URL / "index.html").read_text(encoding="utf-8")
     assert "/edit/main/notices/ubnd-tp-lang-son/2020/2020-11-10-hop-thuong-ky-thang-11.md" in html
 
 
+@pytest.mark.build
 def test_titles_and_names_are_shown_as_written_never_as_markup(tiny_archive):
     title = 'Kết luận [xem](https://evil.example/) *đậm* a|b \\\\ "trích"'
     notice = ISSUED_370.replace("title: Kết luận cuộc họp UBND thành phố thường kỳ tháng 10/2020",

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+pytestmark = [pytest.mark.browser, pytest.mark.build]
 PAGES = [
     "",  # home
     "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/",  # notice

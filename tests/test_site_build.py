@@ -11,6 +11,8 @@ import pytest
 import yaml
 from conftest import BIN, ROOT, build, minimal_notice
 
+pytestmark = pytest.mark.build
+
 SEED_URL = "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
 
 
