@@ -8,7 +8,6 @@ silently converting.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -266,5 +265,3 @@ def _dotted(path: Path) -> str:
 
 
 dotted = _dotted
-
-FENCE = re.compile(r"^(```|~~~)")
