@@ -26,7 +26,6 @@ def marker(hint: str) -> str:
 class Emitted:
     text: str
     issuer: str  # registry key, or the suggested key when the issuer is unknown
-    issuer_known: bool
     year: int | None
     filename: str
     todo: list[tuple[str, str]] = field(default_factory=list)  # (field, hint)
@@ -232,7 +231,7 @@ def render(draft: Draft, reg: Registry, issuer: str | None, issuer_reason: str) 
     text = "---\n" + "\n".join(fm) + "\n---\n\n" + body + "\n"
     if draft.closing_hint:
         notes.append(draft.closing_hint)
-    return Emitted(text, issuer_key, issuer is not None, draft.year, _filename(draft), todo, notes, suggestion)
+    return Emitted(text, issuer_key, draft.year, _filename(draft), todo, notes, suggestion)
 
 
 def _items(draft: Draft, reg: Registry, issuer: str | None, fm: list[str], todo: list, notes: list) -> None:
