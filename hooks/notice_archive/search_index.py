@@ -28,9 +28,7 @@ import hashlib
 import json
 import math
 import operator
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -306,24 +304,3 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
                                  "cap": CAP, "capped": sum(1 for ids, _ in post.values() if len(ids) == CAP),
                                  "scale": SCALE})
     return files
-
-
-@dataclass(frozen=True)
-class IndexReport:
-    docs: int
-    files: int
-    bytes: int
-    seconds: float = 0.0  # time spent building it (on the other core when forked)
-
-
-def write_index(site_dir: str | Path, notices: list[Notice], registry: Registry) -> IndexReport:
-    """Build the index and write it to <site_dir>/tim-kiem/, replacing any earlier one."""
-    out = Path(site_dir) / OUTPUT
-    if out.exists():
-        shutil.rmtree(out)
-    files = build(notices, registry)
-    for rel, data in files.items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return IndexReport(json.loads(files["manifest.json"])["docs"], len(files), sum(len(b) for b in files.values()))
