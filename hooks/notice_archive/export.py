@@ -15,7 +15,6 @@ Published paths (relative to the site root):
 from __future__ import annotations
 
 import json
-import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import model as m
 from .registry import Registry
-from .urls import ARCHIVE_PATH, notice_json_path
+from .urls import ARCHIVE_PATH, href, notice_json_path, site_base
 
 VERSION = "1.0"
 ARCHIVE_SCHEMA_PATH = "du-lieu/schema/kho-thong-bao.json"
@@ -179,18 +178,9 @@ class NoticeExport(_Out):
 # Building it from the model -------------------------------------------------------------------------------------
 
 
-class _Links:
-    def __init__(self, site_url: str | None):
-        self.base = site_url.rstrip("/") + "/" if site_url else None
-
-    def link(self, path: str) -> dict[str, str | None]:
-        return {"path": path, "url": self.base + path if self.base else None}
-
-    def schema_ref(self, schema_path: str, from_path: str) -> str:
-        """Absolute when the site has a site_url, else relative to the file that cites it."""
-        if self.base:
-            return self.base + schema_path
-        return posixpath.relpath(schema_path, posixpath.dirname(from_path))
+def _link(path: str, site_url: str | None) -> dict[str, str | None]:
+    base = site_base(site_url)
+    return {"path": path, "url": base + path if base else None}
 
 
 def _iso(date: Any) -> str | None:
@@ -201,7 +191,10 @@ def _deadlines(deadlines: tuple[m.Deadline, ...]) -> list[dict[str, str]]:
     return [{"date": d.date.iso(), "due": d.date.last_day().isoformat(), "text": d.text} for d in deadlines]
 
 
-def _notice(n: m.Notice, reg: Registry, links: _Links) -> NoticeOut:
+def _notice(n: m.Notice, reg: Registry, site_url: str | None) -> NoticeOut:
+    def link(path: str) -> dict[str, str | None]:
+        return _link(path, site_url)
+
     # Plain data, validated as a whole by one call into pydantic-core: building the ~50 nested models one by one
     # took two thirds of the export's time (10,000 notices per build).
     deps: set[str] = set()
@@ -214,16 +207,16 @@ def _notice(n: m.Notice, reg: Registry, links: _Links) -> NoticeOut:
         for p in item.points:
             deps.update(p.lead, p.cooperating)
             projs.update(p.projects)
-            points.append({"letter": p.letter, "anchor": p.anchor, "link": links.link(f"{n.url}#{p.anchor}"),
+            points.append({"letter": p.letter, "anchor": p.anchor, "link": link(f"{n.url}#{p.anchor}"),
                            "text": p.text, "lead": list(p.lead), "cooperating": list(p.cooperating),
                            "projects": list(p.projects), "deadlines": _deadlines(p.deadlines)})
         items.append({"number": item.number, "section": item.section, "anchor": item.anchor,
-                      "link": links.link(f"{n.url}#{item.anchor}"), "heading": item.heading, "text": item.text,
+                      "link": link(f"{n.url}#{item.anchor}"), "heading": item.heading, "text": item.text,
                       "presented_by": item.presented_by, "lead": list(item.lead),
                       "cooperating": list(item.cooperating), "projects": list(item.projects),
                       "deadlines": _deadlines(item.deadlines), "points": points})
     return NoticeOut.model_validate({
-        "link": links.link(n.url), "json_link": links.link(notice_json_path(n.url)), "source": f"notices/{n.src_uri}",
+        "link": link(n.url), "json_link": link(notice_json_path(n.url)), "source": f"notices/{n.src_uri}",
         "issuer": n.issuer, "issuer_name": reg.issuers[n.issuer].name, "number": n.number,
         "number_text": n.number_text, "series": n.series, "status": n.status, "status_label": n.status_label,
         "date": n.date.iso(), "place": n.place, "title": n.title,
@@ -234,7 +227,7 @@ def _notice(n: m.Notice, reg: Registry, links: _Links) -> NoticeOut:
         "recipients": list(n.recipients), "replaces": list(n.replaces), "former_urls": list(n.former_urls),
         "departments": sorted(deps), "projects": sorted(projs), "preamble": n.preamble,
         "sections": [{"numeral": s.numeral, "number": s.number, "title": s.title, "anchor": s.anchor,
-                      "link": links.link(f"{n.url}#{s.anchor}")} for s in n.sections],
+                      "link": link(f"{n.url}#{s.anchor}")} for s in n.sections],
         "items": items, "closing": n.closing,
     })
 
@@ -259,13 +252,13 @@ def _dump(model: BaseModel) -> str:
 
 def schemas(site_url: str | None = None) -> dict[str, str]:
     """The published JSON Schemas (Draft 2020-12), generated from the models above."""
-    links = _Links(site_url)
+    base = site_base(site_url)
     out = {}
     for path, model_cls in ((ARCHIVE_SCHEMA_PATH, ArchiveExport), (NOTICE_SCHEMA_PATH, NoticeExport)):
         schema = model_cls.model_json_schema(by_alias=True, mode="serialization")
         head = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
-        if links.base:  # a schema's $id must be absolute: without a site_url it has none
-            head["$id"] = links.base + path
+        if base:  # a schema's $id must be absolute: without a site_url it has none
+            head["$id"] = base + path
         schema = {**head, **schema}
         out[path] = json.dumps(schema, ensure_ascii=False, indent=1) + "\n"
     return out
@@ -279,17 +272,16 @@ def export_files(notices: list[m.Notice], registry: Registry, site_url: str | No
 def iter_export_files(notices: list[m.Notice], registry: Registry,
                       site_url: str | None = None) -> Iterator[tuple[str, str]]:
     """The same files one at a time, so a writer need not hold 10,000 of them in memory."""
-    links = _Links(site_url)
     ordered = sorted(notices, key=lambda n: n.url)
-    out_notices = [_notice(n, registry, links) for n in ordered]
+    out_notices = [_notice(n, registry, site_url) for n in ordered]
     archive = ArchiveExport.model_validate({
-        "$schema": links.schema_ref(ARCHIVE_SCHEMA_PATH, ARCHIVE_PATH), "version": VERSION,
+        "$schema": href(ARCHIVE_SCHEMA_PATH, site_url, ARCHIVE_PATH), "version": VERSION,
         **_registries(registry), "notices": out_notices})
     yield ARCHIVE_PATH, _dump(archive)
     del archive
     for n, out in zip(ordered, out_notices, strict=True):
         path = notice_json_path(n.url)
-        one = NoticeExport.model_validate({"$schema": links.schema_ref(NOTICE_SCHEMA_PATH, path),
+        one = NoticeExport.model_validate({"$schema": href(NOTICE_SCHEMA_PATH, site_url, path),
                                            "version": VERSION, "notice": out})
         yield path, _dump(one)
     yield from schemas(site_url).items()

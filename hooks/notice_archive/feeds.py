@@ -15,12 +15,13 @@ Paths (relative to the site root):
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from jinja2 import Environment
 
+from . import urls
 from .deadlines import ID_NAMESPACE, department_ics
 from .group import Entry, Groups
 from .model import Notice
@@ -77,23 +78,9 @@ def _stamp(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=VN).isoformat()
 
 
-class _Hrefs:
-    def __init__(self, site_url: str | None, feed_path: str):
-        self.base = site_url.rstrip("/") + "/" if site_url else None
-        self.feed_dir = posixpath.dirname(feed_path)
-
-    def __call__(self, path: str) -> str:
-        """Absolute with a site_url; otherwise relative to the feed file (readers resolve it against the feed)."""
-        if self.base:
-            return self.base + path
-        page, _, anchor = path.partition("#")
-        rel = posixpath.relpath(page or ".", self.feed_dir) + ("/" if page.endswith("/") else "")
-        return rel + (f"#{anchor}" if anchor else "")
-
-
 def _entry_feed(path: str, page: str, title: str, subtitle: str, author: str, entries: list[Entry],
                 issuer_name, site_url: str | None) -> Feed:
-    href = _Hrefs(site_url, path)
+    href = partial(urls.href, site_url=site_url, from_file=path)
     rows = sorted(entries, key=Entry.newest_first)[:MAX_ENTRIES]
     out = []
     for e in rows:
@@ -115,7 +102,7 @@ def build_feeds(notices: list[Notice], groups: Groups, registry: Registry, site_
 
     feeds = []
     path = all_feed_path()
-    href = _Hrefs(site_url, path)
+    href = partial(urls.href, site_url=site_url, from_file=path)
     newest = sorted(notices, key=lambda n: (_when(n), *n.sort_key()), reverse=True)[:MAX_NOTICES]
     entries = tuple(FeedEntry(
         id=_urn(n.url), href=href(n.url), updated=_stamp(_when(n)),

@@ -8,6 +8,8 @@ Item anchors: #muc-4, #muc-4-a, #muc-4-dd (point đ), #phan-2-muc-1 where item n
 
 from __future__ import annotations
 
+import posixpath
+
 from .dates import PartialDate
 from .text import slugify
 
@@ -64,3 +66,19 @@ def department_ics_path(key: str) -> str:
 def to_root(url: str) -> str:
     """The relative path from a page at ``url`` back to the site root: "a/2020/x/" -> "../../../"."""
     return "../" * url.count("/")
+
+
+def site_base(site_url: str | None) -> str | None:
+    """The site's address with one trailing slash; None without a site_url."""
+    return site_url.rstrip("/") + "/" if site_url else None
+
+
+def href(path: str, site_url: str | None, from_file: str) -> str:
+    """A link to a path of the site (an #anchor allowed) from a file read apart from the site's pages (a feed, an
+    open-data file): absolute with a site_url; otherwise relative to that file's folder (readers resolve it so)."""
+    base = site_base(site_url)
+    if base:
+        return base + path
+    page, _, anchor = path.partition("#")
+    rel = posixpath.relpath(page or ".", posixpath.dirname(from_file)) + ("/" if page.endswith("/") else "")
+    return rel + (f"#{anchor}" if anchor else "")
