@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from notice_archive.csp import theme_globals
 from notice_archive.outputs import SiteOutputs
 from notice_archive.problems import Problem
 from notice_archive.site import Site, anchor_ids, build_day, headings
@@ -38,6 +39,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     BuildJob.cancel_running()  # a new build (mkdocs serve): an earlier one that failed leaves no worker behind
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
     env = config.theme.get_env()
+    env.globals.update(theme_globals())  # the Content-Security-Policy (redirect pages are rendered from this env)
     # The other core reads half the notices, then prepares notice pages ahead of MkDocs, renders the index pages
     # and writes the search index, open data and feeds while MkDocs renders the notices.
     today = build_day()
@@ -174,6 +176,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # Templates call folder_once(part, render) for the parts of a page that do not name it: it renders them, except
     # on notice pages, whose context has one that renders each part once per folder (on_page_context).
     env.globals["folder_once"] = _render
+    env.globals.update(theme_globals())  # the Content-Security-Policy and the inline scripts it allows
     return env
 
 
