@@ -141,12 +141,15 @@ def build_feeds(notices: list[Notice], groups: Groups, registry: Registry, site_
     return feeds
 
 
+def render_feed(env: Environment, feed: Feed) -> str:
+    """A feed as Atom XML: well-formed whatever its text (the template escapes; what XML cannot hold is replaced)."""
+    return NOT_XML.sub("\ufffd", env.get_template(TEMPLATE).render(feed=feed))
+
+
 def feed_files(env: Environment, notices: list[Notice], groups: Groups, registry: Registry, site_name: str,
                site_url: str | None) -> dict[str, str]:
     """Every feed and calendar file: {path relative to the site root: text}. Deterministic."""
-    template = env.get_template(TEMPLATE)  # autoescaped: text is text in XML
-    files = {f.path: NOT_XML.sub("\ufffd", template.render(feed=f))
-             for f in build_feeds(notices, groups, registry, site_name, site_url)}
+    files = {f.path: render_feed(env, f) for f in build_feeds(notices, groups, registry, site_name, site_url)}
     for key, dep in sorted(registry.departments.items()):
         files[department_ics_path(key)] = NOT_ICS.sub("\ufffd", department_ics(
             dep.name, groups.departments.get(key, []), site_url, site_name))
