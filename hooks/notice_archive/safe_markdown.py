@@ -83,19 +83,22 @@ class LinkTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            for name in list(element.attrib):
-                if name not in ALLOWED_ATTRIBUTES:
-                    del element.attrib[name]
+            attrib = element.attrib
+            if not attrib:  # most elements (paragraphs, list items, emphasis): nothing to look at
+                continue
+            for name in [n for n in attrib if n not in ALLOWED_ATTRIBUTES]:
+                del attrib[name]
+                self._refuse(Refusal("attribute", name, ""))
+            own = URL_ATTRIBUTES.get(element.tag)  # href/src only where Markdown writes them
+            for name in ("href", "src"):
+                value = attrib.get(name)
+                if value is None:
+                    continue
+                if name != own:
+                    del attrib[name]
                     self._refuse(Refusal("attribute", name, ""))
-            for tag, name in URL_ATTRIBUTES.items():
-                value = element.get(name)
-                if element.tag == tag and value is not None:
-                    self._check(element, tag, name, value)
-            if element.tag not in URL_ATTRIBUTES:  # href/src only where Markdown writes them
-                for name in ("href", "src"):
-                    if name in element.attrib:
-                        del element.attrib[name]
-                        self._refuse(Refusal("attribute", name, ""))
+                else:
+                    self._check(element, element.tag, name, value)
 
     def _check(self, element: etree.Element, tag: str, name: str, value: str) -> None:
         raw = PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), value)
