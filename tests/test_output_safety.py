@@ -246,6 +246,19 @@ def test_hostile_titles_names_and_file_names_are_published_as_text(tmp_path: Pat
     department = result.page("don-vi/phong-thu")
     assert page_problems(department) == []
     assert "<title>Phòng &#34;Thử&#34; &lt;iframe" in department
+    # Feeds and calendars carry the same text, as text: XML that parses, iCalendar that reads back the same name.
+    import feedparser
+    import icalendar
+
+    for feed in ("feeds/don-vi/phong-thu.xml", "feeds/du-an/du-an-thu.xml", "feeds/thong-bao.xml"):
+        xml = (result.site / feed).read_text(encoding="utf-8")
+        parsed = feedparser.parse(xml)
+        assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+        assert "<base" not in xml and "<script" not in xml and "<iframe" not in xml
+    titles = [e.title for e in feedparser.parse((result.site / "feeds/thong-bao.xml").read_bytes()).entries]
+    assert any(HOSTILE_TITLE in t for t in titles)
+    calendar = icalendar.Calendar.from_ical((result.site / "feeds/don-vi/phong-thu.ics").read_bytes())
+    assert HOSTILE_DEPARTMENT in str(calendar.get("X-WR-CALNAME") or calendar.get("NAME"))
 
 
 @pytest.mark.build
