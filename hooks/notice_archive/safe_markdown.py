@@ -144,14 +144,20 @@ def makeExtension(**kwargs) -> SafeMarkdownExtension:  # noqa: N802 - Python-Mar
 
 def describe(refusal: Refusal) -> str:
     """What was refused, in Vietnamese, for an editor."""
-    shown = refusal.raw.replace("\n", "⏎")[:80]
+    shown = _shown(refusal.raw)
     if refusal.kind == "image":
         return (f"không được nhúng ảnh '{shown}': ảnh chỉ lấy từ chính trang này (đường dẫn tương đối); trang công "
                 "khai không tải gì từ trang web khác")
     if refusal.kind == "attribute":
         return f"không được gắn thuộc tính '{shown}' vào nội dung"
-    return (f"liên kết '{shown}' không được phép (trình duyệt đọc là '{refusal.url[:80]}'): chỉ dùng liên kết "
+    return (f"liên kết '{shown}' không được phép (trình duyệt đọc là '{_shown(refusal.url)}'): chỉ dùng liên kết "
             "https://, http://, mailto:, tel: hoặc đường dẫn tương đối")
+
+
+def _shown(text: str) -> str:
+    """A destination quoted in a message: line breaks as ⏎, other invisible characters by their code, cut short."""
+    return "".join("⏎" if ch == "\n" else f"\\u{ord(ch):04x}" if unicodedata.category(ch)[0] == "C" else ch
+                   for ch in text[:80])
 
 
 CODES = {"link": "lien-ket", "image": "anh-ngoai"}  # the validator's codes (attributes: body.ATTR_LIST)
@@ -168,8 +174,8 @@ def refusals(body: str) -> list[Refusal]:
 
 def link_problems(body: str) -> list[tuple[int, str, str]]:
     """(line offset in the body, message, code) for each refused link and image: the validator's check, the same
-    as the page's. Markdown keeps no line numbers: a refusal is placed on the first line, from the previous one,
-    where its destination starts (a link's ``(`` or ``<``, a reference's ``]:``)."""
+    as the page's. Markdown keeps no line numbers: a refusal is placed on the first line where its destination
+    starts (a link's ``(`` or ``<``, a reference's ``]:``) that no earlier refusal took."""
     lines = body.split("\n")
     out = []
     used: set[int] = set()
