@@ -286,3 +286,35 @@ def test_hostile_links_and_markup_are_refused_with_their_lines(tmp_path: Path) -
     for page in sorted(result.site.rglob("*.html")):
         assert page_problems(page.read_text(encoding="utf-8")) == [], page
     assert "đã bỏ khỏi trang" in result.output  # the build reported what it dropped
+
+
+# Templates: a value printed where autoescape is off is escaped, or is HTML we build --------------------------------
+
+# What may be printed unescaped where autoescape is off: HTML the build writes itself (Material's blocks and partials,
+# the Markdown it converted, our fixed inline scripts), fixed words of the theme, paths MkDocs computes.
+TRUSTED = re.compile(r"""^(?:folder_once\(.*\)|super\(\)|page\.content|inline_scripts\.\w+
+    |lang\.t\('\w+'\)|class|mkdocs_version|base_url|item\.render\(.*\))$""", re.X)
+ESCAPED = re.compile(r"\|\s*(?:e|escape|tojson|urlencode)\s*\)?$")
+
+
+def test_every_value_in_a_template_without_autoescape_is_escaped() -> None:
+    theme = ROOT / "theme"
+    unescaped = []
+    for path in sorted(theme.rglob("*.html")):
+        rel = path.relative_to(theme).as_posix()
+        if rel.startswith(("generated/", "feeds/")):  # rendered with autoescape on (Site.pages_env, the template)
+            continue
+        text = re.sub(r"\{%-?\s*autoescape true\s*-?%\}.*?\{%-?\s*endautoescape\s*-?%\}", "", path.read_text(
+            encoding="utf-8"), flags=re.S)
+        text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
+        for expr in re.findall(r"\{\{-?\s*(.*?)\s*-?\}\}", text, flags=re.S):
+            if not ESCAPED.search(expr) and not TRUSTED.match(expr):
+                unescaped.append(f"{rel}: {{{{ {expr} }}}}")
+    assert unescaped == []
+
+
+def test_the_templates_autoescape_regions_are_really_escaped() -> None:
+    """The check above trusts {% autoescape true %}: the notice template's content block is one."""
+    text = (ROOT / "theme" / "notice.html").read_text(encoding="utf-8")
+    block = text[text.index("{% block content %}"):]
+    assert block.index("{% autoescape true %}") < block.index("{{") and "{% endautoescape %}" in block
