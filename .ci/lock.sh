@@ -12,7 +12,7 @@ compile() {
   # Linux, Python 3.11.2 (Debian bookworm's, which CI runs: a pin that needs a newer 3.11 would not install there);
   # the hashes of every file of each pinned version.
   "$VENV/bin/uv" pip compile --quiet --generate-hashes --python-version 3.11.2 --python-platform x86_64-manylinux_2_28 \
-    --no-header --annotation-style line --index-url https://pypi.org/simple "$@"
+    --no-header --annotation-style line "$@"
 }
 compile pyproject.toml .ci/build-requirements.in --output-file requirements.txt "${@}"
 compile pyproject.toml .ci/build-requirements.in --extra test --output-file requirements-test.txt "${@}"

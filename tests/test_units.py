@@ -318,9 +318,11 @@ def test_raw_html_renders_as_escaped_text(source: str, escaped: str) -> None:
 
 def test_safe_markdown_keeps_autolinks_anchors_and_the_toc() -> None:
     md = markdown.Markdown(extensions=SITE_EXTENSIONS, extension_configs=SITE_EXTENSION_CONFIGS)
-    html = md.convert("## 1. Mục { #muc-1 .item data-cite=\"a &amp; b\" }\n\n"
+    html = md.convert("## 1. Mục { #muc-1 .item onclick=\"alert(1)\" }\n\n"
                       "[a)](#muc-1-a){ .point-link } Xem <https://example.com>, 1 < 2 & 3\n{: #muc-1-a .point }\n")
-    assert '<h2 class="item" data-cite="a &amp; b" id="muc-1">1. Mục<a class="headerlink" href="#muc-1"' in html
+    # Our anchors (id, class) stay; any other attribute an attribute list adds is dropped.
+    assert '<h2 class="item" id="muc-1">1. Mục<a class="headerlink" href="#muc-1"' in html
+    assert "onclick" not in html
     assert '<p class="point" id="muc-1-a"><a class="point-link" href="#muc-1-a">a)</a>' in html
     assert '<a href="https://example.com">https://example.com</a>, 1 &lt; 2 &amp; 3' in html
     assert [t["id"] for t in md.toc_tokens] == ["muc-1"]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from notice_archive.safe_markdown import CODES as LINK_CODES
 from notice_archive.validate import load_archive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +96,7 @@ def problem_codes() -> set[str]:
             else:
                 continue
             codes |= {c.value for c in candidates if isinstance(c, ast.Constant) and isinstance(c.value, str)}
-    return codes
+    return codes | set(LINK_CODES.values())  # links and images, as Markdown parsed them (safe_markdown)
 
 
 def test_every_problem_code_has_a_fixture() -> None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .problems import Problem
+from .safe_markdown import link_problems
 from .text import POINT_LETTERS, letter_slug, roman_to_int
 
 SECTION = re.compile(r"^##\s+([IVXLC]+)\.\s*(.*?)\s*$")
@@ -31,16 +32,10 @@ HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
 # The start of an HTML tag, comment, declaration or processing instruction as browsers and Markdown read one; its
 # end may be lines further down (``<img src=x`` newline ``onerror=…>``), so the body is also checked as a whole.
 HTML_OPEN = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|![A-Za-z\[]|\?)", re.MULTILINE)
-# Checked after HTML entities are decoded and control characters removed (browsers do both in URLs).
-JS_LINK = re.compile(r"(?i)\b(?:javascript|vbscript|livescript)\s*:|\bdata\s*:\s*[a-z]+/[a-z0-9.+-]+[;,]")
 EVENT_ATTR = re.compile(r"(?i)\bon[a-z]+\s*=")
 # Python-Markdown's attr_list would turn "{: onclick=… }" or "{ #muc-4 }" into attributes and ids: the anchors
 # are ours to give, and attributes can carry script, so editors write none.
 ATTR_LIST = re.compile(r"\{\s*(?::|[#.][\w-]|[\w-]+\s*=)[^{}]*\}")
-REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*(?:https?:)?//", re.IGNORECASE)
-IMAGE_REF = re.compile(r"!\[([^\]]*)\](?:\s?\[([^\]]*)\])?(?!\()")
-REF_DEF = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?\s*(\S+?)>?(?:\s|$)")
-REMOTE_URL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A line needs the checks above only if it holds one of these (a fast path: most lines hold none).
 TRIGGERS = re.compile(r"[<&{!]|script|data\s*:|[\x00-\x1f\x7f]", re.IGNORECASE)
@@ -132,9 +127,11 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     prev_blank = True
     point: RawPoint | None = None  # the point whose text the following lines continue
     body_lines = body.split("\n")
-    remote_refs = _remote_refs(body_lines)
     triggers = may_trigger(body)  # most bodies hold none of them
     _check_html_blocks(body, first_line, err)
+    # Links and images as Markdown parses them (a destination split over lines, entities), not line by line.
+    for offset, message, code in link_problems(body):
+        err(first_line + offset, message, code)
 
     def append(text: str) -> None:
         _append(parsed, section, current, closed, text)
@@ -144,7 +141,7 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     for offset, text in enumerate(body_lines):
         line = first_line + offset
         if triggers:
-            _check_unsafe(text, line, err, remote_refs)
+            _check_unsafe(text, line, err)
         first = text[:1]
         if first and first not in _NOT_PLAIN and not first.isspace() and not first.isdigit() and text[1:2] != ")":
             append(text)  # prose (most lines): no pattern below can match it
@@ -224,8 +221,9 @@ def _append(parsed: ParsedBody, section: RawSection | None, current: RawItem | N
         parsed.preamble.append(text)
 
 
-def unsafe(text: str, remote_refs: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str]]:
-    """What in one line of text could inject code or load from another site: (message, code) pairs."""
+def unsafe(text: str) -> list[tuple[str, str]]:
+    """What in one line of text could be taken for markup: (message, code) pairs. (Link and image destinations are
+    checked once Markdown has parsed them: safe_markdown.link_problems.)"""
     if not TRIGGERS.search(text):  # most lines: plain Vietnamese prose with none of the characters involved
         return []
     out = []
@@ -234,18 +232,11 @@ def unsafe(text: str, remote_refs: set[str] | frozenset[str] = frozenset()) -> l
     if "<" in text and HTML_TAG.search(AUTOLINK.sub("", text)):
         out.append(("không được dùng mã HTML (thẻ '<…>'); chỉ dùng văn bản và Markdown (dấu '<' trong câu chữ "
                      "viết là &lt;)", "html"))
-    if ":" in decoded and JS_LINK.search(decoded):
-        out.append(("không được dùng liên kết 'javascript:', 'vbscript:' hoặc 'data:'", "script"))
     if ("<" in decoded or "{" in decoded) and EVENT_ATTR.search(decoded):
         out.append(("không được dùng thuộc tính sự kiện (onclick=…)", "script"))
     if "{" in text and ATTR_LIST.search(text):
         out.append(("không được dùng cú pháp thuộc tính '{: … }': neo và thuộc tính do hệ thống tự gắn theo số "
                     "mục", "thuoc-tinh"))
-    if "![" in text:
-        remote_ref = any((ref or alt).strip().casefold() in remote_refs for alt, ref in IMAGE_REF.findall(text))
-        if remote_ref or REMOTE_IMAGE.search(text):
-            out.append(("không được nhúng ảnh từ trang web khác (trang công khai không tải gì từ bên thứ ba); lưu "
-                        "ảnh vào kho và dùng đường dẫn tương đối", "anh-ngoai"))
     return out
 
 
@@ -278,19 +269,9 @@ def _check_html_blocks(body: str, first_line: int, err) -> None:
             "trong câu chữ viết là &lt;)", "html")
 
 
-def _check_unsafe(text: str, line: int, err, remote_refs: set[str]) -> None:
-    for message, code in unsafe(text, remote_refs):
+def _check_unsafe(text: str, line: int, err) -> None:
+    for message, code in unsafe(text):
         err(line, f"nội dung: {message}", code)
-
-
-def _remote_refs(lines: list[str]) -> set[str]:
-    """Reference definitions ("[r]: https://…") that point to another site, by label (case-insensitive)."""
-    out = set()
-    for text in lines:
-        m_def = REF_DEF.match(text)
-        if m_def and REMOTE_URL.match(m_def.group(2)):
-            out.add(m_def.group(1).strip().casefold())
-    return out
 
 
 def _number(parsed: ParsedBody, path: str, err) -> None:

@@ -15,6 +15,7 @@ Paths (relative to the site root):
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -39,6 +40,10 @@ TEMPLATE = "feeds/atom.xml.html"  # *.html so that MkDocs does not also copy the
 MAX_NOTICES = 50
 MAX_ENTRIES = 100
 VN = dt.timezone(dt.timedelta(hours=7))
+# Characters XML 1.0 does not allow even escaped (C0 controls but tab and line breaks, lone surrogates, U+FFFE/F), and
+# those iCalendar TEXT does not allow (controls): one in a title would make the whole feed unreadable.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_ICS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -123,12 +128,16 @@ def build_feeds(notices: list[Notice], groups: Groups, registry: Registry, site_
     return feeds
 
 
+def render_feed(env: Environment, feed: Feed) -> str:
+    """A feed as Atom XML: well-formed whatever its text (the template escapes; what XML cannot hold is replaced)."""
+    return NOT_XML.sub("\ufffd", env.get_template(TEMPLATE).render(feed=feed))
+
+
 def feed_files(env: Environment, notices: list[Notice], groups: Groups, registry: Registry, site_name: str,
                site_url: str | None) -> dict[str, str]:
     """Every feed and calendar file: {path relative to the site root: text}. Deterministic."""
-    template = env.get_template(TEMPLATE)
-    files = {f.path: template.render(feed=f) for f in build_feeds(notices, groups, registry, site_name, site_url)}
+    files = {f.path: render_feed(env, f) for f in build_feeds(notices, groups, registry, site_name, site_url)}
     for key, dep in sorted(registry.departments.items()):
-        files[department_ics_path(key)] = department_ics(dep.name, groups.departments.get(key, []), site_url,
-                                                         site_name)
+        files[department_ics_path(key)] = NOT_ICS.sub("\ufffd", department_ics(
+            dep.name, groups.departments.get(key, []), site_url, site_name))
     return files

@@ -1,9 +1,16 @@
-"""A Python-Markdown extension that turns raw HTML off: any ``<…>`` in a page is shown as text, never as markup.
+"""A Python-Markdown extension that makes a notice body text and links, never markup or script.
 
-The validator refuses HTML in notices (body.unsafe, body.html_blocks); this is the second layer, for whatever a
-check misses: Python-Markdown's raw-HTML readers are removed, so ``<img src=x onerror=…>`` (on one line or many),
-``<script>`` and ``<!-- … -->`` reach the page escaped (``&lt;img …``). Autolinks (``<https://…>``) are Markdown,
-not HTML, and keep working; attr_list, toc and the HTML inserted after rendering (hooks) are not affected.
+Two layers, both on what Markdown has parsed rather than on source lines:
+
+- raw HTML off: Python-Markdown's raw-HTML readers are removed, so ``<img src=x onerror=…>`` (on one line or
+  many), ``<script>`` and ``<!-- … -->`` reach the page escaped (``&lt;img …``). Autolinks (``<https://…>``) are
+  Markdown, not HTML, and keep working;
+- links and images checked on the parsed element tree (LinkTreeprocessor): every destination is read as a browser
+  reads it (entities decoded, whitespace and control characters removed: ``java⏎script:`` is ``javascript:``) and
+  must be relative or use an allowed scheme (https, http, mailto, tel); images come only from the site itself.
+  Attributes other than the few Markdown writes (attr_list can add any) are dropped. A refused destination is
+  removed from the page (fails closed) and reported; ``link_problems`` runs the same check for the validator,
+  with the line of each link.
 
 Registered in mkdocs.yml (``markdown_extensions: - notice_archive.safe_markdown``) after md_in_html, which
 replaces the ``html_block`` preprocessor with its own. Uses only the ``markdown`` package (no MkDocs).
@@ -11,16 +18,109 @@ replaces the ``html_block`` preprocessor with its own. Uses only the ``markdown`
 
 from __future__ import annotations
 
+import html
+import logging
+import re
+import unicodedata
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE, ETX, STX
 
 # Python-Markdown's names: the preprocessor that stashes HTML blocks (also md_in_html's), the inline pattern for
 # tags, comments and declarations inside a paragraph.
 RAW_HTML_PREPROCESSORS = ("html_block",)
 RAW_HTML_INLINE = ("html",)
 
+LINK_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
+URL_ATTRIBUTES = {"a": "href", "img": "src"}  # the only elements with a destination that Markdown writes
+# What Markdown, attr_list (our anchors: id, class) and toc's permalinks write; anything else (on…=, style=,
+# formaction=, srcset=) can only come from an editor's attribute list and is dropped.
+ALLOWED_ATTRIBUTES = frozenset({"id", "class", "href", "src", "alt", "title"})
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+PLACEHOLDER = re.compile(f"{STX}(\\d+){ETX}")  # a backslash escape, as Markdown holds it until 'unescape'
+# Markdown parses a body only if it can hold a link, an image or an attribute list.
+MAY_LINK = re.compile(r"[\[<{]")
+LOGGER = "mkdocs.plugins.notice_archive"  # a name only (the core does not import MkDocs): warnings fail --strict
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: str  # "link", "image" or "attribute"
+    raw: str  # the destination (or attribute name) as the source wrote it
+    url: str  # the destination as a browser reads it
+
+
+def browser_url(value: str) -> str:
+    """An attribute value as the browser takes it as a URL: entities decoded, then every whitespace, control and
+    invisible (format) character removed — browsers drop tabs and newlines anywhere in a URL and controls at its
+    ends; removing them everywhere only refuses more."""
+    text = html.unescape(value.replace(AMP_SUBSTITUTE, "&"))
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ")
+
+
+def link_allowed(url: str) -> bool:
+    """A link: relative (no scheme), or one of LINK_SCHEMES."""
+    scheme = SCHEME.match(url)
+    return scheme is None or scheme.group(1).lower() in LINK_SCHEMES
+
+
+def image_allowed(url: str) -> bool:
+    """An image: only from the site itself (relative, not ``//host/…``; browsers read ``\\`` as ``/``)."""
+    return SCHEME.match(url) is None and not url.replace("\\", "/").startswith("//")
+
+
+class LinkTreeprocessor(Treeprocessor):
+    """Drops every destination and attribute the page must not carry, and records it (``refused``)."""
+
+    def __init__(self, md: Markdown, report: bool):
+        super().__init__(md)
+        self.report = report
+        self.refused: list[Refusal] = []
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            attrib = element.attrib
+            if not attrib:  # most elements (paragraphs, list items, emphasis): nothing to look at
+                continue
+            for name in [n for n in attrib if n not in ALLOWED_ATTRIBUTES]:
+                del attrib[name]
+                self._refuse(Refusal("attribute", name, ""))
+            own = URL_ATTRIBUTES.get(element.tag)  # href/src only where Markdown writes them
+            for name in ("href", "src"):
+                value = attrib.get(name)
+                if value is None:
+                    continue
+                if name != own:
+                    del attrib[name]
+                    self._refuse(Refusal("attribute", name, ""))
+                else:
+                    self._check(element, element.tag, name, value)
+
+    def _check(self, element: etree.Element, tag: str, name: str, value: str) -> None:
+        raw = PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), value)
+        url = browser_url(raw)
+        allowed = image_allowed(url) if tag == "img" else link_allowed(url)
+        if not allowed:
+            del element.attrib[name]  # fails closed: the text stays, the destination goes
+            self._refuse(Refusal("image" if tag == "img" else "link", raw.replace(AMP_SUBSTITUTE, "&"), url))
+
+    def _refuse(self, refusal: Refusal) -> None:
+        self.refused.append(refusal)
+        if self.report:
+            logging.getLogger(LOGGER).warning(f"nội dung: {describe(refusal)} (đã bỏ khỏi trang)")
+
 
 class SafeMarkdownExtension(Extension):
+    def __init__(self, **kwargs):
+        self.config = {"report": [True, "log each refused link as a warning (the build; the validator reads "
+                                        "them itself)"]}
+        super().__init__(**kwargs)
+        self.links: LinkTreeprocessor | None = None
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         for name in RAW_HTML_PREPROCESSORS:
             if name in md.preprocessors:
@@ -28,7 +128,73 @@ class SafeMarkdownExtension(Extension):
         for name in RAW_HTML_INLINE:
             if name in md.inlinePatterns:
                 md.inlinePatterns.deregister(name)
+        # After 'inline' (20), attr_list (8), toc (5) and 'unescape' (0): the tree as it will be written.
+        self.links = LinkTreeprocessor(md, self.getConfig("report"))
+        md.treeprocessors.register(self.links, "notice_archive_links", -10)
+        md.registerExtension(self)
+
+    def reset(self) -> None:
+        if self.links is not None:
+            self.links.refused = []
 
 
 def makeExtension(**kwargs) -> SafeMarkdownExtension:  # noqa: N802 - Python-Markdown's entry point
     return SafeMarkdownExtension(**kwargs)
+
+
+def describe(refusal: Refusal) -> str:
+    """What was refused, in Vietnamese, for an editor."""
+    shown = _shown(refusal.raw)
+    if refusal.kind == "image":
+        return (f"không được nhúng ảnh '{shown}': ảnh chỉ lấy từ chính trang này (đường dẫn tương đối); trang công "
+                "khai không tải gì từ trang web khác")
+    if refusal.kind == "attribute":
+        return f"không được gắn thuộc tính '{shown}' vào nội dung"
+    return (f"liên kết '{shown}' không được phép (trình duyệt đọc là '{_shown(refusal.url)}'): chỉ dùng liên kết "
+            "https://, http://, mailto:, tel: hoặc đường dẫn tương đối")
+
+
+def _shown(text: str) -> str:
+    """A destination quoted in a message: line breaks as ⏎, other invisible characters by their code, cut short."""
+    return "".join("⏎" if ch == "\n" else f"\\u{ord(ch):04x}" if unicodedata.category(ch)[0] == "C" else ch
+                   for ch in text[:80])
+
+
+CODES = {"link": "lien-ket", "image": "anh-ngoai"}  # the validator's codes (attributes: body.ATTR_LIST)
+
+
+def refusals(body: str) -> list[Refusal]:
+    """What the page of this body would lose: its refused links, images and attributes, in order."""
+    if MAY_LINK.search(body) is None:  # most bodies: no link, image or attribute list can be in them
+        return []
+    extension = SafeMarkdownExtension(report=False)
+    Markdown(extensions=["attr_list", "md_in_html", extension]).convert(body)
+    return extension.links.refused if extension.links is not None else []
+
+
+def link_problems(body: str) -> list[tuple[int, str, str]]:
+    """(line offset in the body, message, code) for each refused link and image: the validator's check, the same
+    as the page's. Markdown keeps no line numbers: a refusal is placed on the first line where its destination
+    starts (a link's ``(`` or ``<``, a reference's ``]:``) that no earlier refusal took."""
+    lines = body.split("\n")
+    out = []
+    used: set[int] = set()
+    for refusal in refusals(body):
+        if refusal.kind == "attribute":
+            continue  # attribute lists are refused line by line (body.ATTR_LIST, code thuoc-tinh)
+        offset = _locate(lines, refusal.raw, used)
+        used.add(offset)
+        out.append((offset, f"nội dung: {describe(refusal)}", CODES[refusal.kind]))
+    return out
+
+
+def _locate(lines: list[str], raw: str, used: set[int]) -> int:
+    """The first line, not given to an earlier refusal if another fits, where this destination starts."""
+    words = raw.split()
+    needle = words[0][:40] if words else ""
+    opening = re.compile(r"(?:\(|<|\]:)\s*<?" + re.escape(needle))
+    for fits in (opening.search, lambda text: needle in text):
+        candidates = [offset for offset, text in enumerate(lines) if needle and fits(text)]
+        if candidates:
+            return next((offset for offset in candidates if offset not in used), candidates[0])
+    return 0

@@ -263,6 +263,8 @@ function setup() {
     }
   };
   input.addEventListener("focus", () => { manifest().catch(() => {}); }, { once: true });
+  // Enter searches in place: the form goes nowhere (no inline onsubmit: the Content-Security-Policy blocks it).
+  root.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
   let timer = 0;
   input.addEventListener("input", () => {
     clearTimeout(timer);
