@@ -60,7 +60,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config[PREPARED] = {}
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
     site.env = config.theme.get_env()
-    site.env.globals.update(theme_globals())  # the Content-Security-Policy (redirect pages are rendered from this env)
+    # The Content-Security-Policy (redirect pages are rendered from this env); a preview lets live reload run.
+    site.env.globals.update(theme_globals(preview=not config.strict))
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
         config.plugins["redirects"].config["redirect_maps"].update(site.redirect_maps())
@@ -140,7 +141,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # Templates call folder_once(part, render) for the parts of a page that do not name it: it renders them, except
     # on notice pages, whose context has one that renders each part once per folder (on_page_context).
     env.globals["folder_once"] = _render
-    env.globals.update(theme_globals())  # the Content-Security-Policy and the inline scripts it allows
+    env.globals.update(theme_globals(preview=not config.strict))  # the Content-Security-Policy and the inline scripts it allows
     return env
 
 

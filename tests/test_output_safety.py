@@ -142,6 +142,16 @@ def test_policy_allows_scripts_only_from_the_site_and_the_themes_own_inline_scri
     assert "unsafe" not in policy() and "*" not in policy() and "http" not in policy()
 
 
+def test_only_a_preview_runs_inline_scripts_and_then_without_hashes() -> None:
+    # MkDocs' live reload writes an inline script whose text changes with each build: a preview (not strict, never
+    # published) allows inline scripts; the published policy allows only the theme's hashed ones.
+    published, preview = policy(), policy(preview=True)
+    assert "'unsafe-inline'" not in published.split("script-src")[1].split(";")[0]
+    script_src = preview.split("script-src")[1].split(";")[0]
+    assert "'unsafe-inline'" in script_src and "sha256-" not in script_src  # a hash would switch unsafe-inline off
+    assert published.replace(published.split("; ")[1], "") == preview.replace(preview.split("; ")[1], "")
+
+
 def test_a_script_hash_is_the_hash_of_exactly_that_text() -> None:
     # Known value (sha256 of "alert(1)", as browsers compute it for <script>alert(1)</script>).
     assert script_hash("alert(1)") == "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"

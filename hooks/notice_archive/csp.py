@@ -43,11 +43,13 @@ def script_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def policy() -> str:
+def policy(preview: bool = False) -> str:
+    """The policy; a preview (a build that is not strict, never published) also runs inline scripts, for the
+    script MkDocs' live reload writes into every page it serves (its text changes with every build: no hash)."""
     hashes = " ".join(script_hash(text) for text in INLINE_SCRIPTS.values())
     directives = {
         "default-src": "'none'",
-        "script-src": f"'self' {hashes}",
+        "script-src": "'self' 'unsafe-inline'" if preview else f"'self' {hashes}",
         "style-src": "'self'",
         "img-src": "'self' data:",
         "font-src": "'self'",
@@ -63,6 +65,6 @@ def policy() -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-def theme_globals() -> dict:
+def theme_globals(preview: bool = False) -> dict:
     """What the theme's templates use: the policy and the inline scripts' texts (Jinja globals)."""
-    return {"content_security_policy": policy(), "inline_scripts": INLINE_SCRIPTS}
+    return {"content_security_policy": policy(preview), "inline_scripts": INLINE_SCRIPTS}
