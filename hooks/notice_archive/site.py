@@ -30,6 +30,8 @@ from .references import CITED, find_references
 from .text import casefold_vi
 from .urls import (
     ARCHIVE_PATH,
+    ITEMS_CSV_PATH,
+    NOTICES_CSV_PATH,
     all_feed_path,
     department_feed_path,
     department_ics_path,
@@ -384,6 +386,7 @@ class Site:
         """The site's own pages and files that generated pages may link to (besides notices)."""
         reg = self.registry
         return frozenset([*(p.url for p in self.generated_pages()), all_feed_path(), ARCHIVE_PATH,
+                          NOTICES_CSV_PATH, ITEMS_CSV_PATH,
                           *(f(k) for k in reg.departments for f in (department_feed_path, department_ics_path)),
                           *(project_feed_path(k) for k in reg.projects)])
 
