@@ -10,10 +10,14 @@ Published paths (relative to the site root):
     <notice url>index.json                   one notice, next to its page: /ubnd-tp-lang-son/2020/123-tb-ubnd/index.json
     du-lieu/schema/kho-thong-bao.json        JSON Schema of the archive file
     du-lieu/schema/thong-bao.json            JSON Schema of a one-notice file
+    du-lieu/thong-bao.csv                    one row per notice (for spreadsheets), from the same records as the JSON
+    du-lieu/cac-muc.csv                      one row per item, with its departments, projects and deadlines
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -22,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import model as m
 from .registry import Registry
-from .urls import ARCHIVE_PATH, href, notice_json_path, site_base
+from .urls import ARCHIVE_PATH, ITEMS_CSV_PATH, NOTICES_CSV_PATH, href, notice_json_path, site_base
 
 VERSION = "1.0"
 ARCHIVE_SCHEMA_PATH = "du-lieu/schema/kho-thong-bao.json"
@@ -279,9 +283,87 @@ def iter_export_files(notices: list[m.Notice], registry: Registry,
         **_registries(registry), "notices": out_notices})
     yield ARCHIVE_PATH, _dump(archive)
     del archive
+    yield from csv_files(out_notices, registry).items()
     for n, out in zip(ordered, out_notices, strict=True):
         path = notice_json_path(n.url)
         one = NoticeExport.model_validate({"$schema": href(NOTICE_SCHEMA_PATH, site_url, path),
                                            "version": VERSION, "notice": out})
         yield path, _dump(one)
     yield from schemas(site_url).items()
+
+
+# CSV: the same records as the JSON, flattened for spreadsheets ----------------------------------------------------
+
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection") gets a leading apostrophe, which Excel and
+# LibreOffice show as text and do not display; a reader of the data drops it (README, "Dữ liệu mở").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SEP = "; "  # between the keys or names of one cell (no key or registry name contains it)
+
+NOTICE_COLUMNS = ("path", "url", "json_path", "source", "issuer", "issuer_name", "number", "number_text", "series",
+                  "status", "status_label", "date", "place", "title", "meeting_date", "meeting_invitation",
+                  "chair_name", "chair_title", "signer_title", "signer_name", "departments", "projects", "items")
+ITEM_COLUMNS = ("path", "url", "notice_path", "notice_number_text", "notice_date", "issuer", "section", "number",
+                "anchor", "heading", "presented_by", "presented_by_name", "lead", "lead_names", "cooperating",
+                "cooperating_names", "projects", "project_names", "deadlines", "deadline_texts", "text")
+
+
+def csv_safe(value: object) -> str:
+    """A cell's text: None is empty; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
+    # UTF-8 with a byte-order mark: Excel (the office's spreadsheet) reads a CSV without one as the local code page
+    # and garbles every Vietnamese letter; LibreOffice and csv readers opened with "utf-8-sig" skip it.
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_safe(row[c]) for c in columns])
+    return "\ufeff" + out.getvalue()
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def item_row(notice: NoticeOut, item: ItemOut, registry: Registry) -> dict:
+    """One item as a CSV row: its own assignments and its points' (in order, each key once), names beside keys."""
+    deps, projs = registry.departments, registry.projects
+    parts: list[Assignment] = [item, *item.points]
+    lead = _unique([k for p in parts for k in p.lead])
+    cooperating = _unique([k for p in parts for k in p.cooperating])
+    projects = _unique([k for p in parts for k in p.projects])
+    deadlines = [d for p in parts for d in p.deadlines]
+    return {
+        "path": item.link.path, "url": item.link.url, "notice_path": notice.link.path,
+        "notice_number_text": notice.number_text, "notice_date": notice.date, "issuer": notice.issuer,
+        "section": item.section, "number": item.number, "anchor": item.anchor, "heading": item.heading,
+        "presented_by": item.presented_by,
+        "presented_by_name": deps[item.presented_by].name if item.presented_by else None,
+        "lead": SEP.join(lead), "lead_names": SEP.join(deps[k].name for k in lead),
+        "cooperating": SEP.join(cooperating), "cooperating_names": SEP.join(deps[k].name for k in cooperating),
+        "projects": SEP.join(projects), "project_names": SEP.join(projs[k].name for k in projects),
+        "deadlines": SEP.join(d.due for d in deadlines), "deadline_texts": SEP.join(d.text for d in deadlines),
+        "text": item.text,
+    }
+
+
+def notice_row(notice: NoticeOut) -> dict:
+    return {
+        "path": notice.link.path, "url": notice.link.url, "json_path": notice.json_link.path, "source": notice.source,
+        "issuer": notice.issuer, "issuer_name": notice.issuer_name, "number": notice.number,
+        "number_text": notice.number_text, "series": notice.series, "status": notice.status,
+        "status_label": notice.status_label, "date": notice.date, "place": notice.place, "title": notice.title,
+        "meeting_date": notice.meeting.date, "meeting_invitation": notice.meeting.invitation,
+        "chair_name": notice.chair.name, "chair_title": notice.chair.title, "signer_title": notice.signer.title,
+        "signer_name": notice.signer.name, "departments": SEP.join(notice.departments),
+        "projects": SEP.join(notice.projects), "items": len(notice.items),
+    }
+
+
+def csv_files(notices: list[NoticeOut], registry: Registry) -> dict[str, str]:
+    """The two CSV files of the open data, from the export's records (the JSON's), in the JSON's order."""
+    return {NOTICES_CSV_PATH: _csv(NOTICE_COLUMNS, [notice_row(n) for n in notices]),
+            ITEMS_CSV_PATH: _csv(ITEM_COLUMNS, [item_row(n, i, registry) for n in notices for i in n.items])}

@@ -55,6 +55,16 @@ class Groups:
             out[entry.notice.date.year].append(entry)
         return sorted(out.items(), reverse=True)
 
+    @staticmethod
+    def by_year_month(entries: list[Entry], newest_first: bool = True) -> list[tuple[int, list[tuple[int, list[Entry]]]]]:
+        """Entries folded by year, then by month of issue (the pages fold them so that none is endless), in the
+        entries' own order inside a month; years and months newest first, or oldest first (a project's history)."""
+        years: dict[int, dict[int, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+        for entry in entries:
+            years[entry.notice.date.year][entry.notice.date.month].append(entry)
+        return [(year, sorted(months.items(), reverse=newest_first))
+                for year, months in sorted(years.items(), reverse=newest_first)]
+
     def role_counts(self, department: str) -> dict[str, int]:
         counts = dict.fromkeys(ROLE_LABELS, 0)
         for entry in self.departments.get(department, []):

@@ -23,6 +23,7 @@ from .cite import citation, item_label
 from .dates import build_day
 from .deadlines import open_dues
 from .group import Groups, group
+from .history import last_changes
 from .model import Notice
 from .problems import Problem
 from .reader import front_matter_end
@@ -30,6 +31,8 @@ from .references import CITED, find_references
 from .text import casefold_vi
 from .urls import (
     ARCHIVE_PATH,
+    ITEMS_CSV_PATH,
+    NOTICES_CSV_PATH,
     all_feed_path,
     department_feed_path,
     department_ics_path,
@@ -93,7 +96,7 @@ class Site:
         """The site of an archive: read from docs_dir, or already read (by worker.BuildJob)."""
         archive = archive if archive is not None else load_archive(docs_dir, today=today)
         site = cls.from_archive(archive, docs_dir, today)
-        site.problems = [*archive.problems, *site.permanence_problems()]
+        site.problems = [*archive.problems, *site.permanence_problems(), *site.history_problems()]
         return site
 
     @classmethod
@@ -139,6 +142,50 @@ class Site:
             "replaces": [(n, base + n.url) for n in self.archive.replaces.get(notice.url, [])],
             "replaced_by": [(n, base + n.url) for n in self.archive.replaced_by.get(notice.url, [])],
             "unresolved": self.archive.replaces_unknown.get(notice.url, []),
+            "updated": self.updated(notice),
+            **self.context_links(notice),
+        }
+
+    @cached_property
+    def last_changed(self) -> tuple[dict[str, dt.date], bool]:
+        """Each notice's last change (src_uri -> day) from one `git log` over the archive, and whether git had it.
+        Without git (an export of the repository), or for a file never committed, the notice's own date stands in
+        (its date of issue, or its meeting's for a copy without one): deterministic, and said in the build log."""
+        from_git = last_changes(self.docs_dir)
+        changed = from_git or {}
+        return {n.src_uri: changed.get(n.src_uri) or fallback_day(n) for n in self.archive.notices}, bool(from_git)
+
+    def updated(self, notice: Notice) -> dt.date:
+        return self.last_changed[0].get(notice.src_uri) or fallback_day(notice)
+
+    def history_problems(self) -> list[Problem]:
+        if self.last_changed[1] or not self.archive.notices:
+            return []
+        return [Problem("notices", 1, "không đọc được lịch sử git của kho: ngày cập nhật của mỗi thông báo (trên "
+                        "trang và trong sitemap.xml) lấy theo ngày ban hành", "advice", "khong-co-git")]
+
+    def context_links(self, notice: Notice) -> dict:
+        """Where a notice sits (relative to its page): the breadcrumb trail home > year > month, its issuer's
+        section of the department list, and the department and project pages its items name (by name)."""
+        base = to_root(notice.url)
+        reg = self.registry
+        year = notice.date.year
+        deps: set[str] = set()
+        projs: set[str] = set()
+        for item in notice.items:
+            deps.update(item.lead, item.cooperating, [item.presented_by] if item.presented_by else [])
+            projs.update(item.projects)
+            for point in item.points:
+                deps.update(point.lead, point.cooperating)
+                projs.update(point.projects)
+        return {
+            "trail": [("Trang chủ", base or "./"), ("Theo năm", base + "nam/"),
+                      (f"Năm {year}", f"{base}{year_url(year)}#thang-{notice.date.month}")],
+            "issuer": (reg.issuers[notice.issuer].name, f"{base}don-vi/#{notice.issuer}"),
+            "departments": sorted(((reg.departments[k].name, base + department_url(k)) for k in deps),
+                                  key=lambda pair: casefold_vi(pair[0])),
+            "projects": sorted(((reg.projects[k].name, base + project_url(k)) for k in projs),
+                               key=lambda pair: casefold_vi(pair[0])),
         }
 
     def issuer_name(self, notice: Notice) -> str:
@@ -232,7 +279,8 @@ class Site:
 
     def page_meta(self, notice: Notice) -> dict:
         """The engine's page metadata of a notice page (its front matter is in the template context as `notice`)."""
-        return {"title": notice.title, "template": "notice.html"}
+        # "updated": the sitemap's <lastmod> (theme/sitemap.xml), the day the file last changed in git.
+        return {"title": notice.title, "template": "notice.html", "updated": self.updated(notice).isoformat()}
 
     def anchored_markdown(self, src_uri: str, markdown: str, first_line: int) -> str:
         """The notice body as Markdown (its first line at ``first_line`` of the file), with item and point anchors
@@ -330,12 +378,18 @@ class Site:
         """The site's own pages and files that generated pages may link to (besides notices)."""
         reg = self.registry
         return frozenset([*(p.url for p in self.generated_pages()), all_feed_path(), ARCHIVE_PATH,
+                          NOTICES_CSV_PATH, ITEMS_CSV_PATH,
                           *(f(k) for k in reg.departments for f in (department_feed_path, department_ics_path)),
                           *(project_feed_path(k) for k in reg.projects)])
 
     @cached_property
     def _number_index(self) -> dict[tuple, Notice]:
         return {(n.issuer, n.series, n.date.year, n.number): n for n in self.archive.notices if n.number is not None}
+
+
+def fallback_day(notice: Notice) -> dt.date:
+    """A notice's stand-in for its last change when git cannot tell: its date of issue, or its meeting's."""
+    return notice.date.first_day() if notice.date.complete else notice.meeting.date.first_day()
 
 
 def walk_order(src_uri: str) -> tuple:
@@ -373,7 +427,8 @@ def rel(from_src: str, to_src: str, anchor: str = "") -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
-HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)<a class="headerlink"', re.S)
+# A heading of a generated page, with its "#" link, or without one inside a folded group's <summary>.
+HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)(?:<a class="headerlink"|</h\1>)', re.S)
 TAG = re.compile(r"<[^>]+>")
 ID = re.compile(r'\sid="([^"]+)"')
 
