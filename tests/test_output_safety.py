@@ -114,8 +114,9 @@ def page_problems(html: str, redirect: bool = False) -> list[str]:
             if name in ("href", "src", "action", "content") and value and re.search(r"(?i)javascript:|vbscript:|data:text",
                                                                                   re.sub(r"\s", "", value)):
                 out.append(f"<{tag} {name}={value!r}>")
-        if tag in ("base", "iframe", "frame", "object", "embed", "style", "form") and not (
-                tag == "form" and attrs.get("class") == "vn-search__form"):
+        # The theme's own forms: the search box and Material's colour-scheme toggle (neither posts anywhere).
+        theirs = attrs.get("class") == "vn-search__form" or attrs.get("data-md-component") == "palette"
+        if tag in ("base", "iframe", "frame", "object", "embed", "style", "form") and not (tag == "form" and theirs):
             out.append(f"<{tag}>")
         if tag == "meta" and attrs.get("http-equiv") and attrs["http-equiv"].lower() != "content-security-policy" \
                 and not (redirect and attrs["http-equiv"] == "refresh"):
@@ -303,7 +304,7 @@ def test_hostile_links_and_markup_are_refused_with_their_lines(tmp_path: Path) -
 # What may be printed unescaped where autoescape is off: HTML the build writes itself (Material's blocks and partials,
 # the Markdown it converted, our fixed inline scripts), fixed words of the theme, paths MkDocs computes.
 TRUSTED = re.compile(r"""^(?:folder_once\(.*\)|super\(\)|page\.content|inline_scripts\.\w+
-    |lang\.t\('\w+'\)|class|mkdocs_version|base_url|item\.render\(.*\))$""", re.X)
+    |lang\.t\('\w+'\)|class|mkdocs_version|base_url|item\.render\(.*\)|edit_href\(page\))$""", re.X)
 ESCAPED = re.compile(r"\|\s*(?:e|escape|tojson|urlencode)\s*\)?$")
 
 
