@@ -1,0 +1,256 @@
+"""The text layer of an issued PDF, in reading order, as lines like those of a Word file (sources.Document).
+
+pypdfium2 first flattens the page's annotations into its content: e-signing systems stamp the number and the day
+("Số: 453", "ngày 29") as annotations, which a plain text extraction leaves out. pdfplumber then gives every
+letter with its position and size. Lines are rebuilt from the letters (spaces are dropped and words rebuilt from
+the gaps, because stamped digits are drawn over blank spaces); a wide gap splits a line into cells (a tab, like
+the cells of a Word table). Two-column blocks (the Decree 30 header: issuer | national motto; the closing:
+recipients | signature) are read column by column, left then right, as a Word table is. Body lines are joined
+into paragraphs where the text wraps (the line above runs to the right margin, this one is not indented).
+
+Refused here, before any parsing: a scan (pages that are images, no text), an OCR layer (text over a page-sized
+image, or a PDF made by an OCR program: machine-read text must be typed or checked by a person, never imported
+as an official record), and glyphs without a Unicode mapping (broken font maps: "(cid:123)", private-use code
+points, U+FFFD). Look-alike letters and lost diacritics are caught later by quality.py, as for text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+from .sources import Document, SourceError
+
+OCR_PRODUCERS = ("ocr", "tesseract", "abbyy", "finereader", "readiris", "omnipage", "paper capture", "clearscan")
+CID = re.compile(r"\(cid:\d+\)")
+PAGE_NUMBER = re.compile(r"^\s*[-–]?\s*\d{1,3}\s*[-–]?\s*$")
+SCANNED = ("tệp PDF là bản quét (ảnh chụp trang), không có lớp chữ; không nhận dạng chữ (OCR) tự động vào văn bản "
+           "chính thức: cần bản Word hoặc bản PDF xuất từ Word, hoặc gõ lại văn bản (tệp .txt) và đối chiếu")
+
+
+@dataclass
+class Word:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    text: str
+
+
+@dataclass
+class Line:
+    top: float
+    cells: list[list[Word]]
+
+    @property
+    def x0(self) -> float:
+        return self.cells[0][0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.cells[-1][-1].x1
+
+    def cell_texts(self) -> list[str]:
+        return [_join(cell) for cell in self.cells]
+
+
+def read_pdf(path: str) -> Document:
+    import pdfplumber
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        pdf = pypdfium2.PdfDocument(path)
+    except pypdfium2.PdfiumError as exc:
+        raise SourceError(f"không mở được tệp PDF: {exc}") from None
+    try:
+        for page in pdf:
+            pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY)
+        buf = io.BytesIO()
+        pdf.save(buf)
+    finally:
+        pdf.close()
+    lines: list[str] = []
+    footnotes: list[str] = []
+    notes: list[str] = []
+    with pdfplumber.open(io.BytesIO(buf.getvalue())) as doc:
+        meta = " ".join(str(doc.metadata.get(k, "")) for k in ("Producer", "Creator")).lower()
+        pages = doc.pages
+        text_chars = 0
+        image_pages = 0
+        broken: list[str] = []
+        for number, page in enumerate(pages, start=1):
+            chars = [c for c in page.chars if c["text"].strip()]
+            text_chars += len(chars)
+            area = float(page.width * page.height) or 1.0
+            if any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > 0.5 * area for im in page.images):
+                image_pages += 1
+            for c in chars:
+                if CID.fullmatch(c["text"]) or c["text"] == "\ufffd" or any(
+                        unicodedata.category(ch) in ("Co", "Cn") for ch in c["text"]):
+                    broken.append(f"trang {number}: {c['text']!r}")
+        if text_chars == 0:
+            raise SourceError(SCANNED)
+        if image_pages or any(name in meta for name in OCR_PRODUCERS):
+            why = (f"{image_pages} trang là ảnh chụp có lớp chữ phủ lên" if image_pages
+                   else "tệp do chương trình nhận dạng chữ tạo ra")
+            raise SourceError(f"tệp PDF có lớp chữ nhận dạng tự động (OCR: {why}); chữ do máy đọc có thể sai mà "
+                              "không ai thấy, nên không nhập vào văn bản chính thức: cần bản Word hoặc bản PDF xuất "
+                              "từ Word, hoặc gõ lại (hay kiểm tra từng chữ) vào tệp .txt rồi nhập tệp đó")
+        if broken:
+            raise SourceError(f"lớp chữ bị lỗi phông: {len(broken)} ký tự không có mã Unicode (bảng mã phông của "
+                              f"PDF hỏng), ví dụ {'; '.join(broken[:5])}. Cần bản Word hoặc bản PDF xuất lại từ Word")
+        body_size = statistics.median(c["size"] for p in pages for c in p.chars if c["text"].strip())
+        for page in pages:
+            page_lines, page_notes = _page_lines(page, body_size)
+            lines.extend(page_lines)
+            footnotes.extend(page_notes)
+    text = "\n".join(lines)
+    was_nfc = unicodedata.is_normalized("NFC", text)
+    from .sources import from_text
+
+    result = from_text(path, text)
+    result.footnotes = [unicodedata.normalize("NFC", f) for f in footnotes]
+    result.notes = notes
+    result.was_nfc = was_nfc
+    return result
+
+
+def _words(page) -> list[Word]:
+    page = page.dedupe_chars()
+    chars = sorted((c for c in page.chars if c["text"].strip()), key=lambda c: (round(c["top"]), c["x0"]))
+    rows: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: c["top"]):
+        for row in rows:  # same baseline band (superscripts and stamped digits sit a little off it)
+            ref = row[0]
+            if abs(c["bottom"] - ref["bottom"]) < 0.45 * max(c["size"], ref["size"]) or (
+                    c["top"] >= ref["top"] - 1 and c["bottom"] <= ref["bottom"] + 1):
+                row.append(c)
+                break
+        else:
+            rows.append([c])
+    words: list[Word] = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        current: list[dict] = []
+        for c in row:
+            prev = current[-1] if current else None
+            gap = c["x0"] - prev["x1"] if prev else 0.0
+            if prev and (gap > 0.12 * max(c["size"], prev["size"]) or not 0.8 < c["size"] / prev["size"] < 1.25
+                         or (gap > 0.5 and c["fontname"] != prev["fontname"])):  # a stamped number
+                words.append(_word(current))
+                current = []
+            current.append(c)
+        if current:
+            words.append(_word(current))
+    return words
+
+
+def _word(chars: list[dict]) -> Word:
+    return Word(chars[0]["x0"], max(c["x1"] for c in chars), min(c["top"] for c in chars),
+                max(c["bottom"] for c in chars), max(c["size"] for c in chars), "".join(c["text"] for c in chars))
+
+
+def _join(cell: list[Word]) -> str:
+    out = ""
+    for i, word in enumerate(cell):
+        if i and word.size < 0.8 * cell[i - 1].size and word.text.isdigit() and word.x0 - cell[i - 1].x1 < 1.5:
+            out += f"[{word.text}]"  # a footnote mark, raised and smaller, glued to the word before it
+        else:
+            out += (" " if i else "") + word.text
+    return out
+
+
+def _page_lines(page, body_size: float) -> tuple[list[str], list[str]]:
+    words = _words(page)
+    if not words:
+        return [], []
+    rows: dict[float, list[Word]] = {}
+    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        key = next((k for k in rows if abs(k - w.bottom) < 0.45 * w.size), w.bottom)
+        rows.setdefault(key, []).append(w)
+    lines: list[Line] = []
+    for key in sorted(rows):
+        row = sorted(rows[key], key=lambda w: w.x0)
+        cells: list[list[Word]] = [[row[0]]]
+        for w in row[1:]:
+            if w.x0 - cells[-1][-1].x1 > 1.8 * max(w.size, body_size):
+                cells.append([w])
+            else:
+                cells[-1].append(w)
+        lines.append(Line(min(w.top for w in row), cells))
+    height = float(page.height)
+    lines = [ln for ln in lines if not (len(ln.cells) == 1 and PAGE_NUMBER.match(ln.cell_texts()[0])
+                                        and (ln.top < 0.12 * height or ln.top > 0.88 * height))]
+    footnotes: list[str] = []
+    kept: list[Line] = []
+    for ln in lines:
+        first = ln.cells[0][0]
+        small = all(w.size < 0.92 * body_size for cell in ln.cells for w in cell)
+        if small and ln.top > 0.6 * height and (
+                (first.text.isdigit() and first.size < 0.8 * body_size) or footnotes):
+            text = " ".join(ln.cell_texts())
+            if first.text.isdigit() and len(ln.cells[0]) > 1:
+                footnotes.append(f"[{first.text}] " + text[len(first.text):].strip())
+            elif footnotes:
+                footnotes[-1] += " " + text
+            continue
+        kept.append(ln)
+    if not kept:
+        return [], footnotes
+    left = min(ln.x0 for ln in kept)
+    right = max(ln.x1 for ln in kept)
+    middle = (left + right) / 2
+    in_block = _column_blocks(kept, middle)
+    out: list[str] = []
+    i = 0
+    while i < len(kept):
+        if in_block[i]:
+            j = i
+            while j < len(kept) and in_block[j]:
+                j += 1
+            out.extend(_columns(kept[i:j], middle))
+            i = j
+            continue
+        ln = kept[i]
+        text = " ".join(ln.cell_texts())
+        prev = kept[i - 1] if i else None
+        continues = (prev is not None and out and out[-1] and not in_block[i - 1]
+                     and prev.x1 > right - 2.5 * body_size and ln.x0 < left + 0.5 * body_size)
+        if continues:
+            out[-1] += " " + text
+        else:
+            out.append(text)
+        i += 1
+    return out, footnotes
+
+
+def _column_blocks(lines: list[Line], middle: float) -> list[bool]:
+    """Which lines belong to a two-column block: lines with several cells, and the one-sided lines next to them
+    (the issuer's last line, the signer's name below the recipients)."""
+    inside = [len(ln.cells) > 1 for ln in lines]
+    one_sided = [ln.x1 < middle or ln.x0 > middle for ln in lines]
+    for seed in [i for i, multi in enumerate(inside) if multi]:
+        for step in (-1, 1):
+            k = seed + step
+            while 0 <= k < len(lines) and not inside[k] and one_sided[k]:
+                inside[k] = True
+                k += step
+    return inside
+
+
+def _columns(block: list[Line], middle: float) -> list[str]:
+    """A two-column block read as a Word table: the left column's lines, then the right column's."""
+    left: list[str] = []
+    right: list[str] = []
+    for ln in block:
+        for cell, text in zip(ln.cells, ln.cell_texts(), strict=True):
+            centre = (cell[0].x0 + cell[-1].x1) / 2
+            (left if centre < middle else right).append(text)
+    if not right:
+        return left
+    return [*left, "", *right, ""]
