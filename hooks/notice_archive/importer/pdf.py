@@ -20,12 +20,15 @@ import io
 import re
 import statistics
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from .parse import DOC_HEADINGS
 from .sources import Document, SourceError
 
 OCR_PRODUCERS = ("ocr", "tesseract", "abbyy", "finereader", "readiris", "omnipage", "paper capture", "clearscan")
 CID = re.compile(r"\(cid:\d+\)")
+MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}[.)]|[IVXLC]+\.|[-+•–])$")  # "a)<tab>text": one line, not two columns
 PAGE_NUMBER = re.compile(r"^\s*[-–]?\s*\d{1,3}\s*[-–]?\s*$")
 SCANNED = ("tệp PDF là bản quét (ảnh chụp trang), không có lớp chữ; không nhận dạng chữ (OCR) tự động vào văn bản "
            "chính thức: cần bản Word hoặc bản PDF xuất từ Word, hoặc gõ lại văn bản (tệp .txt) và đối chiếu")
@@ -205,7 +208,18 @@ def _page_lines(page, body_size: float) -> tuple[list[str], list[str]]:
     left = min(ln.x0 for ln in kept)
     right = max(ln.x1 for ln in kept)
     middle = (left + right) / 2
-    in_block = _column_blocks(kept, middle)
+    # The line pitch inside a paragraph; a larger step down is the spacing between paragraphs.
+    steps = [b.top - a.top for a, b in zip(kept, kept[1:], strict=False) if 0 < b.top - a.top < 1.6 * body_size]
+    pitch = statistics.median(steps) if steps else 1.2 * body_size
+
+    def wraps(prev: Line, ln: Line) -> bool:
+        """The text wraps from ``prev`` to ``ln``: this line's first word would not have fitted at the end of the
+        line above, it starts at the margin, one line pitch below."""
+        first = ln.cells[0][0]
+        return (prev.x1 + 0.3 * first.size + (first.x1 - first.x0) > right - 1 and ln.x0 < left + 0.5 * body_size
+                and 0 < ln.top - prev.top < max(1.25 * pitch, 1.4 * first.size))
+
+    in_block = _column_blocks(kept, middle, wraps)
     out: list[str] = []
     i = 0
     while i < len(kept):
@@ -217,11 +231,8 @@ def _page_lines(page, body_size: float) -> tuple[list[str], list[str]]:
             i = j
             continue
         ln = kept[i]
-        text = " ".join(ln.cell_texts())
-        prev = kept[i - 1] if i else None
-        continues = (prev is not None and out and out[-1] and not in_block[i - 1]
-                     and prev.x1 > right - 2.5 * body_size and ln.x0 < left + 0.5 * body_size)
-        if continues:
+        text = "\t".join(ln.cell_texts())  # a wide gap inside a body line is a tab ("a)<tab>text")
+        if i and out and out[-1] and not in_block[i - 1] and wraps(kept[i - 1], ln):
             out[-1] += " " + text
         else:
             out.append(text)
@@ -229,15 +240,27 @@ def _page_lines(page, body_size: float) -> tuple[list[str], list[str]]:
     return out, footnotes
 
 
-def _column_blocks(lines: list[Line], middle: float) -> list[bool]:
+def _column_blocks(lines: list[Line], middle: float, wraps: Callable[[Line, Line], bool]) -> list[bool]:
     """Which lines belong to a two-column block: lines with several cells, and the one-sided lines next to them
     (the issuer's last line, the signer's name below the recipients)."""
-    inside = [len(ln.cells) > 1 for ln in lines]
-    one_sided = [ln.x1 < middle or ln.x0 > middle for ln in lines]
-    for seed in [i for i, multi in enumerate(inside) if multi]:
+    width = max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines)
+    one_sided = [len(ln.cells) == 1 and (ln.x1 < middle or ln.x0 > middle or (
+        ln.x1 - ln.x0 < 0.65 * width and abs((ln.x0 + ln.x1) / 2 - middle) > 0.1 * width))
+        and " ".join(ln.cell_texts()[0].split()) not in DOC_HEADINGS  # "THÔNG BÁO" starts the body
+        for ln in lines]
+    inside = [len(ln.cells) > 1 and not MARKER.match(ln.cell_texts()[0]) for ln in lines]
+    seeds = [i for i, multi in enumerate(inside) if multi]
+    for seed in seeds:
+        # The block's own line spacing (between its two-column lines): a line set further apart (the document
+        # type heading below the header) is not part of it.
+        run = [k for k in (seed - 1, seed + 1) if 0 <= k < len(lines) and k in seeds]
+        spacing = min((abs(lines[k].top - lines[seed].top) for k in run),
+                      default=1.4 * lines[seed].cells[0][0].size)
         for step in (-1, 1):
             k = seed + step
-            while 0 <= k < len(lines) and not inside[k] and one_sided[k]:
+            while (0 <= k < len(lines) and not inside[k] and one_sided[k]
+                   and abs(lines[k].top - lines[k - step].top) < 1.6 * spacing
+                   and not (k > 0 and not inside[k - 1] and wraps(lines[k - 1], lines[k]))):
                 inside[k] = True
                 k += step
     return inside
@@ -249,8 +272,11 @@ def _columns(block: list[Line], middle: float) -> list[str]:
     right: list[str] = []
     for ln in block:
         for cell, text in zip(ln.cells, ln.cell_texts(), strict=True):
-            centre = (cell[0].x0 + cell[-1].x1) / 2
-            (left if centre < middle else right).append(text)
+            column = left if (cell[0].x0 + cell[-1].x1) / 2 < middle else right
+            if column and text[:1].islower():  # a line of the cell that wrapped
+                column[-1] += " " + text
+            else:
+                column.append(text)
     if not right:
         return left
     return [*left, "", *right, ""]
