@@ -4,8 +4,8 @@ The number is not in the paragraph's text: Word computes it from the numbering p
 lists with one format per level, and list instances that point to them, possibly restarting a level) and from the
 paragraph's own numbering (w:numPr) or the one its style carries ("List Number"). This replays that count in
 document order. Letters follow the Vietnamese sequence of Decree 30 (a b c d đ e g h i k …, no f j w z): that is
-how a Vietnamese notice letters its points; Word's own Latin sequence differs from the fifth letter on, and the
-importer says so to the editor when it happens.
+how a Vietnamese notice letters its points (Word's Latin list would print e) f) from the fifth letter on, which no
+notice means; the README says so).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
-LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 # Bullets drawn from the Symbol/Wingdings fonts are private-use code points; the printed mark is a bullet or dash.
@@ -69,7 +68,6 @@ class Numbering:
     styles: dict[str, tuple[str | None, int | None, str | None]] = field(default_factory=dict)  # numId, ilvl, base
     counts: dict[str, list[int | None]] = field(default_factory=dict)
     started: set[str] = field(default_factory=set)
-    latin_differs: int = 0  # letters past "d", where Word's Latin sequence would print another letter
     unresolved: int = 0
 
     @classmethod
@@ -149,9 +147,6 @@ class Numbering:
             if f"%{k}" in text:
                 ref = levels.get(k - 1, Level())
                 n = counts[k - 1] if counts[k - 1] is not None else ref.start
-                if ref.fmt in ("lowerLetter", "upperLetter") and 5 <= n <= len(LATIN_LETTERS) and \
-                        letters(n, VIETNAMESE_LETTERS) != LATIN_LETTERS[n - 1]:
-                    self.latin_differs += 1
                 text = text.replace(f"%{k}", format_number(n, ref.fmt))
         return f"{text}{level.suffix}" if text else ""
 

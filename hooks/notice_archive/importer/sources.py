@@ -93,10 +93,6 @@ def read_docx(path: str) -> Document:
         notes.append(f"{numbering.unresolved} đoạn trong tệp Word dùng đánh số tự động nhưng tệp thiếu định nghĩa "
                      "đánh số (numbering.xml) nên không biết Word hiện số nào; kiểm tra lại số mục, điểm so với "
                      "bản gốc")
-    if numbering.latin_differs:
-        notes.append(f"{numbering.latin_differs} điểm đánh số tự động bằng chữ cái từ chữ thứ năm trở đi: đã ghi "
-                     "theo thứ tự chữ cái tiếng Việt của Nghị định 30 (a, b, c, d, đ, e, g…); Word in theo bảng chữ "
-                     "Latinh (d, e, f…), so lại với bản gốc")
     footnotes = _footnotes(doc, footnote_ids)
     text = "\n".join(lines)
     was_nfc = unicodedata.is_normalized("NFC", text) and all(

@@ -27,7 +27,7 @@ def read_doc(path: str) -> Document:
     program = soffice()
     if program is None:
         raise SourceError("không đọc được tệp .doc: máy này chưa có LibreOffice (gói Debian libreoffice-writer-nogui, "
-                          "được cài bởi bash .ci/setup.sh); hoặc mở tệp bằng Word và lưu thành .docx")
+                          "được cài bởi bash .ci/setup.sh --test); hoặc mở tệp bằng Word và lưu thành .docx")
     with tempfile.TemporaryDirectory(prefix="notices-doc-") as tmp:
         source = os.path.join(tmp, "van-ban.doc")  # a plain name: the contributor's file name is data, not argv
         shutil.copyfile(path, source)
