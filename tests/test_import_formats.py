@@ -383,3 +383,77 @@ def test_kept_original_is_published_linked_and_in_the_open_data(tmp_path, office
     plain = build(other.parent)
     page = plain.page("ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/")
     assert "Bản gốc" not in page
+
+
+def _strip_marks(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (_strip_marks, "lớp chữ không dùng được, không nhập: văn bản bị mất dấu tiếng Việt (thường do nhận dạng chữ "
+                   "OCR): chỉ 0/"),
+    (lambda t: t.replace("o", "\u043e"), "lớp chữ không dùng được, không nhập: lớp chữ bị lỗi phông: có chữ cái của "
+                                         "bảng chữ khác (Kirin, Hy Lạp, Do Thái…) trông giống chữ Việt"),
+], ids=["mat-dau", "kirin"])
+def test_pdf_with_a_garbled_text_layer_is_refused(empty_archive, tmp_path, change, reason):
+    source = build_docx(tmp_path / "hong.docx", header_left=[change(t) for t in HEADER_LEFT],
+                        header_right=[change(t) for t in HEADER_RIGHT], body=[change(t) for t in BODY],
+                        recipients=[change(t) for t in RECIPIENTS], signer=[change(t) for t in SIGNER])
+    word_like(source)
+    pdf = soffice_convert(source, "pdf", tmp_path / "out")
+    with pytest.raises(Refused) as exc:
+        import_file(str(pdf), str(empty_archive))
+    assert str(exc.value).startswith(reason)
+
+
+def test_pdf_whose_text_lies_over_a_page_image_is_refused_as_ocr(empty_archive, tmp_path):
+    """What an OCR program writes: the page as a picture, the machine-read text over it."""
+    from PIL import Image
+
+    picture = tmp_path / "trang.png"
+    Image.new("RGB", (650, 800), "white").save(picture)
+    source = build_docx(tmp_path / "ocr.docx", header_left=HEADER_LEFT, header_right=HEADER_RIGHT, body=BODY,
+                        recipients=RECIPIENTS, signer=SIGNER)
+    document = docx.Document(str(source))
+    document.add_picture(str(picture), width=docx.shared.Inches(6.5), height=docx.shared.Inches(8))
+    document.save(str(source))
+    pdf = soffice_convert(source, "pdf", tmp_path / "out")
+    with pytest.raises(Refused) as exc:
+        import_file(str(pdf), str(empty_archive))
+    assert str(exc.value).startswith("tệp PDF có lớp chữ nhận dạng tự động (OCR: 1 trang là ảnh chụp có lớp chữ phủ "
+                                     "lên); chữ do máy đọc có thể sai mà không ai thấy")
+
+
+def test_numbering_formats_and_nested_levels():
+    from notice_archive.importer.numbering import VIETNAMESE_LETTERS, format_number
+
+    assert [format_number(n, "lowerLetter") for n in range(1, 13)] == list("abcdđeghiklm")
+    assert format_number(24, "lowerLetter") == "aa" and len(VIETNAMESE_LETTERS) == 23
+    assert format_number(5, "upperLetter") == "Đ" and format_number(4, "upperRoman") == "IV"
+    assert format_number(14, "lowerRoman") == "xiv" and format_number(7, "decimalZero") == "07"
+
+
+def test_numbering_of_two_levels_and_missing_definitions(empty_archive, tmp_path):
+    from notice_archive.importer.sources import read_docx
+
+    doc = docx.Document()
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/>'
+        '<w:suff w:val="space"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num xmlns:w="{W}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for text, level in (("Mục một", 0), ("Điểm", 1), ("Điểm", 1), ("Mục hai", 0), ("Điểm", 1)):
+        para = doc.add_paragraph(text)
+        para._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    _numbered(doc, "Không rõ số", "77")  # a list instance the file does not define
+    path = tmp_path / "hai-cap.docx"
+    doc.save(path)
+    result = read_docx(str(path))
+    assert result.lines[:6] == ["1.\tMục một", "a) Điểm", "b) Điểm", "2.\tMục hai", "a) Điểm", "Không rõ số"]
+    assert result.notes == ["1 đoạn trong tệp Word dùng đánh số tự động nhưng tệp thiếu định nghĩa đánh số "
+                            "(numbering.xml) nên không biết Word hiện số nào; kiểm tra lại số mục, điểm so với "
+                            "bản gốc"]
