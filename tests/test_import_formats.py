@@ -457,3 +457,22 @@ def test_numbering_of_two_levels_and_missing_definitions(empty_archive, tmp_path
     assert result.notes == ["1 đoạn trong tệp Word dùng đánh số tự động nhưng tệp thiếu định nghĩa đánh số "
                             "(numbering.xml) nên không biết Word hiện số nào; kiểm tra lại số mục, điểm so với "
                             "bản gốc"]
+
+
+def test_folder_of_doc_files_is_converted_in_one_run(empty_archive, tmp_path, office_files, capsys):
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    shutil.copy(office_files["doc"], folder / "a.doc")
+    shutil.copy(office_files["doc"], folder / "b.doc")  # the same notice again
+    (folder / "c.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)  # a compound file, no Word
+    assert main(["import", str(folder), "--docs-dir", str(empty_archive)]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("LibreOffice chuyển 2 tệp Word 97–2003 (.doc) sang .docx…\n[1/3] ")
+    assert out.split("\n")[:3] == [
+        f"{folder}/a.doc -> đã ghi notices/ubnd-tp-lang-son/2020/124-tb-ubnd.md + bản gốc notices/ubnd-tp-lang-son/"
+        "2020/124-tb-ubnd.doc; không còn chỗ TODO",
+        f"{folder}/b.doc -> không nhập: thông báo này đã có trong kho: notices/ubnd-tp-lang-son/2020/124-tb-ubnd.md "
+        "(giống 100%). Nhập lại cùng một văn bản (hoặc bản khác định dạng của cùng thông báo) sẽ tạo bản trùng; hãy "
+        "sửa tệp đã có (ví dụ khi bản chưa số được ban hành, điền số và ngày vào tệp đó)",
+        f"{folder}/c.doc -> không nhập: tệp có đuôi .doc nhưng nội dung không phải DOC (các byte đầu không khớp); tệp "
+        "hỏng hoặc bị đổi đuôi"]

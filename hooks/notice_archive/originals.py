@@ -38,11 +38,15 @@ BY_EXTENSION = {a.extension: kind for kind, a in ATTACHMENTS.items()}
 MAX_SIZE = 20 * 1024 * 1024  # a signed notice is a few MB at most; a larger file is a scan of something else
 
 
-def kind_of(head: bytes) -> str | None:
-    """The kind of file its first bytes say it is (a .docx is a zip holding word/document.xml)."""
+WORD97_STREAM = "WordDocument".encode("utf-16-le")  # the main stream's name in the compound file's directory
+
+
+def kind_of(data: bytes) -> str | None:
+    """The kind of file its bytes say it is: its first bytes, and for the two container formats what they contain
+    (a .docx is a zip holding word/document.xml; a .doc a compound file with a WordDocument stream, unlike .xls)."""
     for kind, attachment in ATTACHMENTS.items():
-        if head.startswith(attachment.magic):
-            if kind == "docx" and not _is_word_zip(head):
+        if data.startswith(attachment.magic):
+            if (kind == "docx" and not _is_word_zip(data)) or (kind == "doc" and WORD97_STREAM not in data):
                 return None
             return kind
     return None

@@ -11,6 +11,7 @@ import contextlib
 import os
 import posixpath
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import originals
@@ -36,7 +37,7 @@ class ImportResult:
 
 
 def import_file(source: str, docs_dir: str, out_dir: str | None = None, dry_run: bool = False,
-                index: DuplicateIndex | None = None) -> ImportResult:
+                index: DuplicateIndex | None = None, converted: Mapping[str, str] | None = None) -> ImportResult:
     """Import one document; raises Refused with the reason (Vietnamese) when it must not be imported.
 
     A PDF or Word source is the issued document: it is kept beside the notice (originals.py), its SHA-256 and
@@ -45,7 +46,7 @@ def import_file(source: str, docs_dir: str, out_dir: str | None = None, dry_run:
     if os.path.isdir(source):
         raise Refused("đây là một thư mục; dùng 'notices import THƯ-MỤC' để nhập mọi văn bản trong đó")
     try:
-        doc = read_document(source)
+        doc = read_document(source, converted)
         with open(source, "rb") as fh:
             raw = fh.read()
     except SourceError as exc:

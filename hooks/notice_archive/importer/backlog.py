@@ -11,8 +11,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import originals
 from . import ImportResult, Refused, import_file, todo_lines
 from .fingerprint import DuplicateIndex
+from .word97 import converted_all
 
 EXTENSIONS = (".pdf", ".docx", ".doc", ".txt")
 
@@ -47,19 +49,34 @@ def documents(paths: list[str]) -> tuple[list[str], list[Row]]:
 
 
 def import_backlog(paths: list[str], docs_dir: str, out_dir: str | None = None, dry_run: bool = False,
-                   progress: Callable[[int, int, str], None] | None = None) -> list[Row]:
+                   progress: Callable[[str], None] | None = None) -> list[Row]:
+    """Import every document; ``progress`` gets a line to show (stderr) before each step."""
     files, rows = documents(paths)
     index = DuplicateIndex(docs_dir)
-    for number, path in enumerate(files, start=1):
-        if progress:
-            progress(number, len(files), path)
-        try:
-            rows.append(Row(path, import_file(path, docs_dir, out_dir, dry_run, index=index)))
-        except Refused as exc:
-            rows.append(Row(path, reason=str(exc)))
-        except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop a backlog of hundreds
-            rows.append(Row(path, reason=f"lỗi khi đọc tệp ({type(exc).__name__}: {exc}); báo cho người quản trị"))
+    word97_files = [path for path in files if _is_word97(path)]
+    if progress and len(word97_files) > 1:
+        progress(f"LibreOffice chuyển {len(word97_files)} tệp Word 97–2003 (.doc) sang .docx…")
+    with converted_all(word97_files if len(word97_files) > 1 else []) as converted:
+        for number, path in enumerate(files, start=1):
+            if progress:
+                progress(f"[{number}/{len(files)}] {path}")
+            try:
+                rows.append(Row(path, import_file(path, docs_dir, out_dir, dry_run, index=index,
+                                                  converted=converted)))
+            except Refused as exc:
+                rows.append(Row(path, reason=str(exc)))
+            except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop a backlog of hundreds
+                rows.append(Row(path, reason=f"lỗi khi đọc tệp ({type(exc).__name__}: {exc}); báo cho người quản "
+                                             "trị"))
     return rows
+
+
+def _is_word97(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return originals.kind_of(fh.read()) == "doc"
+    except OSError:
+        return False
 
 
 def table(rows: list[Row], dry_run: bool = False) -> str:

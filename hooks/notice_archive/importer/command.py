@@ -68,8 +68,8 @@ def _import_many(args: argparse.Namespace, docs: str) -> int:
     """A folder or several files: progress on stderr, each notice's details, then the table on stdout."""
     from .backlog import import_backlog, table
 
-    def progress(number: int, total: int, path: str) -> None:
-        print(f"[{number}/{total}] {path}", file=sys.stderr, flush=True)
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
 
     rows = import_backlog(args.files, docs, out_dir=args.out_dir, dry_run=args.dry_run, progress=progress)
     for row in rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -28,9 +29,10 @@ class Document:
     was_nfc: bool = True
 
 
-def read_document(path: str) -> Document:
+def read_document(path: str, converted: Mapping[str, str] | None = None) -> Document:
     """Read a .docx, .doc (through LibreOffice), .pdf (its text layer) or text file; the kind is checked by its
-    first bytes too, so a renamed file is read as what it is or refused with the reason."""
+    first bytes too, so a renamed file is read as what it is or refused with the reason. ``converted``: .doc
+    files a backlog already converted to .docx (word97.converted_all)."""
     from ..originals import kind_of
 
     ext = os.path.splitext(path)[1].lower()
@@ -47,7 +49,7 @@ def read_document(path: str) -> Document:
     if kind == "doc":
         from .word97 import read_doc
 
-        return read_doc(path)
+        return read_doc(path, converted)
     if kind == "docx":
         return read_docx(path)
     try:
