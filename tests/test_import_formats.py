@@ -320,12 +320,14 @@ def _flip_a_byte(path: Path) -> None:
 
 @pytest.mark.parametrize(("change", "key", "message"), [
     (lambda p: p.unlink(), "file", "không thấy tệp 124-tb-ubnd.pdf cạnh thông báo"),
+    (lambda p: (p.rename(p.with_suffix(".bak")), p.symlink_to(p.with_suffix(".bak"))), "file",
+     "124-tb-ubnd.pdf là liên kết (symlink), không phải tệp; bản gốc phải là chính tệp"),
     (lambda p: p.write_bytes(p.read_bytes() + b"%"), "size",
      "ghi {size} byte nhưng tệp 124-tb-ubnd.pdf có {size1} byte: tệp đã bị thay hoặc sửa"),
     (_flip_a_byte, "sha256", "không khớp với tệp 124-tb-ubnd.pdf (tệp có sha256 "),
     (lambda p: p.write_bytes(b"PK\x03\x04" + p.read_bytes()[4:]), "file",
      "tệp 124-tb-ubnd.pdf có đuôi .pdf nhưng nội dung là không phải tệp PDF hay Word (các byte đầu); không xuất bản"),
-], ids=["missing", "size", "hash", "kind"])
+], ids=["missing", "symlink", "size", "hash", "kind"])
 def test_original_is_validated(tmp_path, office_files, change, key, message):
     docs = make_archive(tmp_path, with_seed=False) / "notices"
     result = import_file(str(office_files["pdf"]), str(docs))

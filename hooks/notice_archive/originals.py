@@ -136,6 +136,9 @@ def problems(path: str, src_uri: str, meta: Any, line_of, docs_dir: str | None) 
     if docs_dir is None:
         return out
     full = os.path.join(docs_dir, *posixpath.dirname(src_uri).split("/"), meta.file)
+    if os.path.islink(full):  # a link could publish any file of the machine that builds the site
+        err("file", f"{meta.file} là liên kết (symlink), không phải tệp; bản gốc phải là chính tệp")
+        return out
     if not os.path.isfile(full):
         err("file", f"không thấy tệp {meta.file} cạnh thông báo")
         return out
