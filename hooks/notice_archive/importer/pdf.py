@@ -20,9 +20,11 @@ import io
 import re
 import statistics
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .layout import is_motto
 from .parse import DOC_HEADINGS
 from .sources import Document, SourceError
 
@@ -108,10 +110,14 @@ def read_pdf(path: str) -> Document:
             raise SourceError(f"lớp chữ bị lỗi phông: {len(broken)} ký tự không có mã Unicode (bảng mã phông của "
                               f"PDF hỏng), ví dụ {'; '.join(broken[:5])}. Cần bản Word hoặc bản PDF xuất lại từ Word")
         body_size = statistics.median(c["size"] for p in pages for c in p.chars if c["text"].strip())
+        open_end = False
         for page in pages:
-            page_lines, page_notes = _page_lines(page, body_size)
+            page_lines, page_notes, flush_start, ends_full = _page_lines(page, body_size)
+            if open_end and flush_start and lines and page_lines:  # a paragraph running over the page break
+                lines[-1] += " " + page_lines.pop(0)
             lines.extend(page_lines)
             footnotes.extend(page_notes)
+            open_end = ends_full if page_lines else open_end
     text = "\n".join(lines)
     was_nfc = unicodedata.is_normalized("NFC", text)
     from .sources import from_text
@@ -161,17 +167,20 @@ def _word(chars: list[dict]) -> Word:
 def _join(cell: list[Word]) -> str:
     out = ""
     for i, word in enumerate(cell):
-        if i and word.size < 0.8 * cell[i - 1].size and word.text.isdigit() and word.x0 - cell[i - 1].x1 < 1.5:
+        glued = i and word.x0 - cell[i - 1].x1 < 0.5  # only a change of size split them (a sub- or superscript)
+        if glued and word.size < 0.8 * cell[i - 1].size and word.text.isdigit():
             out += f"[{word.text}]"  # a footnote mark, raised and smaller, glued to the word before it
         else:
-            out += (" " if i else "") + word.text
+            out += ("" if glued or not i else " ") + word.text
     return out
 
 
-def _page_lines(page, body_size: float) -> tuple[list[str], list[str]]:
+def _page_lines(page, body_size: float) -> tuple[list[str], list[str], bool, bool]:
+    """The page's lines and footnotes; whether its first line starts at the margin (it may continue the page
+    before) and whether its last line runs to the right margin (its paragraph may go on overleaf)."""
     words = _words(page)
     if not words:
-        return [], []
+        return [], [], False, False
     rows: dict[float, list[Word]] = {}
     for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
         key = next((k for k in rows if abs(k - w.bottom) < 0.45 * w.size), w.bottom)
@@ -179,9 +188,13 @@ def _page_lines(page, body_size: float) -> tuple[list[str], list[str]]:
     lines: list[Line] = []
     for key in sorted(rows):
         row = sorted(rows[key], key=lambda w: w.x0)
+        gaps = [b.x0 - a.x1 for a, b in zip(row, row[1:], strict=False)]
+        usual = statistics.median(gaps) if len(gaps) >= 3 else None
         cells: list[list[Word]] = [[row[0]]]
-        for w in row[1:]:
-            if w.x0 - cells[-1][-1].x1 > 1.8 * max(w.size, body_size):
+        for w, gap in zip(row[1:], gaps, strict=True):
+            # A column gap or a tab: wide, and wider than the row's other gaps (a justified line's are all alike).
+            if (gap > 1.8 * max(w.size, body_size) if usual is None
+                    else gap > max(1.0 * w.size, 2.5 * usual)):
                 cells.append([w])
             else:
                 cells[-1].append(w)
@@ -204,10 +217,11 @@ def _page_lines(page, body_size: float) -> tuple[list[str], list[str]]:
             continue
         kept.append(ln)
     if not kept:
-        return [], footnotes
-    left = min(ln.x0 for ln in kept)
-    right = max(ln.x1 for ln in kept)
-    middle = (left + right) / 2
+        return [], footnotes, False, False
+    middle = (min(ln.x0 for ln in kept) + max(ln.x1 for ln in kept)) / 2
+    # The margins: where most lines start and end (justified text), not the widest line (a header may stick out).
+    left = _margin([ln.x0 for ln in kept if ln.x0 < middle], min)
+    right = _margin([ln.x1 for ln in kept if ln.x1 > middle], max)
     # The line pitch inside a paragraph; a larger step down is the spacing between paragraphs.
     steps = [b.top - a.top for a, b in zip(kept, kept[1:], strict=False) if 0 < b.top - a.top < 1.6 * body_size]
     pitch = statistics.median(steps) if steps else 1.2 * body_size
@@ -237,7 +251,21 @@ def _page_lines(page, body_size: float) -> tuple[list[str], list[str]]:
         else:
             out.append(text)
         i += 1
-    return out, footnotes
+    first, last = kept[0], kept[-1]
+    flush_start = not in_block[0] and first.x0 < left + 0.5 * body_size and not MARKER.match(
+        first.cells[0][0].text)
+    ends_full = not in_block[-1] and last.x1 > right - 1.5 * body_size and not out[-1].endswith("./.")
+    return out, footnotes, flush_start, ends_full
+
+
+def _margin(edges: list[float], pick: Callable[[list[float]], float]) -> float:
+    """The most common line edge (to the point), or the outermost one when no edge is shared by three lines."""
+    if not edges:
+        return 0.0
+    common, count = Counter(round(x) for x in edges).most_common(1)[0]
+    if count < 3:
+        return pick(edges)
+    return pick([x for x in edges if abs(round(x) - common) <= 1])
 
 
 def _column_blocks(lines: list[Line], middle: float, wraps: Callable[[Line, Line], bool]) -> list[bool]:
@@ -271,9 +299,14 @@ def _columns(block: list[Line], middle: float) -> list[str]:
     left: list[str] = []
     right: list[str] = []
     for ln in block:
+        sides: dict[int, list[str]] = {}
         for cell, text in zip(ln.cells, ln.cell_texts(), strict=True):
-            column = left if (cell[0].x0 + cell[-1].x1) / 2 < middle else right
-            if column and text[:1].islower():  # a line of the cell that wrapped
+            sides.setdefault(int((cell[0].x0 + cell[-1].x1) / 2 >= middle), []).append(text)
+        for side, texts in sorted(sides.items()):
+            column = right if side else left
+            text = "\t".join(texts)  # cells of one column on one row: "Số:<tab>/TB-UBND"
+            if column and (text[:1].islower()  # a line of the cell that wrapped
+                           or (not is_motto(column[-1]) and is_motto(column[-1] + " " + text))):
                 column[-1] += " " + text
             else:
                 column.append(text)
