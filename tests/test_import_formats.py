@@ -495,3 +495,27 @@ def test_real_word_notice_exported_to_pdf_imports_as_the_word_file(tmp_path, ste
 
     assert plain(from_pdf.text) == plain(from_word.text)
     assert from_pdf.path == from_word.path and from_pdf.original.endswith(".pdf")
+
+
+def test_numbering_through_a_numbering_style(tmp_path):
+    """Word's multilevel lists defined as a list style: the list defers (numStyleLink) to the style's own list."""
+    from notice_archive.importer.sources import read_docx
+
+    doc = docx.Document()
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="80"><w:styleLink w:val="DanhSachMuc"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>'
+        "</w:abstractNum>"))
+    numbering.insert(1, parse_xml(f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="81">'
+                                  '<w:numStyleLink w:val="DanhSachMuc"/></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num xmlns:w="{W}" w:numId="80"><w:abstractNumId w:val="80"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num xmlns:w="{W}" w:numId="81"><w:abstractNumId w:val="81"/></w:num>'))
+    doc.styles.element.append(parse_xml(
+        f'<w:style xmlns:w="{W}" w:type="numbering" w:styleId="DanhSachMuc"><w:name w:val="Danh sách mục"/>'
+        '<w:pPr><w:numPr><w:numId w:val="80"/></w:numPr></w:pPr></w:style>'))
+    for text in ("Đánh giá chung", "Nhiệm vụ"):
+        _numbered(doc, text, "81")
+    path = tmp_path / "kieu-danh-sach.docx"
+    doc.save(path)
+    assert read_docx(str(path)).lines[:2] == ["I.\tĐánh giá chung", "II.\tNhiệm vụ"]

@@ -66,6 +66,7 @@ class Numbering:
     abstract: dict[str, dict[int, Level]] = field(default_factory=dict)
     nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)  # numId -> (abstract id, restarts)
     styles: dict[str, tuple[str | None, int | None, str | None]] = field(default_factory=dict)  # numId, ilvl, base
+    style_links: dict[str, str] = field(default_factory=dict)  # abstract id -> numbering style it defers to
     counts: dict[str, list[int | None]] = field(default_factory=dict)
     started: set[str] = field(default_factory=set)
     unresolved: int = 0
@@ -86,6 +87,9 @@ class Numbering:
                         _val(lvl, "lvlText") if _val(lvl, "lvlText") is not None else "",
                         {"space": " ", "nothing": ""}.get(_val(lvl, "suff") or "tab", "\t"))
                 out.abstract[abstract.get(f"{W}abstractNumId")] = levels
+                link = _val(abstract, "numStyleLink")  # a list whose levels are those of a numbering style
+                if link:
+                    out.style_links[abstract.get(f"{W}abstractNumId")] = link
             for num in root.iterchildren(f"{W}num"):
                 restarts = {}
                 for override in num.iterchildren(f"{W}lvlOverride"):
@@ -125,6 +129,9 @@ class Numbering:
             return ""
         ilvl = int(ilvl_text or 0)
         abstract_id, restarts = self.nums.get(num_id, ("", {}))
+        if not self.abstract.get(abstract_id) and abstract_id in self.style_links:
+            linked_num, _lvl = self._style_numbering(self.style_links[abstract_id])
+            abstract_id = self.nums.get(linked_num or "", ("", {}))[0]
         levels = self.abstract.get(abstract_id)
         if not levels or ilvl not in levels:
             self.unresolved += 1
