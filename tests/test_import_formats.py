@@ -519,3 +519,10 @@ def test_numbering_through_a_numbering_style(tmp_path):
     path = tmp_path / "kieu-danh-sach.docx"
     doc.save(path)
     assert read_docx(str(path)).lines[:2] == ["I.\tĐánh giá chung", "II.\tNhiệm vụ"]
+
+
+def test_broken_pdf_is_refused_without_a_traceback(empty_archive, tmp_path, capsys):
+    path = tmp_path / "hong.pdf"
+    path.write_bytes(b"%PDF-1.4\n garbage")
+    assert main(["import", str(path), "--docs-dir", str(empty_archive)]) == 2
+    assert capsys.readouterr().err == (f"{path}: không nhập: không mở được tệp PDF (tệp hỏng hoặc có mật khẩu)\n")

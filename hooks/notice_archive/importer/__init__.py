@@ -53,6 +53,8 @@ def import_file(source: str, docs_dir: str, out_dir: str | None = None, dry_run:
         raise Refused(str(exc)) from None
     except OSError as exc:
         raise Refused(f"không đọc được tệp: {exc.strerror or exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a malformed file (zip, XML, PDF syntax) is refused, never a traceback
+        raise Refused(f"không đọc được tệp (tệp hỏng: {type(exc).__name__}: {exc})") from None
     bad = quality.problems(doc.lines + doc.footnotes)
     if bad:
         raise Refused("lớp chữ không dùng được, không nhập: " + " | ".join(bad))

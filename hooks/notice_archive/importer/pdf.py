@@ -70,8 +70,8 @@ def read_pdf(path: str) -> Document:
 
     try:
         pdf = pypdfium2.PdfDocument(path)
-    except pypdfium2.PdfiumError as exc:
-        raise SourceError(f"không mở được tệp PDF: {exc}") from None
+    except pypdfium2.PdfiumError:
+        raise SourceError("không mở được tệp PDF (tệp hỏng hoặc có mật khẩu)") from None
     try:
         for page in pdf:
             pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY)
@@ -149,7 +149,7 @@ def _words(page) -> list[Word]:
         for c in row:
             prev = current[-1] if current else None
             gap = c["x0"] - prev["x1"] if prev else 0.0
-            if prev and (gap > 0.12 * max(c["size"], prev["size"]) or not 0.8 < c["size"] / prev["size"] < 1.25
+            if prev and (gap > 0.12 * max(c["size"], prev["size"]) or not 0.8 < c["size"] / max(prev["size"], 0.01) < 1.25
                          or (gap > 0.5 and c["fontname"] != prev["fontname"])):  # a stamped number
                 words.append(_word(current))
                 current = []
