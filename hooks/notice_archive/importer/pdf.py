@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .layout import is_motto
+from .numbering import SYMBOL_BULLETS
 from .parse import DOC_HEADINGS
 from .sources import Document, SourceError
 
@@ -95,8 +96,9 @@ def read_pdf(path: str) -> Document:
             if any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) > 0.5 * area for im in page.images):
                 image_pages += 1
             for c in chars:
-                if CID.fullmatch(c["text"]) or c["text"] == "\ufffd" or any(
-                        unicodedata.category(ch) in ("Co", "Cn") for ch in c["text"]):
+                symbol_font = any(name in c["fontname"] for name in ("Symbol", "Wingdings"))  # bullets live there
+                if CID.fullmatch(c["text"]) or c["text"] == "\ufffd" or (not symbol_font and any(
+                        unicodedata.category(ch) in ("Co", "Cn") for ch in c["text"])):
                     broken.append(f"trang {number}: {c['text']!r}")
         if text_chars == 0:
             raise SourceError(SCANNED)
@@ -160,8 +162,9 @@ def _words(page) -> list[Word]:
 
 
 def _word(chars: list[dict]) -> Word:
+    text = "".join(SYMBOL_BULLETS.get(c["text"], c["text"]) for c in chars)  # a Symbol-font bullet, as Word shows it
     return Word(chars[0]["x0"], max(c["x1"] for c in chars), min(c["top"] for c in chars),
-                max(c["bottom"] for c in chars), max(c["size"] for c in chars), "".join(c["text"] for c in chars))
+                max(c["bottom"] for c in chars), max(c["size"] for c in chars), text)
 
 
 def _join(cell: list[Word]) -> str:
