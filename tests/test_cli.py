@@ -189,3 +189,50 @@ def test_bad_arguments_exit_2(argv: list[str], capsys) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)
     assert info.value.code == 2
+
+
+ENGLISH = ("usage:", "positional arguments", "options:", "show this help message and exit", "error:",
+           "the following arguments are required", "invalid choice", "choose from", "unrecognized arguments",
+           "invalid fromisoformat value", "expected one argument")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["validate", "--help"], ["fix", "--help"], ["manifest", "--help"],
+                                  ["import", "--help"], ["new", "--help"]])
+def test_help_of_every_command_is_vietnamese(argv: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    out = capsys.readouterr().out
+    assert info.value.code == 0
+    assert out.startswith("cách dùng: notices") and "tùy chọn:" in out
+    assert "-h, --help" in out and "in hướng dẫn này rồi thoát" in out
+    assert not [word for word in ENGLISH if word in out], out
+
+
+def test_top_level_help_lists_the_commands_in_vietnamese(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "\nlệnh:\n  LỆNH\n    validate  kiểm tra thông báo" in out
+    assert "import    nhập thông báo kết luận từ tệp PDF, Word (.docx, .doc), văn bản" in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    ([], "notices: lỗi: thiếu tham số bắt buộc: LỆNH"),
+    (["import"], "notices import: lỗi: thiếu tham số bắt buộc: TỆP"),
+    (["new"], "notices new: lỗi: thiếu tham số bắt buộc: --issuer"),
+    (["xuat"], "notices: lỗi: tham số LỆNH: lựa chọn không hợp lệ: 'xuat' (chọn một trong: 'validate', 'fix', "
+               "'manifest', 'import', 'new')"),
+    (["validate", "--format", "html"], "notices validate: lỗi: tham số --format: lựa chọn không hợp lệ: 'html' "
+                                       "(chọn một trong: 'text', 'github')"),
+    (["validate", "--today", "2020-13-01"], "notices validate: lỗi: tham số --today: giá trị không hợp lệ "
+                                            "(fromisoformat): '2020-13-01'"),
+    (["validate", "--docs-dir"], "notices validate: lỗi: tham số --docs-dir: cần một giá trị"),
+    (["fix", "a.md", "--khong-co"], "notices: lỗi: tham số không nhận ra: --khong-co"),
+])
+def test_argparse_errors_are_vietnamese(argv: list[str], message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2
+    assert err.startswith("cách dùng: notices") and err.rstrip().endswith(message), err
+    assert not [word for word in ENGLISH if word in err], err

@@ -187,12 +187,23 @@ def test_dry_run_and_out_dir_write_nothing_into_the_archive(empty_archive, tmp_p
     assert (out / "ubnd-tp-lang-son" / "2020" / "chua-so-tb-ubnd-2020-11-10.md").is_file()
 
 
-@pytest.mark.parametrize(("name", "reason"), [("old.doc", r"\.doc"), ("scan.pdf", "PDF")])
-def test_unreadable_formats_are_refused(empty_archive, tmp_path, name, reason):
+@pytest.mark.parametrize(("name", "reason"), [
+    ("old.doc", "tệp có đuôi .doc nhưng nội dung không phải DOC (các byte đầu không khớp); tệp hỏng hoặc bị đổi đuôi"),
+    ("scan.pdf", "tệp có đuôi .pdf nhưng nội dung không phải PDF (các byte đầu không khớp); tệp hỏng hoặc bị đổi "
+                 "đuôi"),
+])
+def test_truncated_files_are_refused(empty_archive, tmp_path, name, reason):
     path = tmp_path / name
-    path.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(Refused, match=reason):
+    path.write_bytes(b"\xd0\xcf\x11\xe0")  # the first bytes of an old Word file, and nothing else
+    with pytest.raises(Refused) as exc:
         import_file(str(path), str(empty_archive))
+    assert str(exc.value) == reason
+
+
+def test_a_folder_given_to_import_file_is_refused_with_the_command_to_use(empty_archive, tmp_path):
+    with pytest.raises(Refused) as exc:
+        import_file(str(tmp_path), str(empty_archive))
+    assert str(exc.value) == "đây là một thư mục; dùng 'notices import THƯ-MỤC' để nhập mọi văn bản trong đó"
 
 
 def test_real_registry_is_untouched(tmp_path):

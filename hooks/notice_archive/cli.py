@@ -8,6 +8,7 @@ import os
 import sys
 import unicodedata
 
+from .cli_vi import VietnameseArgumentParser
 from .problems import Problem, sort_problems
 from .validate import Archive, load_archive, only_problems
 
@@ -152,22 +153,24 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="notices",
-                                     description="Công cụ cho biên tập viên kho Thông báo kết luận")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_val = sub.add_parser("validate", help="kiểm tra thông báo (mặc định: cả kho)")
-    p_val.add_argument("paths", nargs="*")
-    p_val.add_argument("--docs-dir", help="thư mục notices/ (mặc định: tìm từ thư mục hiện tại)")
+    parser = VietnameseArgumentParser(prog="notices",
+                                      description="Công cụ cho biên tập viên kho Thông báo kết luận")
+    sub = parser.add_subparsers(dest="command", required=True, title="lệnh", metavar="LỆNH")
+    p_val = sub.add_parser("validate", help="kiểm tra thông báo (mặc định: cả kho)",
+                           description="Kiểm tra thông báo; in mọi lỗi dạng đường-dẫn:dòng: thông báo")
+    p_val.add_argument("paths", nargs="*", metavar="ĐƯỜNG-DẪN",
+                       help="tệp hoặc thư mục cần báo lỗi (mặc định: cả kho; vẫn đối chiếu với cả kho)")
+    p_val.add_argument("--docs-dir", metavar="THƯ-MỤC", help="thư mục notices/ (mặc định: tìm từ thư mục hiện tại)")
     p_val.add_argument("--format", choices=["text", "github"], default="text",
                        help="github: in dạng chú thích ::error để hiện trên pull request")
-    p_val.add_argument("--today", type=dt.date.fromisoformat, help="ngày hôm nay YYYY-MM-DD (để kiểm thử)")
+    p_val.add_argument("--today", metavar="NGÀY", type=dt.date.fromisoformat, help="ngày hôm nay YYYY-MM-DD (để kiểm thử)")
     p_val.set_defaults(func=cmd_validate)
     p_fix = sub.add_parser("fix", help="chuẩn hóa mã hóa: bỏ BOM, CRLF -> LF, Unicode NFC "
                            "(không sửa câu chữ)")
-    p_fix.add_argument("paths", nargs="+")
+    p_fix.add_argument("paths", nargs="+", metavar="TỆP", help="tệp .md hoặc thư mục cần chuẩn hóa")
     p_fix.set_defaults(func=cmd_fix)
     p_man = sub.add_parser("manifest", help="ghi mọi địa chỉ và neo đã công bố vào danh sách địa chỉ vĩnh viễn")
-    p_man.add_argument("--docs-dir", help="thư mục notices/")
+    p_man.add_argument("--docs-dir", metavar="THƯ-MỤC", help="thư mục notices/")
     p_man.set_defaults(func=cmd_manifest)
     _add_import_commands(sub)
     args = parser.parse_args(argv)

@@ -28,7 +28,7 @@ from . import model as m
 from .registry import Registry
 from .urls import ARCHIVE_PATH, ITEMS_CSV_PATH, NOTICES_CSV_PATH, href, notice_json_path, site_base
 
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: "original" (the issued PDF or Word file kept beside the notice)
 ARCHIVE_SCHEMA_PATH = "du-lieu/schema/kho-thong-bao.json"
 NOTICE_SCHEMA_PATH = "du-lieu/schema/thong-bao.json"
 
@@ -104,6 +104,13 @@ class MeetingOut(_Out):
     invitation_date: str | None = Field(description="ngày giấy mời YYYY-MM-DD")
 
 
+class OriginalOut(_Out):
+    link: Link = Field(description="tệp bản gốc đã ban hành (PDF, Word), xuất bản cạnh thông báo")
+    media_type: str = Field(description="kiểu tệp, ví dụ application/pdf")
+    sha256: str = Field(description="mã băm SHA-256 của tệp (đã kiểm tra khi dựng trang)", pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(description="cỡ tệp, byte")
+
+
 class NoticeOut(_Out):
     link: Link = Field(description="trang của thông báo")
     json_link: Link = Field(description="tệp JSON riêng của thông báo")
@@ -131,6 +138,7 @@ class NoticeOut(_Out):
     sections: list[SectionOut]
     items: list[ItemOut]
     closing: str = Field(description="đoạn kết (Markdown)")
+    original: OriginalOut | None = Field(None, description="bản gốc đã ban hành, nếu kho lưu; null nếu không")
 
 
 class IssuerOut(_Out):
@@ -233,6 +241,8 @@ def _notice(n: m.Notice, reg: Registry, site_url: str | None) -> NoticeOut:
         "sections": [{"numeral": s.numeral, "number": s.number, "title": s.title, "anchor": s.anchor,
                       "link": link(f"{n.url}#{s.anchor}")} for s in n.sections],
         "items": items, "closing": n.closing,
+        "original": n.original and {"link": links.link(n.original.url), "media_type": n.original.media_type,
+                                    "sha256": n.original.sha256, "size": n.original.size},
     })
 
 

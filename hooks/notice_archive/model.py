@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .dates import PartialDate
+from .originals import Original
 
 STATUS_LABELS = {
     "ban-hanh": "Đã ban hành",
@@ -100,6 +101,7 @@ class Notice:
     replaces: tuple[str, ...] = ()
     former_urls: tuple[str, ...] = ()
     replaces_lines: tuple[int, ...] = ()  # where each `replaces` entry is written, for messages
+    original: Original | None = None  # the issued PDF or Word file kept beside the notice (originals.py)
 
     @property
     def status_label(self) -> str:

@@ -73,6 +73,13 @@ class ItemMeta(Strict):
     deadlines: list[DeadlineMeta] = Field(default_factory=list, description="các hạn hoàn thành được giao trong mục/điểm")
 
 
+class OriginalMeta(Strict):
+    file: Text = Field(description="tên tệp bản gốc (PDF, Word) nằm cạnh thông báo, cùng tên: 124-tb-ubnd.pdf")
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="mã băm SHA-256 của tệp bản gốc (64 chữ số hệ 16, viết thường)")
+    size: Annotated[int, Field(gt=0)] = Field(description="cỡ tệp bản gốc, tính bằng byte")
+
+
 class FrontMatter(Strict):
     issuer: Key = Field(description="cơ quan ban hành (khóa trong issuers.yml)")
     number: Text = Field(description="số và ký hiệu như in sau 'Số:', ví dụ 123/TB-UBND; '/TB-UBND' nếu chưa ghi số")
@@ -89,6 +96,7 @@ class FrontMatter(Strict):
                                        description="thông tin từng mục, theo neo: muc-1, muc-4-a, phan-2-muc-1")
     replaces: list[Text] = Field(default_factory=list, description="số ký hiệu các thông báo bị thay thế")
     former_urls: list[Text] = Field(default_factory=list, description="địa chỉ cũ (chuyển hướng về trang này)")
+    original: OriginalMeta | None = Field(None, description="bản gốc đã ban hành (PDF, Word) lưu cạnh thông báo")
 
 
 # Registries ---------------------------------------------------------------------------------------------------------

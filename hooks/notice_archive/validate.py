@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from . import model as m
+from . import originals
 from .body import ParsedBody, RawItem, RawPoint, parse_body
 from .dates import build_day
 from .problems import Problem, sort_problems
@@ -81,7 +82,7 @@ def inspect_paths(docs_dir: str, paths: list[str], registry: Registry, today: dt
     for rel in paths:
         with open(os.path.join(docs_dir, rel), "rb") as fh:
             raw = fh.read()
-        out.append(inspect_notice(f"{display_root}/{rel}", rel, raw, registry, today))
+        out.append(inspect_notice(f"{display_root}/{rel}", rel, raw, registry, today, docs_dir))
     return out
 
 
@@ -192,7 +193,8 @@ def _partial(data: dict[str, Any], exc: ValidationError) -> SimpleNamespace:
     return SimpleNamespace(**values)
 
 
-def inspect_notice(display: str, src_uri: str, raw: bytes, registry: Registry, today: dt.date) -> Checked:
+def inspect_notice(display: str, src_uri: str, raw: bytes, registry: Registry, today: dt.date,
+                   docs_dir: str | None = None) -> Checked:
     src = read_bytes(display, raw)
     problems = list(src.problems)
     if src.data is None:
@@ -213,6 +215,7 @@ def inspect_notice(display: str, src_uri: str, raw: bytes, registry: Registry, t
     checker = _Checker(src, src_uri, fm, parsed, registry, today)
     checker.run()
     problems.extend(_drop_marked(src, checker.problems))
+    problems.extend(originals.problems(display, src_uri, fm.original, src.line_of, docs_dir))
     if not complete or any(p.severity == "error" for p in problems):
         return Checked(None, problems, checker.identity)
     lines = tuple(src.line_of(("replaces", i)) for i in range(len(fm.replaces)))
@@ -570,6 +573,7 @@ def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None
         preamble="\n".join(parsed.preamble).strip(), closing="\n".join(parsed.closing).strip(),
         url=notice_url(fm.issuer, series, number, fm.date, fm.meeting.date),
         replaces=tuple(fm.replaces), former_urls=tuple(fm.former_urls), replaces_lines=replaces_lines,
+        original=originals.of_notice(src_uri, fm.original),
     )
 
 

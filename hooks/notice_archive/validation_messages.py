@@ -12,7 +12,7 @@ from .problems import Problem
 from .reader import BOOL_TAG, FLOAT_TAG, INT_TAG, TIMESTAMP_TAG, TRAP_NAMES, Path, Source, dotted
 
 DATE_FIELDS = frozenset({"date", "invitation_date", "valid_from", "valid_to", "deadline"})
-INT_FIELDS = frozenset({"period"})
+INT_FIELDS = frozenset({"period", "size"})  # size: original.size, bytes
 
 
 def _field_model(model: type[BaseModel] | None, loc: Path) -> tuple[type[BaseModel] | None, str | None]:

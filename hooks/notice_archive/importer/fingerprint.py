@@ -56,3 +56,22 @@ def find_duplicates(body: str, docs_dir: str, display_root: str = "notices") -> 
         if score >= THRESHOLD:
             out.append(Match(f"{display_root}/{rel}", score))
     return sorted(out, key=lambda m: -m.score)
+
+
+class DuplicateIndex:
+    """The archive's fingerprints, read once for a whole backlog and extended as notices are imported."""
+
+    def __init__(self, docs_dir: str, display_root: str = "notices"):
+        self.entries: list[tuple[str, set[tuple[str, ...]]]] = []
+        for rel in notice_paths(docs_dir):
+            src = read_file(os.path.join(docs_dir, rel), f"{display_root}/{rel}")
+            self.entries.append((f"{display_root}/{rel}", shingles(src.body)))
+
+    def find(self, body: str) -> list[Match]:
+        mine = shingles(body)
+        out = [Match(path, score) for path, theirs in self.entries
+               if (score := similarity(mine, theirs)) >= THRESHOLD]
+        return sorted(out, key=lambda m: -m.score)
+
+    def add(self, path: str, body: str) -> None:
+        self.entries.append((path, shingles(body)))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import unicodedata
+import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -27,18 +29,29 @@ class Document:
     was_nfc: bool = True
 
 
-def read_document(path: str) -> Document:
+def read_document(path: str, converted: Mapping[str, str] | None = None) -> Document:
+    """Read a .docx, .doc (through LibreOffice), .pdf (its text layer) or text file; the kind is checked by its
+    first bytes too, so a renamed file is read as what it is or refused with the reason. ``converted``: .doc
+    files a backlog already converted to .docx (word97.converted_all)."""
+    from ..originals import kind_of
+
     ext = os.path.splitext(path)[1].lower()
-    if ext == ".doc":
-        raise SourceError("tệp .doc (Word 97–2003) không đọc được trực tiếp; mở bằng Word hoặc LibreOffice và "
-                          "lưu thành .docx (hoặc dán văn bản vào một tệp .txt) rồi nhập lại")
-    if ext == ".docx":
-        return _read_docx(path)
-    if ext == ".pdf":
-        raise SourceError("tệp PDF không được nhập trực tiếp; trích văn bản (pdftotext -layout) ra tệp .txt, "
-                          "kiểm tra chữ có dấu đầy đủ, rồi nhập tệp .txt")
     with open(path, "rb") as fh:
         raw = fh.read()
+    kind = kind_of(raw)
+    if ext in (".pdf", ".docx", ".doc") and kind is None:
+        raise SourceError(f"tệp có đuôi {ext} nhưng nội dung không phải {ext[1:].upper()} (các byte đầu không "
+                          "khớp); tệp hỏng hoặc bị đổi đuôi")
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path)
+    if kind == "doc":
+        from .word97 import read_doc
+
+        return read_doc(path, converted)
+    if kind == "docx":
+        return read_docx(path)
     try:
         text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -54,25 +67,23 @@ def from_text(path: str, text: str) -> Document:
     return Document(path, [line.rstrip() for line in text.split("\n")], was_nfc=was_nfc)
 
 
-def _read_docx(path: str) -> Document:
+def read_docx(path: str) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from .numbering import Numbering
+
     try:
         doc = docx.Document(path)
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise SourceError(f"không mở được tệp Word: {exc}") from None
     footnote_ids: dict[str, int] = {}
     lines: list[str] = []
     notes: list[str] = []
-    auto_numbered = 0
+    numbering = Numbering.of(doc)
 
     def paragraph(p_el) -> str:
-        nonlocal auto_numbered
-        ppr = p_el.find(f"{W}pPr")
-        if ppr is not None and ppr.find(f"{W}numPr") is not None:
-            auto_numbered += 1
-        return _runs_text(p_el, footnote_ids)
+        return numbering.label(p_el) + _runs_text(p_el, footnote_ids)
 
     body = doc.element.body
     for child in body.iterchildren():
@@ -80,9 +91,10 @@ def _read_docx(path: str) -> Document:
             lines.extend(paragraph(child).split("\n"))
         elif child.tag == f"{W}tbl":
             lines.extend(_table_lines(child, paragraph))
-    if auto_numbered:
-        notes.append(f"{auto_numbered} đoạn trong tệp Word dùng đánh số tự động (Numbering): số mục, điểm không "
-                     "nằm trong chữ nên không đọc được; kiểm tra lại số mục, điểm so với bản gốc")
+    if numbering.unresolved:
+        notes.append(f"{numbering.unresolved} đoạn trong tệp Word dùng đánh số tự động nhưng tệp thiếu định nghĩa "
+                     "đánh số (numbering.xml) nên không biết Word hiện số nào; kiểm tra lại số mục, điểm so với "
+                     "bản gốc")
     footnotes = _footnotes(doc, footnote_ids)
     text = "\n".join(lines)
     was_nfc = unicodedata.is_normalized("NFC", text) and all(
