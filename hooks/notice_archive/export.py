@@ -241,7 +241,7 @@ def _notice(n: m.Notice, reg: Registry, site_url: str | None) -> NoticeOut:
         "sections": [{"numeral": s.numeral, "number": s.number, "title": s.title, "anchor": s.anchor,
                       "link": link(f"{n.url}#{s.anchor}")} for s in n.sections],
         "items": items, "closing": n.closing,
-        "original": n.original and {"link": links.link(n.original.url), "media_type": n.original.media_type,
+        "original": n.original and {"link": link(n.original.url), "media_type": n.original.media_type,
                                     "sha256": n.original.sha256, "size": n.original.size},
     })
 
