@@ -116,10 +116,12 @@ def analyse(text: str) -> Analysis:
 
 def shard_key(term: str) -> str:
     """What decides a term's shard: an exact form goes with its folded syllable ("=đèn" with "den"), so a query
-    typed with diacritics fetches no more shards than one typed without."""
+    typed with diacritics fetches no more shards than one typed without; a bigram goes with its first syllable
+    ("giai phong" with "giai"), so a query of n syllables fetches n shards, not 2n - 1, and the bigrams of a
+    complete word with the half-typed one after it (any completion) are already there."""
     if term.startswith(EXACT):
         return LEADING_ZEROS.sub("", fold(term[len(EXACT):]))
-    return term
+    return term.split(" ", 1)[0]
 
 
 def terms(a: Analysis) -> list[str]:
