@@ -34,6 +34,7 @@ import hashlib
 import json
 import math
 import operator
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,7 @@ TERM_SHIFT = DOC_BITS + TF_BITS
 ID_BITS = 21  # single terms (syllables, numbers, exact forms) have ids below 2**21; a bigram is (a + 1) << 21 | b
 CHUNK_BITS = 12  # documents counted at a time: 4,096 (~60 MB of temporaries at 10,000 notices)
 WORDS = 20_000  # syllables listed in the manifest for completing a half-typed word (the most frequent)
+HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # a word of letters, or several joined by "-"
 MIN_DERIVED = 3  # letters of an abbreviation found in the registries (two-letter ones only from the glossary)
 
 
@@ -293,10 +295,10 @@ def abbreviations(registry: Registry) -> dict[str, list[str]]:
         for key, entry in table.items():
             names = registry.department_names(key) if kind == "departments" else registry.project_names(key)
             spelled = [analyse(name).syllables for name in names]
-            present = {syl for syllables in spelled for syl in syllables}
+            present = {fold(word) for name in names for word in LETTERS.findall(name) if not _upper(word)}
             candidates = {part for part in key.split("-") if part.isalpha()}
-            candidates |= {fold(word) for name in entry.aliases for word in LETTERS.findall(name)
-                           if word.isupper() and len(word) > 1}
+            candidates |= {fold(word).replace("-", "") for name in entry.aliases for word in HYPHENATED.findall(name)
+                           if _upper(word.replace("-", ""))}  # "QLĐT", "TC-KH"
             for abbr in sorted(candidates - present):
                 if len(abbr) < MIN_DERIVED:
                     continue
@@ -306,6 +308,10 @@ def abbreviations(registry: Registry) -> dict[str, list[str]]:
                     if at >= 0:
                         out.setdefault(abbr, set()).add(" ".join(syllables[at:at + len(abbr)]))
     return {abbr: sorted(meanings) for abbr, meanings in sorted(out.items())}
+
+
+def _upper(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
 
 
 def _words(top: dict[str, tuple[list[int], list[int]]], rest: dict[str, list[int]]) -> list[str]:

@@ -15,9 +15,10 @@ const COMPLETIONS = 3; // completions of a half-typed word looked up alone (each
 const PAIR_COMPLETIONS = 30; // completions looked up after the word before (in that word's shard: free)
 const PARAM = "tim"; // ?tim=<query> on a result link: the words to highlight on the opened page
 
-const root = document.querySelector("[data-vn-search]");
-const base = new URL(root ? root.dataset.base : "./", document.baseURI);
-const dir = new URL("tim-kiem/", base);
+const browser = typeof document !== "undefined"; // (the ranking also runs in Node, for the unit tests)
+const root = browser ? document.querySelector("[data-vn-search]") : null;
+const base = browser ? new URL(root ? root.dataset.base : "./", document.baseURI) : null;
+const dir = browser ? new URL("tim-kiem/", base) : null;
 const files = new Map(); // path -> Promise of parsed JSON; files are immutable for a given manifest hash
 
 function getJSON(path, version) {
@@ -113,7 +114,7 @@ export function plan(query, m = {}, typing = true) {
       else if (k < COMPLETIONS) add(w, 1 << i, 0, 0, COMPLETION, w, 0);
     });
   }
-  const need = n > 1 ? ((1 << n) - 2) & ~(loose << 1) & ~loose : 0; // every adjacent pair, bits 1..n-1
+  const need = n > 1 ? ((1 << n) - 2) & ~loose : 0; // every adjacent pair (bits 1..n-1) that needs a proof
   return { analysis: a, size: n, terms, groups, need, completions, full: (1 << n) - 1 };
 }
 
@@ -166,11 +167,10 @@ async function allowedDocs(filters, m) {
 // abbreviations), which is what the count of the phrase needs.
 //
 // Order: most query syllables covered; then phrase first (every adjacent pair side by side as typed; then with
-// the half-typed last word completed); then most
-// syllables matched as typed (not as completions of a half-typed word); then most accented syllables matched
-// exactly (when the query has diacritics); then most pairs side by side; then the sum of weights (bigrams, numbers
-// and abbreviations counting more); then the newer document. When some document has
-// every syllable, only such documents are results; otherwise the nearest are.
+// the half-typed last word completed); then most syllables matched as typed (not as completions of a half-typed
+// word); then most accented syllables matched exactly (when the query has diacritics); then most pairs side by
+// side; then the sum of weights (bigrams, numbers and abbreviations counting more); then the newer document. When
+// some document has every syllable, only such documents are results; otherwise the nearest are.
 export async function rank(query, filters = {}, { isStale = () => false, tails = false, typing = true } = {}) {
   const m = await manifest();
   const p = plan(query, m, typing);
@@ -198,6 +198,17 @@ export async function rank(query, filters = {}, { isStale = () => false, tails =
   const got = await Promise.all(wanted.map(([, k]) => getJSON(`t/${k}.json`, m.hash)));
   wanted.forEach(([term], k) => { lists.get(term).push(...decode(got[k], false)); });
   if (isStale()) return null;
+  const { ranked, full, phrases } = order(p, lists, ok);
+  // One word, as typed, no filter: its document count is known even before its tail is fetched.
+  const single = p.size === 1 && !p.groups.length && !p.completions.length && !Object.values(filters).some(Boolean);
+  const count = exact || !single ? ranked.length : dfs.get(p.analysis.syllables[0]) ?? ranked.length;
+  return { plan: p, ranked, manifest: m, complete: exact, exact: exact || single, phraseExact, full, phrases, count };
+}
+
+// The ranking itself (no fetching): lists, term -> [[document, weight], …] for the plan's terms and its groups'
+// parts; ok(document): whether the filters let it through. Results in order, how many have every syllable
+// ("full") and how many of those hold the phrase.
+export function order(p, lists, ok = () => true) {
   const acc = new Map();
   const entry = (doc) => {
     let r = acc.get(doc);
@@ -238,10 +249,7 @@ export async function rank(query, filters = {}, { isStale = () => false, tails =
     || b.ex - a.ex || b.side - a.side || weight(b) - weight(a) || b.doc - a.doc);
   for (const r of full) r.phrase = typed ? r.asTyped : r.phrase;
   const phrases = full.reduce((c, r) => c + r.phrase, 0);
-  // One word, as typed, no filter: its document count is known even before its tail is fetched.
-  const single = p.size === 1 && !p.groups.length && !p.completions.length && !Object.values(filters).some(Boolean);
-  const count = exact || !single ? ranked.length : dfs.get(p.analysis.syllables[0]) ?? ranked.length;
-  return { plan: p, ranked, manifest: m, complete: exact, exact: exact || single, phraseExact, full: full.length, phrases, count };
+  return { ranked, full: full.length, phrases };
 }
 
 // The display data of ranked results (a promise each, fetched in parallel).
@@ -521,5 +529,7 @@ async function highlight() {
   }
 }
 
-setup();
-highlight();
+if (browser) {
+  setup();
+  highlight();
+}
