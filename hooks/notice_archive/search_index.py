@@ -331,7 +331,9 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
         flat[1::2] = weights
         encoded[term] = flat
     raw = sum(len(t) + 4 + 4 * len(flat) for t, flat in encoded.items())  # about the JSON's size
-    shards = shard_count(raw)
+    # No more shards than about half the shard keys (a term goes with its first syllable: few keys, most shards
+    # would be empty files otherwise).
+    shards = min(shard_count(raw), shard_count(len({shard_key(t) for t in encoded}) * SHARD_BYTES // 2))
     by_shard: dict[int, dict[str, dict]] = {k: {"p": {}, "n": {}} for k in range(shards)}  # (each one a file)
     for term, flat in encoded.items():
         by_shard[fnv1a(shard_key(term)) & (shards - 1)]["p"][term] = flat
