@@ -7,7 +7,7 @@ import { analyse, EXACT, fnv1a } from "./search-normalise.js";
 
 export const PAGE = 10; // results shown at first, and added by "Xem thêm"
 const MAX_SYLLABLES = 30; // coverage is a bit mask
-const DEBOUNCE_MS = 40; // a pause between keystrokes: fewer shards fetched for half-typed words
+const DEBOUNCE_MS = 90; // a pause between keystrokes: no search (shards, display data) for each half-typed word
 const BIGRAM = 1.5; // syllables side by side as typed weigh more than the same syllables apart
 const NUMBER = 2; // a whole document number ("464/GM-UBND") or abbreviation weighs more than its parts
 const COMPLETION = 0.5; // a completion of a half-typed word weighs less than the word as typed
@@ -171,16 +171,25 @@ async function allowedDocs(filters, m) {
 // word); then most accented syllables matched exactly (when the query has diacritics); then most pairs side by
 // side; then the sum of weights (bigrams, numbers and abbreviations counting more); then the newer document. When
 // some document has every syllable, only such documents are results; otherwise the nearest are.
-export async function rank(query, filters = {}, { isStale = () => false, tails = false, typing = true } = {}) {
+//
+// With "loaded", only the terms whose shards are already here or on their way (the words typed before the last
+// one were prefetched while typing, and with them every bigram that starts with them): a first ranking that
+// costs no new request, good enough when it finds a page of documents holding the phrase (see run()).
+export async function rank(query, filters = {}, { isStale = () => false, tails = false, typing = true, loaded = false } = {}) {
   const m = await manifest();
   const p = plan(query, m, typing);
   if (!p.size) return { plan: p, ranked: [], manifest: m, complete: true, exact: true, phraseExact: true, count: 0 };
-  const lookups = [...p.terms.entries()].map(([term, t]) => [term, t.key]);
-  for (const g of p.groups) for (const part of g.parts) lookups.push([part, part.split(" ")[0]]);
+  const here = (key) => !loaded || files.has(shardOf(key, m));
+  const lookups = [...p.terms.entries()].filter(([, t]) => here(t.key)).map(([term, t]) => [term, t.key]);
+  let skipped = lookups.length < p.terms.size;
+  for (const g of p.groups) {
+    if (g.parts.every((part) => here(part.split(" ")[0]))) for (const part of g.parts) lookups.push([part, part.split(" ")[0]]);
+    else skipped = true;
+  }
   const shards = await Promise.all(lookups.map(([, key]) => getJSON(shardOf(key, m), m.hash)));
   const ok = await allowedDocs(filters, m);
-  let exact = true; // every list complete: the counts are exact
-  let phraseExact = true; // every list that proves a phrase complete
+  let exact = !skipped; // every list complete: the counts are exact
+  let phraseExact = !skipped; // every list that proves a phrase complete
   const dfs = new Map(); // term -> how many documents hold it
   const lists = new Map(); // term -> [[doc, weight], …]
   const wanted = [];
@@ -419,9 +428,13 @@ function setup() {
   // Append results from..to of r (display data in parallel, shown in order as it arrives).
   const show = async (state, from, to, focusFirst = false) => {
     const { r, q, hit, mine } = state;
-    const pending = display(r, from, to);
-    for (const [k, p] of pending.entries()) {
-      const s = await p;
+    const end = Math.min(to, r.ranked.length);
+    // The first result's display data alone, then the others together: the first does not share the network.
+    const first = display(r, from, from + 1);
+    let rest = null;
+    for (let k = 0; from + k < end; k += 1) {
+      if (k === 1) rest = display(r, from + 1, end);
+      const s = await (k === 0 ? first[0] : rest[k - 1]);
       if (mine !== seq) return false;
       if (from + k === 0) list.replaceChildren();
       if (r.plan.size > 1 && r.phrases && !s.phrase && (from + k === 0 || r.ranked[from + k - 1].phrase)) {
@@ -447,22 +460,31 @@ function setup() {
     panel.hidden = false;
     const stale = () => mine !== seq; // a newer keystroke won
     try {
-      const r = await rank(q, selectedFilters(), { isStale: stale });
-      if (r === null || stale()) return;
-      const state = { r, q, hit: matcher(q, r.manifest), mine, shown: 0 };
-      current = state;
-      status.textContent = countText(r, q);
-      if (!r.ranked.length) { list.replaceChildren(); return; }
-      if (!(await show(state, 0, PAGE))) return;
-      if (r.phraseExact) return;
+      const filters = selectedFilters();
+      let state = null;
+      // Show a ranking's first page (or as many as are shown), unless the same documents are already shown.
+      const present = async (r) => {
+        if (r === null || stale()) return false;
+        const before = state ? state.r.ranked.slice(0, state.shown).map((x) => x.doc).join() : null;
+        if (!state) { state = { r, q, hit: matcher(q, r.manifest), mine, shown: 0 }; current = state; }
+        state.r = r;
+        status.textContent = countText(r, q);
+        if (!r.ranked.length) { list.replaceChildren(); return true; }
+        const upTo = Math.max(state.shown, PAGE);
+        if (r.ranked.slice(0, upTo).map((x) => x.doc).join() !== before) return show(state, 0, upTo);
+        more.hidden = state.shown >= r.ranked.length && r.complete;
+        return true;
+      };
+      if (analyse(q).syllables.length > 1) {
+        // The shards already here: a page of documents holding the phrase costs no new request.
+        const quick = await rank(q, filters, { isStale: stale, loaded: true });
+        if (quick === null || stale()) return;
+        if (quick.phrases >= PAGE && !(await present(quick))) return;
+      }
+      const r = await rank(q, filters, { isStale: stale });
+      if (!(await present(r)) || r.phraseExact) return;
       // Then the phrase's tails: its count is exact, and a phrase beyond the heaviest documents ranks as one.
-      const full = await rank(q, selectedFilters(), { isStale: stale, tails: "phrase" });
-      if (full === null || stale()) return;
-      const before = r.ranked.slice(0, state.shown).map((x) => x.doc).join();
-      state.r = full;
-      status.textContent = countText(full, q);
-      if (full.ranked.slice(0, state.shown).map((x) => x.doc).join() !== before) await show(state, 0, state.shown);
-      more.hidden = state.shown >= full.ranked.length && full.complete;
+      await present(await rank(q, filters, { isStale: stale, tails: "phrase" }));
     } catch (err) {
       if (!stale()) status.textContent = "Không tải được chỉ mục tìm kiếm.";
       throw err;
