@@ -12,7 +12,7 @@ import pytest
 from conftest import NOTICES
 
 from notice_archive import search_index as si
-from notice_archive.search import Vocabulary, analyse, shard_key, terms
+from notice_archive.search import Vocabulary, abbreviated, analyse, shard_key, terms
 from notice_archive.site import Site
 
 
@@ -175,12 +175,13 @@ def test_vocabulary_finds_the_terms_analyse_lists(text):
         assert len(syllables) == len(analyse(text).syllables)
 
 
-def reference_postings(docs: list[si.SearchDoc]) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[int]]]:
+def reference_postings(docs: list[si.SearchDoc], abbr: dict[str, list[str]] | None = None
+                       ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[int]]]:
     """The index's weights as the module docstring states them, one posting at a time; and the tails."""
     tfs, lengths = [], []
     for d in docs:
-        tf = Counter(terms(analyse(d.body)))
-        for t in terms(analyse(d.heading)):
+        tf = Counter(terms(analyse(d.body)) + abbreviated(analyse(d.body), abbr or {}))
+        for t in terms(analyse(d.heading)) + abbreviated(analyse(d.heading), abbr or {}):
             tf[t] += si.HEADING_BOOST
         tfs.append(tf)
         lengths.append(len(analyse(d.heading).syllables) * si.HEADING_BOOST + len(analyse(d.body).syllables))
@@ -201,7 +202,8 @@ def reference_postings(docs: list[si.SearchDoc]) -> tuple[dict[str, list[tuple[i
 
 
 WORDS = ["thành", "phố", "Lạng", "Sơn", "đèn", "den", "họp", "giao", "thông", "kinh", "tế", "đêm", "Hoà",
-         "464/GM-UBND", "05/TB-UBND", "2020", "Đầu", "tư", "x"]
+         "464/GM-UBND", "05/TB-UBND", "2020", "Đầu", "tư", "x", "TP", "KTĐ"]
+ABBR = {"tp": ["thanh pho"], "ktd": ["kinh te dem", "kinh te"], "hth": ["hoa thanh pho"]}
 
 
 @pytest.mark.parametrize(("cap", "chunk_bits"), [(si.CAP, si.CHUNK_BITS), (3, 2), (1, 0), (4, 5)])
@@ -215,6 +217,11 @@ def test_postings_are_the_reference_weights_whatever_the_chunks(monkeypatch, cap
                 " ".join(rng.choices(WORDS, k=rng.randrange(0, 40)))) for _ in range(150)]
     docs.append(doc("", ""))
     assert (si.postings(docs), si.tails(docs)) == reference_postings(docs)
+    assert (si.postings(docs, ABBR), si.tails(docs, ABBR)) == reference_postings(docs, ABBR)
+    def holding(term: str, abbr: dict | None) -> set[int]:
+        return {d for d, _ in si.postings(docs, abbr)[term]} | set(si.tails(docs, abbr).get(term, ()))
+
+    assert holding("tp", None) < holding("tp", ABBR)  # the texts of its meaning were added
 
 
 @pytest.mark.parametrize(("name", "value"), [("ID_BITS", 3), ("TERM_SHIFT", 59)])

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from conftest import ROOT
 
-from notice_archive.search import analyse, terms
+from notice_archive.search import abbreviated, analyse, terms
 
 CASES = json.loads((ROOT / "tests" / "search_rank_cases.json").read_text(encoding="utf-8"))
 SEARCH = ROOT / "theme" / "assets" / "javascripts" / "search.js"
@@ -29,11 +29,13 @@ import(url).then((m) => {
 """
 
 
-def lists(docs: list[str]) -> dict[str, list[list[int]]]:
-    """term -> [[document, weight]]: the weight is the term's count times ten (a stand-in for BM25)."""
+def lists(docs: list[str], abbr: dict[str, list[str]]) -> dict[str, list[list[int]]]:
+    """term -> [[document, weight]], the index's terms (with the abbreviations of meanings a text holds): the weight
+    is the term's count times ten (a stand-in for BM25)."""
     out: dict[str, list[list[int]]] = {}
     for i, text in enumerate(docs):
-        for term, count in sorted(Counter(terms(analyse(text))).items()):
+        a = analyse(text)
+        for term, count in sorted(Counter(terms(a) + abbreviated(a, abbr)).items()):
             out.setdefault(term, []).append([i, 10 * count])
     return out
 
@@ -43,7 +45,7 @@ def ranked() -> list[dict]:
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
         pytest.fail("node is missing: .ci/setup.sh --test installs npm (and Node) from Debian")
-    cases = [dict(c, lists=lists(c["docs"])) for c in CASES]
+    cases = [dict(c, lists=lists(c["docs"], c["abbr"])) for c in CASES]
     proc = subprocess.run([node, "--input-type=commonjs", "-e", RUN, SEARCH.as_uri()], input=json.dumps(cases),
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr

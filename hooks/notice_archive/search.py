@@ -139,6 +139,18 @@ def _extras(a: Analysis) -> list[str]:
     return [*(n for n, _, _ in a.numbers), *(EXACT + e for e in a.exact if e is not None)]
 
 
+def abbreviated(a: Analysis, table: dict[str, list[str]]) -> list[str]:
+    """The abbreviations whose meaning (folded syllables, "giai phong mat bang") a text holds side by side, once per
+    occurrence: the index lists such a text under the abbreviation too ("gpmb")."""
+    s = a.syllables
+    out = []
+    for short, meanings in sorted(table.items()):
+        for meaning in meanings:
+            m = tuple(meaning.split(" "))
+            out += [short] * sum(1 for i in range(len(s) - len(m) + 1) if s[i:i + len(m)] == m)
+    return out
+
+
 class Numbering(dict):
     """Each key gets, on first sight, the next number (0, 1, …); ``list(numbering)`` is the keys in that order."""
 

@@ -138,25 +138,31 @@ def shard_count(raw_bytes: int) -> int:
     return s
 
 
-def postings(docs: list[SearchDoc]) -> dict[str, list[tuple[int, int]]]:
+def postings(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None) -> dict[str, list[tuple[int, int]]]:
     """term -> [(document, quantised weight)] in document order, at most CAP per term (the heaviest)."""
-    return {term: list(zip(ids, weights, strict=True)) for term, (ids, weights) in _columns(docs)[0].items()}
+    return {term: list(zip(ids, weights, strict=True)) for term, (ids, weights) in _columns(docs, abbr)[0].items()}
 
 
-def tails(docs: list[SearchDoc]) -> dict[str, list[int]]:
+def tails(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None) -> dict[str, list[int]]:
     """term -> its documents beyond the CAP heaviest, ascending (terms with no more than CAP have none)."""
-    return _columns(docs)[1]
+    return _columns(docs, abbr)[1]
 
 
-def _columns(docs: list[SearchDoc]) -> tuple[dict[str, tuple[list[int], list[int]]], dict[str, list[int]]]:
+def _columns(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None
+             ) -> tuple[dict[str, tuple[list[int], list[int]]], dict[str, list[int]]]:
     """Per term, its CAP heaviest documents (ascending) and their weights; and, for terms with more, the other
     documents (ascending).
 
     Every (term, document) becomes one integer, TERM_SHIFT bits of term id above BM25's term-frequency part (fixed
     point, FRACTION) above the document number, so that sorting them groups each term's postings. Counting, sorting
     and weighing are numpy's (C loops over ~20 million postings at 10,000 notices); documents are counted
-    2**CHUNK_BITS at a time, which bounds the temporaries."""
+    2**CHUNK_BITS at a time, which bounds the temporaries.
+
+    abbr: abbreviation -> its meanings (folded syllables): a text holding a meaning side by side also holds the
+    abbreviation as a term, once per occurrence (search.abbreviated), so a query of "gpmb" reads one posting list."""
     vocabulary = Vocabulary()
+    meanings = [(vocabulary.ids[short], tuple(vocabulary.ids[x] for x in meaning.split(" ")))
+                for short, ms in sorted((abbr or {}).items()) for meaning in ms]
     n = len(docs)
     texts = []  # per chunk: syllable ids, other term ids, and per text (body, heading of each document) their counts
     lengths = []
@@ -187,7 +193,7 @@ def _columns(docs: list[SearchDoc]) -> tuple[dict[str, tuple[list[int], list[int
     chunks = []
     for i, chunk in enumerate(texts):
         texts[i] = None  # freed as it goes
-        term, packed = _chunk_postings(*chunk, norm, ids)
+        term, packed = _chunk_postings(*chunk, norm, ids, meanings)
         if len(ids) >= 1 << (63 - TERM_SHIFT):  # (below 2**31 too: by_weight shifts term ids by 32)
             raise ValueError(f"chỉ mục tìm kiếm: {len(ids)} từ khóa khác nhau, tối đa {(1 << (63 - TERM_SHIFT)) - 1}")
         chunks.append(term << TERM_SHIFT | packed)
@@ -240,7 +246,8 @@ def _columns(docs: list[SearchDoc]) -> tuple[dict[str, tuple[list[int], list[int
 
 
 def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, others: np.ndarray,
-                    other_counts: np.ndarray, norm: np.ndarray, ids: Numbering) -> tuple[np.ndarray, np.ndarray]:
+                    other_counts: np.ndarray, norm: np.ndarray, ids: Numbering,
+                    meanings: list[tuple[int, tuple[int, ...]]] = ()) -> tuple[np.ndarray, np.ndarray]:
     """The (term id, packed tf part and document) of each distinct (term, document) of one chunk of documents."""
     text = np.arange(len(per_text), dtype=np.int64)  # document << 1 | 1 for its heading
     at = np.repeat(text, per_text)
@@ -250,9 +257,19 @@ def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, oth
     first = np.flatnonzero(pair)
     del pair
     shift = CHUNK_BITS + 1
+    abbreviated = [np.zeros(0, dtype=np.int64)]
+    starts_of: dict[int, np.ndarray] = {}
+    for short, meaning in meanings:  # where each meaning starts, and runs on in the same text
+        if meaning[0] not in starts_of:
+            starts_of[meaning[0]] = np.flatnonzero(s == meaning[0])
+        pos = starts_of[meaning[0]]
+        for k, syllable in enumerate(meaning[1:], 1):
+            pos = pos[pos + k < len(s)]
+            pos = pos[(s[pos + k] == syllable) & (at[pos + k] == at[pos])]
+        abbreviated.append(short << shift | at[pos])
     key = np.concatenate([s << shift | at, ((s[first] + 1) << ID_BITS | s[first + 1]) << shift | at[first],
-                          others.astype(np.int64) << shift | np.repeat(text, other_counts)])
-    del s, at, first
+                          others.astype(np.int64) << shift | np.repeat(text, other_counts), *abbreviated])
+    del s, at, first, abbreviated, starts_of
     if not len(key):  # documents without a word
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     key.sort()
@@ -323,7 +340,8 @@ def _words(top: dict[str, tuple[list[int], list[int]]], rest: dict[str, list[int
 def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     """Every file of the index, by path relative to the index folder."""
     ordered, docs = documents(notices, registry)
-    post, rest = _columns(docs)
+    abbr = abbreviations(registry)
+    post, rest = _columns(docs, abbr)
     encoded: dict[str, list[int]] = {}
     for term, (ids, weights) in post.items():
         flat = [0] * (2 * len(ids))
@@ -378,7 +396,7 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     files["manifest.json"] = _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
                                  "chunk": CHUNK, "docs": len(docs), "notices": len(ordered), "terms": len(post),
                                  "cap": CAP, "capped": len(rest), "scale": SCALE, "words": _words(post, rest),
-                                 "abbr": abbreviations(registry)})
+                                 "abbr": abbr})
     return files
 
 

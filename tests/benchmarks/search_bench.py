@@ -177,7 +177,7 @@ def run(n: int, keep: Path | None, reuse: bool, cap: float, material: bool = Tru
     work = keep or Path(tempfile.mkdtemp(prefix=f"search-bench-{n}-"))
     ours, plain = work / "ours", work / "material"
     t_index = float("nan")
-    if reuse and (ours / "site").exists() and (plain / "site").exists():
+    if reuse and (ours / "site").exists() and ((plain / "site").exists() or not material):
         t_ours = t_plain = float("nan")  # built by an earlier run
     else:
         for root in (ours, plain):

@@ -48,14 +48,12 @@ function halfTyped(query, a) {
 
 // What to look up for a query: each term with the query syllables ("slots") it covers (bit mask), the accented
 // syllables it matches exactly, the adjacent pairs it proves (bit i: slots i-1 and i side by side) and how much its
-// weight counts; and groups, whose terms must all hold for a document to cover their slot (an abbreviation's
-// meaning: "gpmb" -> the bigrams of "giai phong mat bang"). m: the manifest (words, abbreviations), optional.
+// weight counts. m: the manifest (words, abbreviations), optional.
 export function plan(query, m = {}, typing = true) {
   const a = analyse(query);
   const n = Math.min(a.syllables.length, MAX_SYLLABLES);
   const s = a.syllables.slice(0, n);
   const terms = new Map();
-  const groups = [];
   let loose = 0; // pairs that need no proof (beside an abbreviation's slot, whose meaning has other neighbours)
   // whole: the slots it matches as typed (not as a completion of a half-typed word)
   const add = (term, mask, exact, pairs, factor, key = term.split(" ")[0], whole = mask) => {
@@ -82,14 +80,9 @@ export function plan(query, m = {}, typing = true) {
     add(term, mask, 0, pairs, NUMBER);
   }
   const abbr = m.abbr || {};
-  for (let i = 0; i < n; i += 1) {
-    for (const meaning of abbr[s[i]] || []) { // "gpmb" typed: its meanings cover its slot
-      const ms = meaning.split(" ");
-      if (ms.length === 1) { add(ms[0], 1 << i, 0, 0, 1); continue; }
-      groups.push({ mask: 1 << i, parts: ms.slice(1).map((x, k) => `${ms[k]} ${x}`) });
-      loose |= (1 << i) | (1 << (i + 1));
-    }
-  }
+  // "gpmb" typed: the index lists the texts holding its meaning under it too (search_index: abbreviated), so its
+  // own term covers them; its neighbours need not be side by side with it (the meaning has other neighbours).
+  for (let i = 0; i < n; i += 1) if (abbr[s[i]]) loose |= (1 << i) | (1 << (i + 1));
   for (const [short, meanings] of Object.entries(abbr)) { // "giai phong mat bang" typed: "GPMB" covers it
     for (const meaning of meanings) {
       const ms = meaning.split(" ");
@@ -115,7 +108,7 @@ export function plan(query, m = {}, typing = true) {
     });
   }
   const need = n > 1 ? ((1 << n) - 2) & ~loose : 0; // every adjacent pair (bits 1..n-1) that needs a proof
-  return { analysis: a, size: n, terms, groups, need, completions, full: (1 << n) - 1 };
+  return { analysis: a, size: n, terms, need, completions, full: (1 << n) - 1 };
 }
 
 // While the user types, fetch the shards of the words already complete (all but the last, which may still be
@@ -181,11 +174,7 @@ export async function rank(query, filters = {}, { isStale = () => false, tails =
   if (!p.size) return { plan: p, ranked: [], manifest: m, complete: true, exact: true, phraseExact: true, count: 0 };
   const here = (key) => !loaded || files.has(shardOf(key, m));
   const lookups = [...p.terms.entries()].filter(([, t]) => here(t.key)).map(([term, t]) => [term, t.key]);
-  let skipped = lookups.length < p.terms.size;
-  for (const g of p.groups) {
-    if (g.parts.every((part) => here(part.split(" ")[0]))) for (const part of g.parts) lookups.push([part, part.split(" ")[0]]);
-    else skipped = true;
-  }
+  const skipped = lookups.length < p.terms.size;
   const shards = await Promise.all(lookups.map(([, key]) => getJSON(shardOf(key, m), m.hash)));
   const ok = await allowedDocs(filters, m);
   let exact = !skipped; // every list complete: the counts are exact
@@ -195,7 +184,7 @@ export async function rank(query, filters = {}, { isStale = () => false, tails =
   const wanted = [];
   lookups.forEach(([term], k) => {
     const shard = shards[k];
-    if (lists.has(term) || !shard.p[term]) return;
+    if (!shard.p[term]) return;
     lists.set(term, decode(shard.p[term]));
     const capped = shard.n[term];
     dfs.set(term, capped ? capped[0] : shard.p[term].length / 2);
@@ -209,13 +198,12 @@ export async function rank(query, filters = {}, { isStale = () => false, tails =
   if (isStale()) return null;
   const { ranked, full, phrases } = order(p, lists, ok);
   // One word, as typed, no filter: its document count is known even before its tail is fetched.
-  const single = p.size === 1 && !p.groups.length && !p.completions.length && !Object.values(filters).some(Boolean);
+  const single = p.size === 1 && !p.completions.length && !Object.values(filters).some(Boolean);
   const count = exact || !single ? ranked.length : dfs.get(p.analysis.syllables[0]) ?? ranked.length;
   return { plan: p, ranked, manifest: m, complete: exact, exact: exact || single, phraseExact, full, phrases, count };
 }
 
-// The ranking itself (no fetching): lists, term -> [[document, weight], …] for the plan's terms and its groups'
-// parts; ok(document): whether the filters let it through. Results in order, how many have every syllable
+// The ranking itself (no fetching): lists, term -> [[document, weight], …] for the plan's terms; ok(document): whether the filters let it through. Results in order, how many have every syllable
 // ("full") and how many of those hold the phrase.
 export function order(p, lists, ok = () => true) {
   const acc = new Map();
@@ -235,14 +223,6 @@ export function order(p, lists, ok = () => true) {
       r.score += w * t.factor;
       if (t.whole === t.mask) r.typedScore += w * t.factor;
     }
-  }
-  for (const g of p.groups) { // documents holding every bigram of the meaning
-    let common = null;
-    for (const part of g.parts) {
-      const here = new Map(lists.get(part) || []);
-      common = common === null ? here : new Map([...common].filter(([d]) => here.has(d)).map(([d, w]) => [d, w + here.get(d)]));
-    }
-    for (const [doc, w] of common || []) { const r = entry(doc); r.mask |= g.mask; r.whole |= g.mask; r.score += w; r.typedScore += w; }
   }
   const all = [...acc.values()].filter((r) => ok(r.doc)).map((r) => ({
     ...r, cover: bits(r.mask), ex: bits(r.exact), side: bits(r.pairs), typed: bits(r.whole),
