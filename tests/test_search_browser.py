@@ -88,6 +88,7 @@ def test_a_result_opens_its_item_with_the_words_highlighted(browser, real_site_u
     assert page.locator(".vn-search__result .vn-search__notice").first.inner_text().startswith("Số ")
     page.locator(".vn-search__result a").first.click()
     page.wait_for_url("**#muc-4")
+    page.wait_for_selector("#muc-4 mark.vn-search-hit")  # marked once the manifest (abbreviations) is read
     marks = page.locator("#muc-4 mark.vn-search-hit").all_inner_texts()
     assert "đèn" in marks and "Led" in marks  # đ typed as d, matched accent-insensitively
     assert page.evaluate("() => document.getElementById('muc-4').getBoundingClientRect().top") < 200  # scrolled to it
@@ -262,6 +263,7 @@ def test_abbreviations_find_their_meaning_and_it_is_highlighted(browser, real_si
         hrefs = results(page)
         assert any(h.split("#")[-1] == anchor for h in hrefs), hrefs
         page.goto(next(h for h in hrefs if h.endswith("#" + anchor)))
+        page.wait_for_selector("mark.vn-search-hit")
         marks = " ".join(page.locator(f"#{anchor} mark.vn-search-hit").all_inner_texts()
                          + page.locator("mark.vn-search-hit").all_inner_texts())
         assert phrase_in(marks, words), marks
@@ -299,6 +301,7 @@ def test_highlighting_marks_the_phrase_not_every_lone_syllable(browser, real_sit
     try:
         href = first_result(page, real_site_url, "giai phong mat bang")
         page.goto(href)
+        page.wait_for_selector("mark.vn-search-hit")
         marks = page.locator("mark.vn-search-hit").all_inner_texts()
         assert marks, "the phrase is marked"
         text = page.locator("[data-search-body]").inner_text()
