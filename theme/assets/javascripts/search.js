@@ -156,8 +156,8 @@ async function allowedDocs(filters, m) {
 }
 
 // Rank documents. With "tails", also the documents beyond each term's heaviest (fetched now): every match, counted
-// exactly; tails === "phrase" fetches only the tails of the terms that prove a phrase (bigrams, numbers,
-// abbreviations), which is what the count of the phrase needs.
+// exactly (a completion of a half-typed word keeps to its heaviest); tails === "phrase" fetches only the tails of
+// the terms that prove a phrase (bigrams, numbers, abbreviations of a phrase), which is what its count needs.
 //
 // Order: most query syllables covered; then phrase first (every adjacent pair side by side as typed; then with
 // the half-typed last word completed); then most syllables matched as typed (not as completions of a half-typed
@@ -189,8 +189,10 @@ export async function rank(query, filters = {}, { isStale = () => false, tails =
     const capped = shard.n[term];
     dfs.set(term, capped ? capped[0] : shard.p[term].length / 2);
     if (!capped) return;
-    const proves = term.includes(" ") || !/^\p{L}+$/u.test(term) || term in (m.abbr || {});
-    if (tails === true || (tails === "phrase" && proves)) wanted.push([term, capped[1]]);
+    const t = p.terms.get(term);
+    const proves = t.pairs !== 0; // a bigram, a document number, an abbreviation of a phrase
+    const typed = t.whole === t.mask; // not a completion of a half-typed word (only its heaviest are read)
+    if ((tails === true && typed) || (tails === "phrase" && proves && typed)) wanted.push([term, capped[1]]);
     else { exact = false; if (proves) phraseExact = false; }
   });
   const got = await Promise.all(wanted.map(([, k]) => getJSON(`t/${k}.json`, m.hash)));
@@ -200,7 +202,8 @@ export async function rank(query, filters = {}, { isStale = () => false, tails =
   // One word, as typed, no filter: its document count is known even before its tail is fetched.
   const single = p.size === 1 && !p.completions.length && !Object.values(filters).some(Boolean);
   const count = exact || !single ? ranked.length : dfs.get(p.analysis.syllables[0]) ?? ranked.length;
-  return { plan: p, ranked, manifest: m, complete: exact, exact: exact || single, phraseExact, full, phrases, count };
+  return { plan: p, ranked, manifest: m, complete: exact || tails === true, exact: exact || single, phraseExact, full,
+    phrases, count };
 }
 
 // The ranking itself (no fetching): lists, term -> [[document, weight], …] for the plan's terms; ok(document): whether the filters let it through. Results in order, how many have every syllable
@@ -283,7 +286,7 @@ export function matcher(query, m = {}) {
   for (const [short, meanings] of Object.entries(abbr)) {
     for (const meaning of meanings) {
       const ms = meaning.split(" ");
-      if (q.join(" ").includes(meaning) && ms.length > 1) patterns.push({ seq: [short], min: 1 });
+      if (` ${q.join(" ")} `.includes(` ${meaning} `) && ms.length > 1) patterns.push({ seq: [short], min: 1 });
     }
   }
   const same = (pat, k, syl) => syl === pat.seq[k] || (pat.prefix && k === pat.seq.length - 1 && syl.startsWith(pat.seq[k]));
@@ -462,7 +465,7 @@ function setup() {
         if (quick.phrases >= PAGE && !(await present(quick))) return;
       }
       const r = await rank(q, filters, { isStale: stale });
-      if (!(await present(r)) || r.phraseExact) return;
+      if (!(await present(r)) || r.phraseExact || r.plan.size < 2) return;
       // Then the phrase's tails: its count is exact, and a phrase beyond the heaviest documents ranks as one.
       await present(await rank(q, filters, { isStale: stale, tails: "phrase" }));
     } catch (err) {
