@@ -7,7 +7,8 @@ Built from the notice model (never from HTML). One search document per place a v
 - each item (``#muc-N``): heading, text with its points, and the names of its departments and projects;
 - the closing paragraph (the page itself: it has no anchor of its own).
 
-Terms come from notice_archive.search (syllables, bigrams, document numbers, exact forms). Each (term, document)
+Terms come from notice_archive.search (syllables, bigrams, document numbers, exact forms); a text holding the
+meaning of an abbreviation ("giải phóng mặt bằng") is listed under the abbreviation ("gpmb") too. Each (term, document)
 gets a BM25 weight (heading words count HEADING_BOOST times), quantised to 1..255. A term's shard keeps its CAP
 heaviest documents (ties: the newer), so the first results of a syllable found in every notice ("thanh", "pho")
 cost as little as a rare one's; the other documents of the term (its tail, without weights: they all weigh less)
