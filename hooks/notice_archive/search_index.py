@@ -21,7 +21,7 @@ are in a file of their own, fetched only to count every match or show more. File
   of n modulo the shard count (a power of two chosen so an average shard is a few KB):
   ``{"p": {term: [doc, weight, doc gap, weight, …]}, "n": {term: [document count, tail file]}}`` with ascending
   document numbers; "n" only names the terms with more documents than CAP;
-- ``t/<k>.json``: the tail of a capped term, ascending document gaps;
+- ``t/<k>.json``: the tail of a capped term, ascending document gaps (exact forms have none: they only order);
 - ``d/<n>.json``: display data of documents n*CHUNK … (URL, anchor, title; number, date and title of the notice);
 - ``f.json`` and ``f/<kind>/<key>.json``: the filters (departments, projects: names and document lists; years:
   document ranges, documents being ordered by date), loaded only when the filter panel is opened.
@@ -44,7 +44,7 @@ import numpy as np
 
 from .model import Notice
 from .registry import Registry
-from .search import LETTERS, Numbering, Vocabulary, analyse, fold, shard_key
+from .search import EXACT, LETTERS, Numbering, Vocabulary, analyse, fold, shard_key
 from .urls import SEARCH_PATH
 
 OUTPUT = SEARCH_PATH
@@ -357,7 +357,8 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     for term, flat in encoded.items():
         by_shard[fnv1a(shard_key(term)) & (shards - 1)]["p"][term] = flat
     files = {}
-    for k, term in enumerate(sorted(rest)):
+    # Exact forms ("=đèn") only order results (a query's matches are its folded terms'): their heaviest are enough.
+    for k, term in enumerate(sorted(t for t in rest if not t.startswith(EXACT))):
         ids = rest[term]
         files[f"t/{k}.json"] = _json(_deltas(ids))
         by_shard[fnv1a(shard_key(term)) & (shards - 1)]["n"][term] = [len(post[term][0]) + len(ids), k]
@@ -396,7 +397,8 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
         digest.update(path.encode() + b"\0" + files[path] + b"\0")
     files["manifest.json"] = _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
                                  "chunk": CHUNK, "docs": len(docs), "notices": len(ordered), "terms": len(post),
-                                 "cap": CAP, "capped": len(rest), "scale": SCALE, "words": _words(post, rest),
+                                 "cap": CAP, "capped": sum(1 for k in files if k.startswith("t/")), "scale": SCALE,
+                                 "words": _words(post, rest),
                                  "abbr": abbr})
     return files
 
