@@ -88,6 +88,7 @@ def test_a_result_opens_its_item_with_the_words_highlighted(browser, real_site_u
     assert page.locator(".vn-search__result .vn-search__notice").first.inner_text().startswith("Số ")
     page.locator(".vn-search__result a").first.click()
     page.wait_for_url("**#muc-4")
+    page.wait_for_selector("#muc-4 mark.vn-search-hit")  # marked once the manifest (abbreviations) is read
     marks = page.locator("#muc-4 mark.vn-search-hit").all_inner_texts()
     assert "đèn" in marks and "Led" in marks  # đ typed as d, matched accent-insensitively
     assert page.evaluate("() => document.getElementById('muc-4').getBoundingClientRect().top") < 200  # scrolled to it
@@ -149,3 +150,188 @@ def test_exact_diacritics_rank_above_folded_matches(browser, tiny_archive):
     finally:
         page.close()
         stop()
+
+
+# A generated archive of a few hundred notices (tests/benchmarks/synthetic.py) with the real glossary: counts,
+# "Xem thêm", phrases and abbreviations at a scale where common words are in most items.
+SYNTHETIC_NOTICES = 300
+
+
+@pytest.fixture(scope="module")
+def synthetic_site(tmp_path_factory):
+    import shutil
+
+    from benchmarks.synthetic import generate
+    from conftest import NOTICES, build, serve
+
+    root = tmp_path_factory.mktemp("synthetic")
+    generate(root, SYNTHETIC_NOTICES)
+    shutil.copy(NOTICES / "_registry" / "glossary.yml", root / "notices" / "_registry" / "glossary.yml")
+    result = build(root)
+    assert result.returncode == 0, result.output[-3000:]
+    url, stop = serve(result.site)
+    yield url, root
+    stop()
+
+
+def results(page) -> list[str]:
+    return page.locator(".vn-search__result a").evaluate_all("els => els.map(e => e.href)")
+
+
+def phrase_in(text: str, phrase: str) -> bool:
+    """Whether the text holds the phrase's syllables side by side, in order, accents and case aside."""
+    from notice_archive.search import analyse
+
+    return f" {' '.join(analyse(phrase).syllables)} " in f" {' '.join(analyse(text).syllables)} "
+
+
+def test_the_count_and_more_results_reach_every_match(browser, synthetic_site):
+    url, _root = synthetic_site
+    page = browser.new_page()
+    try:
+        first_result(page, url, "thanh pho ")
+        status = page.locator(".vn-search__status")
+        page.wait_for_function("() => /^[0-9.]+ mục chứa cụm từ/.test("
+                               "document.querySelector('.vn-search__status').textContent)")
+        shown = int(status.inner_text().split(" ")[0].replace(".", ""))
+        assert shown > 300  # more than any one posting list's heaviest: the tails were counted
+        assert len(results(page)) == 10
+        more = page.locator(".vn-search__more")
+        more.focus()
+        page.keyboard.press("Enter")  # keyboard-usable
+        page.wait_for_function("() => document.querySelectorAll('.vn-search__result a').length === 20")
+        assert page.evaluate("() => document.activeElement.href") == results(page)[10]  # focus on the first new one
+        more.click()
+        page.wait_for_function("() => document.querySelectorAll('.vn-search__result a').length === 30")
+        hrefs = results(page)
+        assert len(set(hrefs)) == 30 and all("tim=" in h for h in hrefs)
+        page.goto(hrefs[24])  # the 25th result opens a page that holds the words
+        assert phrase_in(page.evaluate(SECTION_TEXT), "thanh pho")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("query", ["giai phong mat bang", "kinh te dem", "chieu sang cong cong", "quan ly do thi"])
+def test_an_unaccented_phrase_top_ten_all_hold_the_phrase(browser, synthetic_site, query):
+    url, _root = synthetic_site
+    page = browser.new_page()
+    try:
+        hrefs = []
+        first_result(page, url, query)
+        page.wait_for_function("() => document.querySelectorAll('.vn-search__result a').length >= 10")
+        hrefs = results(page)[:10]
+        missing = []
+        for href in hrefs:
+            page.goto(href)
+            if not phrase_in(page.evaluate(SECTION_TEXT), query) and "qldt" not in page.evaluate(SECTION_TEXT):
+                missing.append(href)
+        assert not missing, f"{query!r}: top results without the phrase: {missing}"
+    finally:
+        page.close()
+
+
+def test_the_phrase_count_is_the_number_of_items_holding_it(browser, synthetic_site):
+    from notice_archive import search_index as si
+    from notice_archive.site import Site
+
+    url, root = synthetic_site
+    site = Site.load(str(root / "notices"))
+    _ordered, docs = si.documents(list(site.archive.notices), site.registry)
+    query = "kinh te dem"
+    expected = sum(1 for d in docs if phrase_in(d.heading, query) or phrase_in(d.body, query))
+    page = browser.new_page()
+    try:
+        first_result(page, url, query + " ")
+        page.wait_for_function("() => /^[0-9.]+ mục chứa cụm từ/.test("
+                               "document.querySelector('.vn-search__status').textContent)")
+        assert int(page.locator(".vn-search__status").inner_text().split(" ")[0].replace(".", "")) == expected
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(("query", "anchor", "words"), [
+    ("GPMB", "muc-2", "giải phóng mặt bằng"),
+    ("gpmb", "muc-2", "giải phóng mặt bằng"),
+    ("QLĐT", "muc-4", "Quản lý đô thị"),
+    ("qldt", "muc-4", "Quản lý đô thị"),
+    ("tckh", "muc-1", "Tài chính - Kế hoạch"),
+])
+def test_abbreviations_find_their_meaning_and_it_is_highlighted(browser, real_site_url, query, anchor, words):
+    page = browser.new_page()
+    try:
+        first_result(page, real_site_url, query)
+        hrefs = results(page)
+        assert any(h.split("#")[-1] == anchor for h in hrefs), hrefs
+        page.goto(next(h for h in hrefs if h.endswith("#" + anchor)))
+        page.wait_for_selector("mark.vn-search-hit")
+        marks = " ".join(page.locator(f"#{anchor} mark.vn-search-hit").all_inner_texts()
+                         + page.locator("mark.vn-search-hit").all_inner_texts())
+        assert phrase_in(marks, words), marks
+    finally:
+        page.close()
+
+
+def test_abbreviations_on_a_generated_archive(browser, synthetic_site):
+    url, _root = synthetic_site
+    page = browser.new_page()
+    try:
+        first_result(page, url, "GPMB ")
+        page.wait_for_function("() => document.querySelectorAll('.vn-search__result a').length >= 10")
+        for href in results(page)[:10]:
+            page.goto(href)
+            text = page.evaluate(SECTION_TEXT)
+            assert phrase_in(text, "giai phong mat bang") or phrase_in(text, "gpmb"), href
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(("typed", "anchor"), [("camer", "muc-6"), ("kinh te de", "muc-3"), ("den le", "muc-4"),
+                                               ("giai phong mat ba", "muc-2")])
+def test_the_last_word_matches_as_a_prefix_while_typing(browser, real_site_url, typed, anchor):
+    page = browser.new_page()
+    try:
+        href = first_result(page, real_site_url, typed)
+        assert href.endswith("#" + anchor), href
+    finally:
+        page.close()
+
+
+def test_highlighting_marks_the_phrase_not_every_lone_syllable(browser, real_site_url):
+    page = browser.new_page()
+    try:
+        href = first_result(page, real_site_url, "giai phong mat bang")
+        page.goto(href)
+        page.wait_for_selector("mark.vn-search-hit")
+        marks = page.locator("mark.vn-search-hit").all_inner_texts()
+        assert marks, "the phrase is marked"
+        text = page.locator("[data-search-body]").inner_text()
+        occurrences = sum(phrase_in(" ".join(text.split()[i:i + 4]), "giai phong mat bang")
+                          for i in range(len(text.split())))
+        assert 0 < len(marks) <= 4 * occurrences + 4  # the phrase (and a two-syllable run of it), no flood
+        assert not [m for m in marks if m.upper() == m and len(m) > 1]  # never the signer's "PHÒNG"
+        assert page.evaluate("() => location.search") == ""  # ?tim= left the address bar once applied
+    finally:
+        page.close()
+
+
+def test_the_copied_citation_is_the_bare_permanent_url(browser, real_site_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        href = first_result(page, real_site_url, "den led")
+        assert "?tim=" in href
+        page.goto(href)
+        page.locator("#muc-4 > .cite-copy").click()
+        page.wait_for_function("() => [...document.querySelectorAll('.cite-copy')]"
+                               ".some(b => b.textContent === 'Đã sao chép')")
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        url = copied.rsplit(" — ", 1)[-1]
+        assert url == real_site_url + "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/#muc-4", copied
+        assert "?" not in copied and "tim=" not in copied
+        page.goto(real_site_url + "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/?utm_source=zalo&x=1#muc-4")
+        page.locator("#muc-4 > .cite-copy").click()  # any other query string or state: still the bare address
+        page.wait_for_function("() => [...document.querySelectorAll('.cite-copy')]"
+                               ".some(b => b.textContent === 'Đã sao chép')")
+        assert page.evaluate("() => navigator.clipboard.readText()").rsplit(" — ", 1)[-1] == url
+    finally:
+        context.close()

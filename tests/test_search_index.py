@@ -12,7 +12,7 @@ import pytest
 from conftest import NOTICES
 
 from notice_archive import search_index as si
-from notice_archive.search import Vocabulary, analyse, shard_key, terms
+from notice_archive.search import Vocabulary, abbreviated, analyse, shard_key, terms
 from notice_archive.site import Site
 
 
@@ -22,8 +22,9 @@ def seed_site() -> Site:
 
 
 def shard_of(files: dict[str, bytes], term: str) -> dict:
+    """The posting lists ("p") of the shard that holds a term."""
     shards = json.loads(files["manifest.json"])["shards"]
-    return json.loads(files[f"i/{si.fnv1a(shard_key(term)) & (shards - 1)}.json"])
+    return json.loads(files[f"i/{si.fnv1a(shard_key(term)) & (shards - 1)}.json"])["p"]
 
 
 def decode(flat: list[int]) -> list[tuple[int, int]]:
@@ -66,7 +67,7 @@ def test_every_term_is_in_the_shard_its_hash_names(seed_site):
     shards = {k: json.loads(v) for k, v in files.items() if k.startswith("i/")}
     assert manifest["shards"] > 1 and len(shards) == manifest["shards"]
     for path, content in shards.items():
-        for term in content:
+        for term in [*content["p"], *content["n"]]:
             assert path == f"i/{si.fnv1a(shard_key(term)) & (manifest['shards'] - 1)}.json"
     assert shard_of(files, "=đèn") is shard_of(files, "den") or "=đèn" in shard_of(files, "den")
     for term in ("464/gm-ubnd", "464", "gm", "81-cv/tu", "den led", "=đèn", "quy dat", "tai chinh"):
@@ -174,12 +175,13 @@ def test_vocabulary_finds_the_terms_analyse_lists(text):
         assert len(syllables) == len(analyse(text).syllables)
 
 
-def reference_postings(docs: list[si.SearchDoc]) -> dict[str, list[tuple[int, int]]]:
-    """The index's weights as the module docstring states them, one posting at a time."""
+def reference_postings(docs: list[si.SearchDoc], abbr: dict[str, list[str]] | None = None
+                       ) -> tuple[dict[str, list[tuple[int, int]]], dict[str, list[int]]]:
+    """The index's weights as the module docstring states them, one posting at a time; and the tails."""
     tfs, lengths = [], []
     for d in docs:
-        tf = Counter(terms(analyse(d.body)))
-        for t in terms(analyse(d.heading)):
+        tf = Counter(terms(analyse(d.body)) + abbreviated(analyse(d.body), abbr or {}))
+        for t in terms(analyse(d.heading)) + abbreviated(analyse(d.heading), abbr or {}):
             tf[t] += si.HEADING_BOOST
         tfs.append(tf)
         lengths.append(len(analyse(d.heading).syllables) * si.HEADING_BOOST + len(analyse(d.body).syllables))
@@ -189,29 +191,37 @@ def reference_postings(docs: list[si.SearchDoc]) -> dict[str, list[tuple[int, in
         norm = si.K1 * (1 - si.B + si.B * dl / avgdl)
         for t, f in tf.items():
             by_term.setdefault(t, []).append((int(f * (si.K1 + 1) / (f + norm) * si.FRACTION), i))
-    out = {}
+    out, rest = {}, {}
     for t, found in by_term.items():
         idf = math.log(1 + (len(docs) - len(found) + 0.5) / (len(found) + 0.5)) * si.SCALE / si.FRACTION
-        top = sorted(sorted(found)[-si.CAP:], key=lambda p: p[1])  # the heaviest (ties: the newer), in order
-        out[t] = [(i, min(255, max(1, round(idf * part)))) for part, i in top]
-    return out
+        weighed = sorted((min(255, max(1, round(idf * part))), i) for part, i in found)
+        out[t] = sorted((i, w) for w, i in weighed[-si.CAP:])  # the heaviest (ties: the newer), in order
+        if len(weighed) > si.CAP:
+            rest[t] = sorted(i for _, i in weighed[:-si.CAP])
+    return out, rest
 
 
 WORDS = ["thành", "phố", "Lạng", "Sơn", "đèn", "den", "họp", "giao", "thông", "kinh", "tế", "đêm", "Hoà",
-         "464/GM-UBND", "05/TB-UBND", "2020", "Đầu", "tư", "x"]
+         "464/GM-UBND", "05/TB-UBND", "2020", "Đầu", "tư", "x", "TP", "KTĐ"]
+ABBR = {"tp": ["thanh pho"], "ktd": ["kinh te dem", "kinh te"], "hth": ["hoa thanh pho"]}
 
 
 @pytest.mark.parametrize(("cap", "chunk_bits"), [(si.CAP, si.CHUNK_BITS), (3, 2), (1, 0), (4, 5)])
 def test_postings_are_the_reference_weights_whatever_the_chunks(monkeypatch, cap, chunk_bits):
-    """Documents are counted a chunk at a time, each chunk keeping its heaviest postings per term: the result must
-    be the index of all documents at once (many chunks, caps that bite in every chunk, or in none)."""
+    """Documents are counted a chunk at a time: the result must be the index of all documents at once, split into
+    each term's heaviest and its tail (many chunks, caps that bite in every chunk, or in none)."""
     monkeypatch.setattr(si, "CAP", cap)
     monkeypatch.setattr(si, "CHUNK_BITS", chunk_bits)
     rng = random.Random(cap * 100 + chunk_bits)
     docs = [doc(" ".join(rng.choices(WORDS, k=rng.randrange(0, 5))),
                 " ".join(rng.choices(WORDS, k=rng.randrange(0, 40)))) for _ in range(150)]
     docs.append(doc("", ""))
-    assert si.postings(docs) == reference_postings(docs)
+    assert (si.postings(docs), si.tails(docs)) == reference_postings(docs)
+    assert (si.postings(docs, ABBR), si.tails(docs, ABBR)) == reference_postings(docs, ABBR)
+    def holding(term: str, abbr: dict | None) -> set[int]:
+        return {d for d, _ in si.postings(docs, abbr)[term]} | set(si.tails(docs, abbr).get(term, ()))
+
+    assert holding("tp", None) < holding("tp", ABBR)  # the texts of its meaning were added
 
 
 @pytest.mark.parametrize(("name", "value"), [("ID_BITS", 3), ("TERM_SHIFT", 59)])
@@ -227,3 +237,43 @@ def test_no_documents_or_no_words_give_an_empty_index(seed_site):
     files = si.build([], seed_site.registry)
     manifest = json.loads(files["manifest.json"])
     assert manifest["docs"] == 0 and manifest["terms"] == 0
+
+
+def test_capped_terms_keep_every_other_document_in_a_tail_file(monkeypatch, seed_site):
+    """The shard holds a term's CAP heaviest documents and its count; the tail file holds the rest: together every
+    document of the term, each once."""
+    monkeypatch.setattr(si, "CAP", 2)
+    notices = list(seed_site.archive.notices)
+    files = si.build(notices, seed_site.registry)
+    manifest = json.loads(files["manifest.json"])
+    shard = json.loads(files[f"i/{si.fnv1a(shard_key('thanh pho')) & (manifest['shards'] - 1)}.json"])
+    top = [d for d, _ in decode(shard["p"]["thanh pho"])]
+    count, tail = shard["n"]["thanh pho"]
+    gaps = json.loads(files[f"t/{tail}.json"])
+    rest = [sum(gaps[: i + 1]) for i in range(len(gaps))]
+    _ordered, docs = si.documents(notices, seed_site.registry)
+    holding = [i for i, d in enumerate(docs) if "thanh pho" in terms(analyse(f"{d.heading}\n{d.body}"))]
+    assert len(top) == 2 and count == len(holding) > 2
+    assert sorted(top + rest) == holding
+    assert manifest["capped"] == len([k for k in files if k.startswith("t/")]) > 0
+    assert all(len(flat) == 2 for flat in [shard["n"][t] for t in shard["n"]])
+
+
+def test_the_text_of_a_section_is_searchable_where_it_lands(tmp_path):
+    from conftest import make_archive, minimal_notice
+
+    body = "\n\n".join(["Mở đầu.", "## I. Công tác giải phóng mặt bằng",
+                        "Phần này nêu chung về tiến độ bồi thường hỗ trợ tái định cư.", "### 1. Việc thứ nhất",
+                        "Giao phòng Kinh tế.", "## II. Nhiệm vụ khác", "Đoạn riêng về chuyển đổi số.",
+                        "### 2. Việc thứ hai", "Giao phòng Kinh tế.", "***", "Trên đây là kết luận."])
+    items = "items:\n  muc-1: {}\n  muc-2: {}\n"
+    root = make_archive(tmp_path, {"ubnd-tp-lang-son/2020/tb.md": minimal_notice(extra=items, body=body)},
+                        with_seed=False)
+    site = Site.load(str(root / "notices"))
+    assert not [p for p in site.problems if p.severity == "error"], site.problems
+    _ordered, docs = si.documents(list(site.archive.notices), site.registry)
+    assert [d.anchor for d in docs] == ["", "phan-1", "muc-1", "phan-2", "muc-2", ""]
+    files = si.build(list(site.archive.notices), site.registry)
+    assert [d for d, _ in decode(shard_of(files, "tai dinh")["tai dinh"])] == [1]
+    assert [d for d, _ in decode(shard_of(files, "chuyen doi")["chuyen doi"])] == [3]
+    assert docs[1].title == "I. Công tác giải phóng mặt bằng"

@@ -40,6 +40,7 @@ class Section:
     title: str
     anchor: str
     line: int
+    text: str = ""  # the section's own text before its first item (searchable)
 
 
 @dataclass(frozen=True)

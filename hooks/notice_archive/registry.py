@@ -1,4 +1,5 @@
-"""Registries as YAML data: issuers, departments, projects (notices/_registry/*.yml)."""
+"""Registries as YAML data: issuers, departments, projects, and the glossary of abbreviations that search expands
+(notices/_registry/*.yml)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from pydantic import BaseModel, ValidationError
 
 from .problems import Problem
 from .reader import Source, dotted, read_bytes_yaml
-from .schema import KEY_PATTERN, Department, Issuer, Project
+from .schema import KEY_PATTERN, Abbreviation, Department, Issuer, Project
 from .text import casefold_vi, slugify
 from .urls import RESERVED
 from .validation_messages import translate, unsafe_values, yaml_traps
 
 REGISTRY_DIR = "_registry"
-FILES: dict[str, type[BaseModel]] = {"issuers": Issuer, "departments": Department, "projects": Project}
+FILES: dict[str, type[BaseModel]] = {"issuers": Issuer, "departments": Department, "projects": Project,
+                                     "glossary": Abbreviation}
+OPTIONAL = frozenset({"glossary"})  # an archive without abbreviations has no glossary.yml
 KEY = re.compile(KEY_PATTERN)
 # Generated pages live at don-vi/<key>.md and du-an/<key>.md next to don-vi/index.md and du-an/index.md.
 RESERVED_KEYS = frozenset({"index"})
@@ -29,6 +32,7 @@ class Registry:
     issuers: dict[str, Issuer] = field(default_factory=dict)
     departments: dict[str, Department] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
+    glossary: dict[str, Abbreviation] = field(default_factory=dict)
     lines: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)  # (kind, key) -> (path, line)
 
     def suggest(self, kind: str, key: str) -> str:
@@ -64,6 +68,8 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
         path = os.path.join(docs_dir, REGISTRY_DIR, f"{kind}.yml")
         display = f"{display_root}/{REGISTRY_DIR}/{kind}.yml"
         if not os.path.exists(path):
+            if kind in OPTIONAL:
+                continue
             problems.append(Problem(display, 1, f"thiếu tệp danh mục {kind}.yml", "error", "danh-muc"))
             continue
         with open(path, "rb") as fh:
@@ -77,7 +83,12 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
         table = getattr(reg, kind)
         for key, value in src.data.items():
             line = src.line_of((key,))
-            if not isinstance(key, str) or not KEY.match(key):
+            if kind == "glossary" and not (isinstance(key, str) and KEY.match(key) and "-" not in key):
+                problems.append(Problem(display, line, f"chữ viết tắt '{key}' không đúng dạng: viết thường, không "
+                                        "dấu, 'đ' viết 'd', không dấu cách hay dấu nối, ví dụ "
+                                        f"'{slugify(str(key)).replace('-', '') or 'qldt'}'", "error",
+                                        "khoa-sai-dang"))
+            elif not isinstance(key, str) or not KEY.match(key):
                 problems.append(Problem(display, line, f"khóa '{key}' không đúng dạng: khóa là một phần của địa chỉ "
                                         "trang nên viết thường, không dấu, không dấu cách, nối bằng '-', ví dụ "
                                         f"'{slugify(str(key)) or 'phong-noi-vu'}' (tên đầy đủ ghi ở 'name')", "error",

@@ -132,4 +132,11 @@ class Project(Strict):
     aliases: list[Text] = Field(default_factory=list)
 
 
+class Abbreviation(Strict):
+    """notices/_registry/glossary.yml: an abbreviation (the key: lower case, no diacritics, "đ" as "d") that search
+    expands to its meanings, and the reverse."""
+
+    means: list[Text] = Field(min_length=1, description="nghĩa đầy đủ, ví dụ [giải phóng mặt bằng]")
+
+
 NUMBER = re.compile(r"^(?P<num>\d*)/(?P<symbol>[^\s/]+)$")

@@ -116,10 +116,12 @@ def analyse(text: str) -> Analysis:
 
 def shard_key(term: str) -> str:
     """What decides a term's shard: an exact form goes with its folded syllable ("=đèn" with "den"), so a query
-    typed with diacritics fetches no more shards than one typed without."""
+    typed with diacritics fetches no more shards than one typed without; a bigram goes with its first syllable
+    ("giai phong" with "giai"), so a query of n syllables fetches n shards, not 2n - 1, and the bigrams of a
+    complete word with the half-typed one after it (any completion) are already there."""
     if term.startswith(EXACT):
         return LEADING_ZEROS.sub("", fold(term[len(EXACT):]))
-    return term
+    return term.split(" ", 1)[0]
 
 
 def terms(a: Analysis) -> list[str]:
@@ -135,6 +137,18 @@ def terms(a: Analysis) -> list[str]:
 def _extras(a: Analysis) -> list[str]:
     """The terms besides syllables and bigrams: document numbers, then exact forms."""
     return [*(n for n, _, _ in a.numbers), *(EXACT + e for e in a.exact if e is not None)]
+
+
+def abbreviated(a: Analysis, table: dict[str, list[str]]) -> list[str]:
+    """The abbreviations whose meaning (folded syllables, "giai phong mat bang") a text holds side by side, once per
+    occurrence: the index lists such a text under the abbreviation too ("gpmb")."""
+    s = a.syllables
+    out = []
+    for short, meanings in sorted(table.items()):
+        for meaning in meanings:
+            m = tuple(meaning.split(" "))
+            out += [short] * sum(1 for i in range(len(s) - len(m) + 1) if s[i:i + len(m)] == m)
+    return out
 
 
 class Numbering(dict):

@@ -3,18 +3,25 @@
 Built from the notice model (never from HTML). One search document per place a visitor can land on:
 
 - the notice's opening (title, number, meeting invitation, opening paragraphs): the page itself;
+- each section's own text (``## I. …`` up to its first item; ``#phan-N``);
 - each item (``#muc-N``): heading, text with its points, and the names of its departments and projects;
 - the closing paragraph (the page itself: it has no anchor of its own).
 
-Terms come from notice_archive.search (syllables, bigrams, document numbers, exact forms). Each (term, document)
-gets a BM25 weight (heading words count HEADING_BOOST times), quantised to 1..255. A term's posting list keeps only
-its CAP best documents, so the list of a syllable found in every notice ("thanh", "pho") stays as small as a rare
-one; the manifest says so. Files, under ``<site>/tim-kiem/``:
+Terms come from notice_archive.search (syllables, bigrams, document numbers, exact forms); a text holding the
+meaning of an abbreviation ("giải phóng mặt bằng") is listed under the abbreviation ("gpmb") too. Each (term, document)
+gets a BM25 weight (heading words count HEADING_BOOST times), quantised to 1..255. A term's shard keeps its CAP
+heaviest documents (ties: the newer), so the first results of a syllable found in every notice ("thanh", "pho")
+cost as little as a rare one's; the other documents of the term (its tail, without weights: they all weigh less)
+are in a file of their own, fetched only to count every match or show more. Files, under ``<site>/tim-kiem/``:
 
-- ``manifest.json``: the manifest (version hash, shard count, chunk size, cap, weight scale, document count);
-- ``i/<n>.json``: shard n holds every term whose FNV-1a hash is n modulo the shard count (a power of two chosen so
-  an average shard is a few KB; an exact form is hashed as its folded syllable, so it shares that syllable's
-  shard): ``{term: [doc, weight, doc gap, weight, …]}`` with ascending document numbers;
+- ``manifest.json``: version hash, shard count, chunk size, cap, weight scale, document count; the syllables of the
+  archive, most frequent first (the last, half-typed word of a query is completed from them); the abbreviations
+  (``notices/_registry/glossary.yml``, and those the registries' names and aliases spell out) and their meanings;
+- ``i/<n>.json``: shard n holds every term whose shard key (notice_archive.search.shard_key) has an FNV-1a hash
+  of n modulo the shard count (a power of two chosen so an average shard is a few KB):
+  ``{"p": {term: [doc, weight, doc gap, weight, …]}, "n": {term: [document count, tail file]}}`` with ascending
+  document numbers; "n" only names the terms with more documents than CAP;
+- ``t/<k>.json``: the tail of a capped term, ascending document gaps (exact forms have none: they only order);
 - ``d/<n>.json``: display data of documents n*CHUNK … (URL, anchor, title; number, date and title of the notice);
 - ``f.json`` and ``f/<kind>/<key>.json``: the filters (departments, projects: names and document lists; years:
   document ranges, documents being ordered by date), loaded only when the filter panel is opened.
@@ -28,18 +35,19 @@ import hashlib
 import json
 import math
 import operator
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .model import Notice
 from .registry import Registry
-from .search import Numbering, Vocabulary, shard_key
+from .search import EXACT, LETTERS, Numbering, Vocabulary, analyse, fold, shard_key
 from .urls import SEARCH_PATH
 
 OUTPUT = SEARCH_PATH
-VERSION = 1
-CAP = 300  # documents kept per term (the best by weight)
+VERSION = 2
+CAP = 300  # documents per term in its shard (the heaviest); the others are in its tail file
 CHUNK = 32  # documents per display-data file (a result costs about 1 KB gzip of display data)
 HEADING_BOOST = 3  # a heading word counts as this many body words
 K1, B = 1.2, 0.75  # BM25
@@ -51,6 +59,9 @@ TF_BITS = 14  # BM25's term-frequency part in fixed point is below (K1 + 1) * FR
 TERM_SHIFT = DOC_BITS + TF_BITS
 ID_BITS = 21  # single terms (syllables, numbers, exact forms) have ids below 2**21; a bigram is (a + 1) << 21 | b
 CHUNK_BITS = 12  # documents counted at a time: 4,096 (~60 MB of temporaries at 10,000 notices)
+WORDS = 20_000  # syllables listed in the manifest for completing a half-typed word (the most frequent)
+HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # a word of letters, or several joined by "-"
+MIN_DERIVED = 3  # letters of an abbreviation found in the registries (two-letter ones only from the glossary)
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,11 @@ def documents(notices: list[Notice], registry: Registry) -> tuple[list[Notice], 
             opening += f"\nGiấy mời số {n.meeting.invitation}"
         number = n.number_text if n.number is not None else ""
         docs.append(SearchDoc(ni, "", n.title, f"{n.title} {number}", opening, all_deps, all_projs))
+        sections = {s.number: s for s in n.sections}
         for item in n.items:
+            section = sections.pop(item.section, None) if item.section is not None else None
+            if section is not None:
+                docs.append(_section_doc(ni, section))
             names = [name for k in deps_of[item.anchor] for name in registry.department_names(k)]
             names += [name for k in projs_of[item.anchor] for name in registry.project_names(k)]
             title = f"{item.number}. {item.heading}"
@@ -95,9 +110,15 @@ def documents(notices: list[Notice], registry: Registry) -> tuple[list[Notice], 
             docs.append(SearchDoc(ni, item.anchor, title, item.heading,
                                   "\n".join([item.text, *dict.fromkeys(names)]),
                                   deps_of[item.anchor], projs_of[item.anchor]))
+        docs += [_section_doc(ni, section) for section in sections.values()]  # sections without items
         if n.closing:
             docs.append(SearchDoc(ni, "", "Đoạn kết", "", n.closing, all_deps, all_projs))
     return ordered, docs
+
+
+def _section_doc(notice: int, section) -> SearchDoc:
+    return SearchDoc(notice, section.anchor, f"{section.numeral}. {section.title}"[:TITLE_CHARS], section.title,
+                     section.text, (), ())
 
 
 def fnv1a(term: str) -> int:
@@ -116,20 +137,31 @@ def shard_count(raw_bytes: int) -> int:
     return s
 
 
-def postings(docs: list[SearchDoc]) -> dict[str, list[tuple[int, int]]]:
+def postings(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None) -> dict[str, list[tuple[int, int]]]:
     """term -> [(document, quantised weight)] in document order, at most CAP per term (the heaviest)."""
-    return {term: list(zip(ids, weights, strict=True)) for term, (ids, weights) in _columns(docs).items()}
+    return {term: list(zip(ids, weights, strict=True)) for term, (ids, weights) in _columns(docs, abbr)[0].items()}
 
 
-def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
-    """The same as two lists per term: its documents (ascending) and their weights.
+def tails(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None) -> dict[str, list[int]]:
+    """term -> its documents beyond the CAP heaviest, ascending (terms with no more than CAP have none)."""
+    return _columns(docs, abbr)[1]
+
+
+def _columns(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None
+             ) -> tuple[dict[str, tuple[list[int], list[int]]], dict[str, list[int]]]:
+    """Per term, its CAP heaviest documents (ascending) and their weights; and, for terms with more, the other
+    documents (ascending).
 
     Every (term, document) becomes one integer, TERM_SHIFT bits of term id above BM25's term-frequency part (fixed
-    point, FRACTION) above the document number, so that sorting them groups each term's postings, heaviest last
-    (ties: the newer document). Counting, sorting and weighing are numpy's (C loops over ~20 million postings at
-    10,000 notices); documents are counted 2**CHUNK_BITS at a time, each chunk keeping its CAP heaviest postings
-    per term (the archive's CAP heaviest are among them), which bounds the memory."""
+    point, FRACTION) above the document number, so that sorting them groups each term's postings. Counting, sorting
+    and weighing are numpy's (C loops over ~20 million postings at 10,000 notices); documents are counted
+    2**CHUNK_BITS at a time, which bounds the temporaries.
+
+    abbr: abbreviation -> its meanings (folded syllables): a text holding a meaning side by side also holds the
+    abbreviation as a term, once per occurrence (search.abbreviated), so a query of "gpmb" reads one posting list."""
     vocabulary = Vocabulary()
+    meanings = [(vocabulary.ids[short], tuple(vocabulary.ids[x] for x in meaning.split(" ")))
+                for short, ms in sorted((abbr or {}).items()) for meaning in ms]
     n = len(docs)
     texts = []  # per chunk: syllable ids, other term ids, and per text (body, heading of each document) their counts
     lengths = []
@@ -157,48 +189,64 @@ def _columns(docs: list[SearchDoc]) -> dict[str, tuple[list[int], list[int]]]:
     avgdl = (sum(dl.tolist()) / n if n else 0) or 1.0  # (no word at all: no posting to weigh)
     norm = np.array([K1 * (1 - B + B * x / avgdl) for x in dl.tolist()], dtype=np.float64)
     ids = Numbering()  # term code (a single term's id, or a bigram's pair) -> term id, in order of first sight
-    df = np.zeros(0, dtype=np.int64)
     chunks = []
     for i, chunk in enumerate(texts):
         texts[i] = None  # freed as it goes
-        term, packed = _chunk_postings(*chunk, norm, ids)
-        if len(ids) >= 1 << (63 - TERM_SHIFT):
+        term, packed = _chunk_postings(*chunk, norm, ids, meanings)
+        if len(ids) >= 1 << (63 - TERM_SHIFT):  # (below 2**31 too: by_weight shifts term ids by 32)
             raise ValueError(f"chỉ mục tìm kiếm: {len(ids)} từ khóa khác nhau, tối đa {(1 << (63 - TERM_SHIFT)) - 1}")
-        counts = np.bincount(term, minlength=len(ids))
-        chunks.append(_heaviest(term << TERM_SHIFT | packed, counts))
-        counts[:len(df)] += df
-        df = counts
-    every = np.empty(sum(len(c) for c in chunks), dtype=np.int64)
-    at = 0
-    for i, c in enumerate(chunks):  # each chunk freed once copied (the pages of ``every`` are taken as written)
-        every[at:at + len(c)] = c
-        at += len(c)
-        chunks[i] = None
-    kept = _heaviest(every, np.bincount(every >> TERM_SHIFT, minlength=len(ids)))
-    del every
-    if not len(kept):
-        return {}
+        chunks.append(term << TERM_SHIFT | packed)
+    every = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+    del chunks
+    if not len(every):
+        return {}, {}
     doc_mask, tf_mask = (1 << DOC_BITS) - 1, (1 << TF_BITS) - 1
-    # Back in document order within each term: term, document, term-frequency part.
-    kept = (kept >> TERM_SHIFT) << TERM_SHIFT | (kept & doc_mask) << TF_BITS | (kept >> DOC_BITS) & tf_mask
-    kept.sort()
-    term = kept >> TERM_SHIFT
+    term = every >> TERM_SHIFT
+    df = np.bincount(term, minlength=len(ids))
     idf = np.array([math.log(1 + (n - f + 0.5) / (f + 0.5)) * SCALE / FRACTION for f in df.tolist()])
     # min(255, max(1, round(idf * tf part))): numpy's rint rounds half to even, as round() does.
-    weights = np.clip(np.rint(idf[term] * (kept & tf_mask)), 1, 255).astype(np.int64).tolist()
-    documents = ((kept >> TF_BITS) & doc_mask).tolist()
-    bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True]).tolist()
+    weight = np.clip(np.rint(idf[term] * ((every >> DOC_BITS) & tf_mask)), 1, 255).astype(np.int64)
+    # Heaviest last within each term (ties: the newer document), then each term's CAP last are its shard's.
+    by_weight = term << 32 | weight << DOC_BITS | (every & doc_mask)
+    del every, term, weight
+    by_weight.sort()
+    keep = np.ones(len(by_weight), dtype=bool)
+    over = np.flatnonzero(df > CAP)
+    for end, count in zip(np.cumsum(df)[over].tolist(), df[over].tolist(), strict=True):
+        keep[end - count:end - CAP] = False
+    top = by_weight[keep]
+    tail = by_weight[~keep]
+    del by_weight, keep
+    top = (top >> 32) << 32 | (top & doc_mask) << 8 | (top >> DOC_BITS) & 255  # term, document, weight
+    top.sort()
+    tail = (tail >> 32) << DOC_BITS | (tail & doc_mask)
+    tail.sort()
     names, codes, single = vocabulary.names, list(ids), (1 << ID_BITS) - 1
-    out: dict[str, tuple[list[int], list[int]]] = {}
-    for t, s, e in zip(term[bounds[:-1]].tolist(), bounds[:-1], bounds[1:], strict=True):
+
+    def name(t: int) -> str:
         code = codes[t]
-        key = names[code] if code <= single else f"{names[(code >> ID_BITS) - 1]} {names[code & single]}"
-        out[key] = (documents[s:e], weights[s:e])
-    return out
+        return names[code] if code <= single else f"{names[(code >> ID_BITS) - 1]} {names[code & single]}"
+
+    out: dict[str, tuple[list[int], list[int]]] = {}
+    term = top >> 32
+    documents = ((top >> 8) & doc_mask).tolist()
+    weights = (top & 255).tolist()
+    bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True]).tolist()
+    for t, s, e in zip(term[bounds[:-1]].tolist(), bounds[:-1], bounds[1:], strict=True):
+        out[name(t)] = (documents[s:e], weights[s:e])
+    rest: dict[str, list[int]] = {}
+    if len(tail):
+        term = tail >> DOC_BITS
+        documents = (tail & doc_mask).tolist()
+        bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True]).tolist()
+        for t, s, e in zip(term[bounds[:-1]].tolist(), bounds[:-1], bounds[1:], strict=True):
+            rest[name(t)] = documents[s:e]
+    return out, rest
 
 
 def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, others: np.ndarray,
-                    other_counts: np.ndarray, norm: np.ndarray, ids: Numbering) -> tuple[np.ndarray, np.ndarray]:
+                    other_counts: np.ndarray, norm: np.ndarray, ids: Numbering,
+                    meanings: list[tuple[int, tuple[int, ...]]] = ()) -> tuple[np.ndarray, np.ndarray]:
     """The (term id, packed tf part and document) of each distinct (term, document) of one chunk of documents."""
     text = np.arange(len(per_text), dtype=np.int64)  # document << 1 | 1 for its heading
     at = np.repeat(text, per_text)
@@ -208,9 +256,19 @@ def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, oth
     first = np.flatnonzero(pair)
     del pair
     shift = CHUNK_BITS + 1
+    abbreviated = [np.zeros(0, dtype=np.int64)]
+    starts_of: dict[int, np.ndarray] = {}
+    for short, meaning in meanings:  # where each meaning starts, and runs on in the same text
+        if meaning[0] not in starts_of:
+            starts_of[meaning[0]] = np.flatnonzero(s == meaning[0])
+        pos = starts_of[meaning[0]]
+        for k, syllable in enumerate(meaning[1:], 1):
+            pos = pos[pos + k < len(s)]
+            pos = pos[(s[pos + k] == syllable) & (at[pos + k] == at[pos])]
+        abbreviated.append(short << shift | at[pos])
     key = np.concatenate([s << shift | at, ((s[first] + 1) << ID_BITS | s[first + 1]) << shift | at[first],
-                          others.astype(np.int64) << shift | np.repeat(text, other_counts)])
-    del s, at, first
+                          others.astype(np.int64) << shift | np.repeat(text, other_counts), *abbreviated])
+    del s, at, first, abbreviated, starts_of
     if not len(key):  # documents without a word
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     key.sort()
@@ -230,19 +288,6 @@ def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, oth
     return term[np.cumsum(new) - 1], part << DOC_BITS | doc
 
 
-def _heaviest(keys: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """keys (term id << TERM_SHIFT | …), sorted in place, with only each term's CAP largest; counts: how many keys
-    each term id has."""
-    keys.sort()
-    over = np.flatnonzero(counts > CAP)
-    if not len(over):
-        return keys
-    keep = np.ones(len(keys), dtype=bool)
-    for end, count in zip(np.cumsum(counts)[over].tolist(), counts[over].tolist(), strict=True):
-        keep[end - count:end - CAP] = False
-    return keys[keep]
-
-
 def _json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
@@ -251,10 +296,51 @@ def _deltas(ids: list[int]) -> list[int]:
     return [*ids[:1], *map(operator.sub, ids[1:], ids)]
 
 
+def abbreviations(registry: Registry) -> dict[str, list[str]]:
+    """Folded abbreviation -> its meanings, folded ("gpmb" -> ["giai phong mat bang"]): the glossary's, and those
+    spelled out by the registries: a word of a department's or project's alias, or a part of its key, in no name of
+    it, whose letters are the initials of adjacent syllables of one of its names ("Phòng QLĐT" beside "Phòng Quản
+    lý đô thị"; the key gpmb-du-an-trong-diem beside "Giải phóng mặt bằng các dự án trọng điểm")."""
+    out: dict[str, set[str]] = {}
+    for key, entry in registry.glossary.items():
+        for meaning in entry.means:
+            syllables = analyse(meaning).syllables
+            if syllables:
+                out.setdefault(key, set()).add(" ".join(syllables))
+    for kind, table in (("departments", registry.departments), ("projects", registry.projects)):
+        for key, entry in table.items():
+            names = registry.department_names(key) if kind == "departments" else registry.project_names(key)
+            spelled = [analyse(name).syllables for name in names]
+            present = {fold(word) for name in names for word in LETTERS.findall(name) if not _upper(word)}
+            candidates = {part for part in key.split("-") if part.isalpha()}
+            candidates |= {fold(word).replace("-", "") for name in entry.aliases for word in HYPHENATED.findall(name)
+                           if _upper(word.replace("-", ""))}  # "QLĐT", "TC-KH"
+            for abbr in sorted(candidates - present):
+                if len(abbr) < MIN_DERIVED:
+                    continue
+                for syllables in spelled:
+                    initials = "".join(syl[0] for syl in syllables)
+                    at = initials.find(abbr)
+                    if at >= 0:
+                        out.setdefault(abbr, set()).add(" ".join(syllables[at:at + len(abbr)]))
+    return {abbr: sorted(meanings) for abbr, meanings in sorted(out.items())}
+
+
+def _upper(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def _words(top: dict[str, tuple[list[int], list[int]]], rest: dict[str, list[int]]) -> list[str]:
+    """The archive's syllables of letters, most documents first (then alphabetical), at most WORDS."""
+    counts = {t: len(ids) + len(rest.get(t, ())) for t, (ids, _) in top.items() if t.isalpha()}
+    return sorted(counts, key=lambda t: (-counts[t], t))[:WORDS]
+
+
 def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     """Every file of the index, by path relative to the index folder."""
     ordered, docs = documents(notices, registry)
-    post = _columns(docs)
+    abbr = abbreviations(registry)
+    post, rest = _columns(docs, abbr)
     encoded: dict[str, list[int]] = {}
     for term, (ids, weights) in post.items():
         flat = [0] * (2 * len(ids))
@@ -262,11 +348,19 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
         flat[1::2] = weights
         encoded[term] = flat
     raw = sum(len(t) + 4 + 4 * len(flat) for t, flat in encoded.items())  # about the JSON's size
-    shards = shard_count(raw)
-    by_shard: dict[int, dict[str, list[int]]] = {}
+    # No more shards than about half the shard keys (a term goes with its first syllable: few keys, most shards
+    # would be empty files otherwise).
+    shards = min(shard_count(raw), shard_count(len({shard_key(t) for t in encoded}) * SHARD_BYTES // 2))
+    by_shard: dict[int, dict[str, dict]] = {k: {"p": {}, "n": {}} for k in range(shards)}  # (each one a file)
     for term, flat in encoded.items():
-        by_shard.setdefault(fnv1a(shard_key(term)) & (shards - 1), {})[term] = flat
-    files = {f"i/{k}.json": _json(v) for k, v in by_shard.items()}
+        by_shard[fnv1a(shard_key(term)) & (shards - 1)]["p"][term] = flat
+    files = {}
+    # Exact forms ("=đèn") only order results (a query's matches are its folded terms'): their heaviest are enough.
+    for k, term in enumerate(sorted(t for t in rest if not t.startswith(EXACT))):
+        ids = rest[term]
+        files[f"t/{k}.json"] = _json(_deltas(ids))
+        by_shard[fnv1a(shard_key(term)) & (shards - 1)]["n"][term] = [len(post[term][0]) + len(ids), k]
+    files.update((f"i/{k}.json", _json(v)) for k, v in by_shard.items())
 
     for start in range(0, len(docs), CHUNK):
         chunk = docs[start:start + CHUNK]
@@ -301,6 +395,7 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
         digest.update(path.encode() + b"\0" + files[path] + b"\0")
     files["manifest.json"] = _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
                                  "chunk": CHUNK, "docs": len(docs), "notices": len(ordered), "terms": len(post),
-                                 "cap": CAP, "capped": sum(1 for ids, _ in post.values() if len(ids) == CAP),
-                                 "scale": SCALE})
+                                 "cap": CAP, "capped": sum(1 for k in files if k.startswith("t/")), "scale": SCALE,
+                                 "words": _words(post, rest),
+                                 "abbr": abbr})
     return files

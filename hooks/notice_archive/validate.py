@@ -562,7 +562,8 @@ def _build(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int | None
         items.append(m.Item(raw.number, raw.section, raw.anchor, raw.heading, "\n".join(raw.lines).strip(),
                             raw.line, pts, im.presented_by, tuple(im.lead), tuple(im.cooperating),
                             tuple(im.projects), _deadlines(im)))
-    sections = tuple(m.Section(s.numeral, s.number, s.title, s.anchor, s.line) for s in parsed.sections)
+    sections = tuple(m.Section(s.numeral, s.number, s.title, s.anchor, s.line, "\n".join(s.lines).strip())
+                     for s in parsed.sections)
     return m.Notice(
         src_uri=src_uri, issuer=fm.issuer, number=number, number_text=fm.number, series=series,
         status=fm.status, date=fm.date, place=fm.place, title=fm.title,

@@ -11,7 +11,8 @@
       button.setAttribute("aria-label", "Sao chép trích dẫn và liên kết: " + el.getAttribute("data-cite"));
       button.addEventListener("click", function (event) {
         event.preventDefault();
-        var url = location.href.split("#")[0] + "#" + el.id;
+        // The permanent address: no query string (?tim= from a search result) or state, only the anchor.
+        var url = location.href.split(/[?#]/)[0] + "#" + el.id;
         var text = el.getAttribute("data-cite") + " — " + url;
         var done = function () { button.textContent = "Đã sao chép"; setTimeout(function () { button.textContent = "Sao chép trích dẫn"; }, 2000); };
         if (navigator.clipboard && navigator.clipboard.writeText) {
