@@ -63,6 +63,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site(config)
+    # Only what the archive accepted is published (archive_files; each refusal is one of site.problems, warned).
+    published = site.archive.published_sources()
+    for file in [f for f in files if f.src_dir == config.docs_dir and f.src_uri not in published]:
+        files.remove(file)
+    files.add_files_from_theme(site.env, config)  # a theme file that a removed file shadowed
     for page in site.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
             _warn(page.src_uri, f"tệp này trùng với trang sinh tự động /{page.url}; đổi tên hoặc xóa tệp", "trung-tep")

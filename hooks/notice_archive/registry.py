@@ -10,8 +10,9 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ValidationError
 
+from . import limits
 from .problems import Problem
-from .reader import Source, dotted, read_bytes_yaml
+from .reader import Source, dotted, read_bytes_yaml, read_limited
 from .schema import KEY_PATTERN, Department, Issuer, Project
 from .text import casefold_vi, slugify
 from .urls import RESERVED
@@ -63,11 +64,19 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
     for kind, model in FILES.items():
         path = os.path.join(docs_dir, REGISTRY_DIR, f"{kind}.yml")
         display = f"{display_root}/{REGISTRY_DIR}/{kind}.yml"
+        if os.path.islink(path):
+            problems.append(Problem(display, 1, "danh mục là liên kết tượng trưng (symlink); kho chỉ nhận tệp thật",
+                                    "error", "lien-ket"))
+            continue
         if not os.path.exists(path):
             problems.append(Problem(display, 1, f"thiếu tệp danh mục {kind}.yml", "error", "danh-muc"))
             continue
-        with open(path, "rb") as fh:
-            src = read_bytes_yaml(display, fh.read())
+        try:
+            raw = read_limited(path, limits.MAX_REGISTRY_BYTES)
+        except OSError as exc:
+            problems.append(Problem(display, 1, f"không đọc được danh mục ({exc.strerror})", "error", "danh-muc"))
+            continue
+        src = read_bytes_yaml(display, raw)
         sources[kind] = src
         problems.extend(src.problems)
         if src.data is None:

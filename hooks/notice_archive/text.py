@@ -100,12 +100,15 @@ UNSEEN = re.compile(f"[{_UNSEEN_CLASS}{NONCHARACTERS}]")
 REMOVABLE = re.compile(f"[{_REMOVABLE_CLASS}]")
 
 
+C0_NAMES = ("NULL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI",
+            "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US")
+
+
 def describe_char(ch: str) -> str:
     """How a message names an invisible character: "U+202E (RIGHT-TO-LEFT OVERRIDE)"."""
     name = unicodedata.name(ch, "")
     if not name and ord(ch) < 0x20:
-        name = ("NULL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB "
-                "ESC FS GS RS US").split()[ord(ch)]
+        name = C0_NAMES[ord(ch)]
     elif not name and ord(ch) == 0x7F:
         name = "DEL"
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
