@@ -11,6 +11,7 @@ from pathlib import Path
 import markdown
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure import pages
 from mkdocs.structure.files import File, Files
@@ -50,6 +51,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log.warning(problem.format())
         else:
             log.info(problem.format())
+    if any(p.code == "lien-ket" for p in site.problems):
+        # MkDocs follows links when it lists the folder (to one outside, or round a loop): stop before it does.
+        raise PluginError("notices/ có liên kết tượng trưng (symlink), xem các lỗi trên; bản dựng dừng tại đây")
     config[STATE] = site
     config[ONCE] = {}
     config[PREPARED] = {}
