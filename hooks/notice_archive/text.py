@@ -111,6 +111,8 @@ def describe_char(ch: str) -> str:
         name = C0_NAMES[ord(ch)]
     elif not name and ord(ch) == 0x7F:
         name = "DEL"
+    elif not name and 0x80 <= ord(ch) <= 0x9F:
+        name = "điều khiển C1, thường là dấu nháy hay gạch ngang của Windows-1252 bị đọc sai"
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
 
 
