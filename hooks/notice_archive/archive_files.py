@@ -64,7 +64,8 @@ class Entry:
 
 def entries(docs_dir: str) -> list[str]:
     """Every path under docs_dir that the validator judges, sorted: files, symlinks and special files, but not
-    the registries' YAML (read by registry.load_registry). Links are listed, never followed."""
+    the registries' YAML (read by registry.load_registry), and the manifest, there or not. Links are listed, never
+    followed."""
     out = []
     pending = [""]
     while pending:
@@ -81,12 +82,16 @@ def entries(docs_dir: str) -> list[str]:
                 pending.append(rel + "/")
             elif rel not in REGISTRIES:
                 out.append(rel)
+    if MANIFEST not in out:
+        out.append(MANIFEST)  # judged even when gone: deleting the whole manifest is a removal too
     return sorted(out)
 
 
 def judge(docs_dir: str, rel: str, display_root: str = "notices") -> Entry:
     """What the archive makes of one path: a notice to read, the manifest, an attachment, or a refusal."""
     shown_path = f"{display_root}/{shown(rel)}"
+    if rel == MANIFEST and not os.path.lexists(os.path.join(docs_dir, rel)):
+        return Entry(rel, MANIFEST_FILE)  # read as empty
     try:
         mode = os.lstat(os.path.join(docs_dir, rel)).st_mode
     except OSError as exc:

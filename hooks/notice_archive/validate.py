@@ -92,7 +92,9 @@ def inspect_paths(docs_dir: str, paths: list[str], registry: Registry, today: dt
             continue
         limit = limits.MAX_MANIFEST_BYTES if entry.kind == archive_files.MANIFEST_FILE else limits.MAX_NOTICE_BYTES
         try:
-            raw = read_limited(os.path.join(docs_dir, rel), limit)
+            path = os.path.join(docs_dir, rel)
+            raw = b"" if entry.kind == archive_files.MANIFEST_FILE and not os.path.lexists(path) else \
+                read_limited(path, limit)
         except OSError as exc:  # gone, or replaced by a link, since the folder was listed
             out.append(Checked(None, [Problem(display, 1, f"không đọc được tệp ({exc.strerror})", "error",
                                               "tep-la")]))
