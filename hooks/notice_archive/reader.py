@@ -262,6 +262,7 @@ def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
         src.scalars.clear()
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + offset) if mark is not None else 1
+        line = min(line, offset + yaml_text.count("\n"))  # the end of the text: its last line, not the one after
         problem = str(getattr(exc, "problem", None) or exc)
         hint = next((vi for en, vi in YAML_PROBLEMS if en in problem), f"YAML báo: {problem}")
         quote = _unclosed_quote(yaml_text, line - offset)
