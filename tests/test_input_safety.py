@@ -4,6 +4,7 @@ are the cases a fixture cannot hold: big files, symlinks, FIFOs, the build itsel
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -172,3 +173,18 @@ def test_build_stops_at_a_symlink_before_mkdocs_follows_it(tmp_path: Path):
     for path in ("vong-1", "vong-2", "ubnd-tp-lang-son/etc"):
         assert f"notices/{path}:1: là liên kết tượng trưng" in result.output
 
+
+
+@pytest.mark.parametrize("line", ["<a" * 9_999, "<!--" * 4_999, "<b " * 6_600, ">" + "<a" * 9_998, "< " * 9_999])
+def test_html_checks_take_linear_time_on_the_largest_notice(line: str):
+    """The HTML checks went back over the text from every '<' (184 s for 25 lines of "<!--<!--…"): now linear."""
+    from notice_archive.registry import load_registry
+    from notice_archive.validate import inspect_notice
+
+    registry, _ = load_registry(str(ROOT / "notices"))
+    raw = minimal_notice(body="### 1. Mục\n\n" + "\n".join([line] * 25)).encode()
+    assert len(raw) <= limits.MAX_NOTICE_BYTES
+    start = time.perf_counter()
+    checked = inspect_notice("notices/x.md", "x.md", raw, registry, dt.date(2020, 12, 1))
+    assert time.perf_counter() - start < 5
+    assert all(p.line >= 1 for p in checked.problems)
