@@ -188,3 +188,16 @@ def test_html_checks_take_linear_time_on_the_largest_notice(line: str):
     checked = inspect_notice("notices/x.md", "x.md", raw, registry, dt.date(2020, 12, 1))
     assert time.perf_counter() - start < 5
     assert all(p.line >= 1 for p in checked.problems)
+
+
+@pytest.mark.build
+def test_a_registry_that_cannot_be_read_fails_the_build_with_messages_not_a_traceback(tmp_path: Path):
+    """Found by the Hypothesis build test: departments.yml refused (here: an anchor) left projects whose lead no
+    longer existed, and the projects page ended the build in a Jinja traceback."""
+    root = make_archive(tmp_path)
+    departments = root / "notices/_registry/departments.yml"
+    departments.write_bytes(b"&a " + departments.read_bytes())
+    result = build(root)
+    assert result.returncode == 1 and "Traceback" not in result.output
+    assert "notices/_registry/departments.yml:1: YAML: không dùng neo '&a'" in result.output
+    assert "notices/_registry/projects.yml:4: dự án 'gpmb-du-an-trong-diem': 'lead'" in result.output

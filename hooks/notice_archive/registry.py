@@ -100,7 +100,24 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
             except ValidationError as exc:
                 problems.extend(translate(exc, src, model, prefix=(key,)))
     problems.extend(_references(reg, sources))
+    _drop_dangling(reg)
     return reg, problems
+
+
+def _drop_dangling(reg: Registry) -> None:
+    """Entries whose references do not resolve (reported by _references) leave the registry, until every
+    reference that remains resolves: pages and feeds follow them without asking (a lead whose department is gone
+    would end the build in a traceback, not a message)."""
+    while True:
+        gone = [("departments", key) for key, dep in reg.departments.items()
+                if dep.issuer not in reg.issuers or (dep.successor and dep.successor not in reg.departments)
+                or any(pre not in reg.departments for pre in dep.predecessors)]
+        gone += [("projects", key) for key, proj in reg.projects.items()
+                 if proj.lead and proj.lead not in reg.departments]
+        if not gone:
+            return
+        for kind, key in gone:
+            del getattr(reg, kind)[key]
 
 
 def _references(reg: Registry, sources: dict[str, Source]) -> list[Problem]:
