@@ -60,8 +60,15 @@ class Archive:
 
 
 def notice_paths(docs_dir: str) -> list[str]:
-    """Every path under notices/ the validator judges, relative, sorted (deterministic): notice Markdown files,
-    the manifest, and whatever else is there, to be reported (archive_files); not the registries' YAML."""
+    """Every notice Markdown file under notices/, relative, sorted (deterministic): what archive_files accepts
+    as a notice (not a symlink, not in an unread or reserved folder)."""
+    return [rel for rel in archive_files.entries(docs_dir)
+            if archive_files.judge(docs_dir, rel).kind == archive_files.NOTICE]
+
+
+def archive_paths(docs_dir: str) -> list[str]:
+    """Every path under notices/ the validator judges, relative, sorted: the notices, the manifest, and whatever
+    else is there, to be reported (archive_files.entries); not the registries' YAML."""
     return archive_files.entries(docs_dir)
 
 
@@ -71,7 +78,7 @@ def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str 
     uniqueness is checked against the whole archive); ``base``: the git ref whose manifest this one must keep
     (default: GITHUB_BASE_REF in a pull-request run)."""
     registry, problems = load_registry(docs_dir, display_root)
-    checked = inspect_paths(docs_dir, notice_paths(docs_dir), registry, today, display_root, base)
+    checked = inspect_paths(docs_dir, archive_paths(docs_dir), registry, today, display_root, base)
     return assemble(registry, problems, checked, display_root, only)
 
 

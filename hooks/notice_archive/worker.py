@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from .registry import load_registry
-from .validate import Archive, Checked, assemble, inspect_paths, notice_paths
+from .validate import Archive, Checked, archive_paths, assemble, inspect_paths
 
 REPORT, ERROR, PREPARED = "report.json", "error.txt", "prepared.pkl"
 PAGE_BATCH = 100  # page results per file
@@ -94,7 +94,7 @@ class BuildJob:
         self._batches_loaded = 0
         today = today or dt.date.today()  # one day for both processes, even across midnight
         registry, registry_problems = load_registry(docs_dir, display_root)
-        paths = notice_paths(docs_dir)
+        paths = archive_paths(docs_dir)  # notices, and every other file of notices/: each judged (archive_files)
         cut = len(paths) // 2  # both wait for the whole archive before going on: even halves are quickest
 
         def read(part: list[str]) -> list[Checked]:
