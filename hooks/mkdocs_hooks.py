@@ -22,6 +22,7 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -53,6 +54,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log.warning(problem.format())
         else:
             log.info(problem.format())
+    if any(p.code == "lien-ket" for p in site.problems):
+        # MkDocs follows links when it lists the folder (to one outside, or round a loop): stop before it does.
+        raise PluginError("notices/ có liên kết tượng trưng (symlink), xem các lỗi trên; bản dựng dừng tại đây")
     config[STATE] = site
     # A strict build stops on these (the warnings above); a preview shows them on its pages instead of hanging.
     config[PROBLEMS] = "" if config.strict else problems_html(site.problems)
@@ -70,6 +74,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site(config)
+    # Only what the archive accepted is published (archive_files; each refusal is one of site.problems, warned).
+    published = site.archive.published_sources()
+    for file in [f for f in files if f.src_dir == config.docs_dir and f.src_uri not in published]:
+        files.remove(file)
+    files.add_files_from_theme(site.env, config)  # a theme file that a removed file shadowed
     for page in site.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
             _warn(page.src_uri, f"tệp này trùng với trang sinh tự động /{page.url}; đổi tên hoặc xóa tệp", "trung-tep")

@@ -75,11 +75,12 @@ def test_every_fixture_expects_at_least_one_error() -> None:
 # The modules that judge notices and registries (permanence.py, which compares builds with the committed list of
 # published URLs, is tested in test_indexes.py).
 VALIDATION_MODULES = [ROOT / "hooks" / "notice_archive" / name for name in (
-    "reader.py", "body.py", "validate.py", "validation_messages.py", "registry.py", "cli.py")]
+    "reader.py", "body.py", "validate.py", "validation_messages.py", "registry.py", "cli.py", "archive_files.py")]
 
 
 def problem_codes() -> set[str]:
     """Every problem code written in the core: the `code` argument of Problem(...), src.error(...), err(...),
+    archive_files._refuse(...),
     and the (message, code) pairs of body.unsafe()."""
     codes: set[str] = set()
     for module in VALIDATION_MODULES:
@@ -87,7 +88,7 @@ def problem_codes() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-            position = {"Problem": 4, "error": 2, "err": 2}.get(name)
+            position = {"Problem": 4, "error": 2, "err": 2, "_refuse": 3}.get(name)
             args = node.args
             if position is not None and len(args) > position:
                 candidates = [args[position]]
@@ -104,7 +105,9 @@ def test_every_problem_code_has_a_fixture() -> None:
     codes = problem_codes()
     assert {"yaml-bay", "trung-so", "html", "noi-nhan", "thu-tu-diem"} <= codes  # the scan itself works
     elsewhere = {"danh-muc", "khoa-danh-rieng", "khoa-sai-dang",  # registry files: test_validate.py
-                 "duong-dan"}  # paths given to `notices validate`: test_cli.py
+                 "duong-dan",  # paths given to `notices validate`: test_cli.py
+                 "lien-ket",  # symlinks (fixtures are copied as bytes): test_input_safety.py
+                 "dia-chi-xoa"}  # the manifest against a git base: test_permanence_history.py
     covered = {code for name in CASES for line in expected_lines(FIXTURES / name)
                for code in re.findall(r"\[([a-z0-9-]+)\]$", line)}
     assert covered <= codes

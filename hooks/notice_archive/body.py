@@ -7,6 +7,7 @@ Editors write the text as issued, with Markdown structure only:
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 # Autolinks (<https://…>, <name@example.com>) are Markdown, not HTML, and stay allowed.
 AUTOLINK = re.compile(r"<(?:(?:https?|ftp)://[^<>\s]*|[^<>\s@!]+@[^<>\s@]+)>", re.IGNORECASE)
 HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
+HTML_TAG_START = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+NEWLINE = re.compile("\n")
 # The start of an HTML tag, comment, declaration or processing instruction as browsers and Markdown read one; its
 # end may be lines further down (``<img src=x`` newline ``onerror=…>``), so the body is also checked as a whole.
 HTML_OPEN = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|![A-Za-z\[]|\?)", re.MULTILINE)
@@ -229,7 +232,7 @@ def unsafe(text: str) -> list[tuple[str, str]]:
     out = []
     decoded = html.unescape(text) if "&" in text else text
     decoded = CONTROL.sub("", decoded)
-    if "<" in text and HTML_TAG.search(AUTOLINK.sub("", text)):
+    if "<" in text and _has_tag(AUTOLINK.sub("", text)):
         out.append(("không được dùng mã HTML (thẻ '<…>'); chỉ dùng văn bản và Markdown (dấu '<' trong câu chữ "
                      "viết là &lt;)", "html"))
     if ("<" in decoded or "{" in decoded) and EVENT_ATTR.search(decoded):
@@ -238,6 +241,14 @@ def unsafe(text: str) -> list[tuple[str, str]]:
         out.append(("không được dùng cú pháp thuộc tính '{: … }': neo và thuộc tính do hệ thống tự gắn theo số "
                     "mục", "thuoc-tinh"))
     return out
+
+
+def _has_tag(text: str) -> bool:
+    """HTML_TAG.search(text), in linear time: "[^>]*>" reaches the first '>' after a tag's start whenever there is
+    one, so a tag is found exactly when the first start comes before the last '>' (the regex itself goes back over
+    the line from every start: minutes on a long line of "<a<a<a…")."""
+    start = HTML_TAG_START.search(text)
+    return start is not None and text.rfind(">") >= start.end()
 
 
 def html_blocks(text: str) -> list[tuple[int, int]]:
@@ -249,14 +260,22 @@ def html_blocks(text: str) -> list[tuple[int, int]]:
     """
     out = []
     text = AUTOLINK.sub(lambda m: " " * len(m.group(0)), text)  # same offsets, autolinks are not HTML
+    ends = {"-->": -2, ">": -2}  # the closer found last, per kind (-2: not looked for; -1: none after that point)
+    breaks = [m.start() for m in NEWLINE.finditer(text)] if "<" in text else []
     for m_open in HTML_OPEN.finditer(text):
         comment = m_open.group(0) == "<!--"
-        end = text.find("-->" if comment else ">", m_open.end())
+        closer = "-->" if comment else ">"
+        end = ends[closer]
+        if end == -2 or (end != -1 and end < m_open.end()):  # each closer is looked for once: linear in the text
+            end = ends[closer] = text.find(closer, m_open.end())
         if end < 0 and not comment:
             continue
-        end = len(text) if end < 0 else end
-        first = text.count("\n", 0, m_open.start())
-        last = first + text.count("\n", m_open.start(), end)
+        first = bisect.bisect_left(breaks, m_open.start())  # the line of an offset: how many line breaks before it
+        last = bisect.bisect_left(breaks, len(text) if end < 0 else end)
+        if end < 0:  # a comment never closed hides the rest of the text: nothing after it is another block
+            if last > first:
+                out.append((first, last))
+            break
         if last > first:
             out.append((first, last))
     return out

@@ -10,6 +10,7 @@ import unicodedata
 
 from .cli_vi import VietnameseArgumentParser
 from .problems import Problem, sort_problems
+from .text import REMOVABLE
 from .validate import Archive, load_archive, only_problems
 
 
@@ -57,7 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             else:
                 only.append(shown)
     root = _display_root(docs_dir)
-    archive = load_archive(docs_dir, today=args.today, display_root=root)
+    archive = load_archive(docs_dir, today=args.today, display_root=root, base=args.base)
     archive.problems = sort_problems(archive.problems + _permanence(archive, docs_dir, root, args.today))
     if only is not None:
         # The named files' problems, the registries' and the published URLs lost; not the reminder to record
@@ -98,7 +99,8 @@ def _markdown_files(paths: list[str]) -> list[str]:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    """Repair only the encoding form: BOM, CRLF, NFC. Wording is never touched."""
+    """Repair only the encoding form: BOM, CRLF, NFC, and invisible format characters (zero-width, bidi controls:
+    text.REMOVABLE), which carry nothing a reader sees. Wording is never touched."""
     changed = failed = 0
     for path in _markdown_files(args.paths):
         if not os.path.isfile(path):
@@ -116,10 +118,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
             failed += 1
             continue
         fixed = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+        fixed = REMOVABLE.sub("", fixed)
         if fixed.encode("utf-8") != raw:
             with open(path, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(fixed)
-            print(f"{path}: đã chuẩn hóa (UTF-8 không BOM, xuống dòng LF, Unicode NFC)")
+            print(f"{path}: đã chuẩn hóa (UTF-8 không BOM, xuống dòng LF, Unicode NFC, bỏ ký tự vô hình)")
             changed += 1
     print(f"{changed} tệp được sửa", file=sys.stderr)
     return 1 if failed else 0
@@ -164,8 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     p_val.add_argument("--format", choices=["text", "github"], default="text",
                        help="github: in dạng chú thích ::error để hiện trên pull request")
     p_val.add_argument("--today", metavar="NGÀY", type=dt.date.fromisoformat, help="ngày hôm nay YYYY-MM-DD (để kiểm thử)")
+    p_val.add_argument("--base", metavar="NHÁNH", help="nhánh hay commit gốc (ví dụ main): danh sách địa chỉ vĩnh viễn chỉ được thêm "
+                       "dòng so với nó (mặc định: GITHUB_BASE_REF trong pull request)")
     p_val.set_defaults(func=cmd_validate)
-    p_fix = sub.add_parser("fix", help="chuẩn hóa mã hóa: bỏ BOM, CRLF -> LF, Unicode NFC "
+    p_fix = sub.add_parser("fix", help="chuẩn hóa mã hóa: bỏ BOM, CRLF -> LF, Unicode NFC, bỏ ký tự vô hình "
                            "(không sửa câu chữ)")
     p_fix.add_argument("paths", nargs="+", metavar="TỆP", help="tệp .md hoặc thư mục cần chuẩn hóa")
     p_fix.set_defaults(func=cmd_fix)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from . import limits
 from .problems import Problem
 
 MANIFEST = "_registry/published-urls.txt"
@@ -16,15 +17,45 @@ MANIFEST = "_registry/published-urls.txt"
 
 def read_manifest(docs_dir: str) -> dict[str, tuple[int, set[str]]]:
     path = os.path.join(docs_dir, MANIFEST)
+    if not os.path.isfile(path):
+        return {}
+    with open(path, "rb") as fh:  # bounds and encoding are checked by inspect_manifest (validate.inspect_paths)
+        return parse_manifest(fh.read(limits.MAX_MANIFEST_BYTES + 1))
+
+
+def parse_manifest(raw: bytes) -> dict[str, tuple[int, set[str]]]:
+    """URL -> (line, anchors); comment lines ('#…') and blank lines skipped."""
     out: dict[str, tuple[int, set[str]]] = {}
-    if not os.path.exists(path):
-        return out
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            parts = line.split("#", 1)[0].split() if line.lstrip().startswith("#") else line.split()
-            if parts:
-                out[parts[0]] = (number, set(parts[1:]))
+    for number, line in enumerate(raw.decode("utf-8", "replace").split("\n"), start=1):
+        parts = [] if line.lstrip().startswith("#") else line.split()
+        if parts:
+            out[parts[0]] = (number, set(parts[1:]))
     return out
+
+
+def inspect_manifest(display: str, raw: bytes, base: bytes | None = None, base_ref: str = "") -> list[Problem]:
+    """The manifest as a file of the archive (bounds, UTF-8, invisible characters: as a registry), and, given its
+    content at the base branch, append-only: every line there must still be here with all its anchors (notices
+    manifest adds anchors to a line; nothing may take one away). A removal is reported at the base file's line."""
+    from .reader import read_bytes_yaml_text
+
+    src = read_bytes_yaml_text(display, raw, limits.MAX_MANIFEST_BYTES)
+    problems = list(src.problems)
+    if base is None or src.problems:
+        return problems
+    now = parse_manifest(raw)
+    for url, (line, anchors) in sorted(parse_manifest(base).items(), key=lambda kv: kv[1][0]):
+        if url not in now:
+            problems.append(Problem(display, line, f"dòng {line} ở {base_ref} (địa chỉ đã công bố /{url}) đã bị xóa; "
+                                    "danh sách địa chỉ vĩnh viễn chỉ được thêm dòng, không được xóa hay sửa — khôi "
+                                    "phục dòng này (và thông báo của nó)", "error", "dia-chi-xoa"))
+            continue
+        lost = sorted(anchors - now[url][1], key=_anchor_key)
+        if lost:
+            problems.append(Problem(display, now[url][0], f"neo {', '.join('#' + a for a in lost)} của /{url} (dòng "
+                                    f"{line} ở {base_ref}) đã bị xóa khỏi danh sách; neo đã công bố không được xóa",
+                                    "error", "dia-chi-xoa"))
+    return problems
 
 
 def format_manifest(pages: dict[str, set[str]]) -> str:
@@ -35,7 +66,8 @@ def format_manifest(pages: dict[str, set[str]]) -> str:
 
 
 def _anchor_key(anchor: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in anchor.split("-"))
+    """Numbers in numeric order ("muc-9" before "muc-10"), without int(): an anchor is text from a file."""
+    return tuple((0, len(p), p) if p.isascii() and p.isdigit() else (1, 0, p) for p in anchor.split("-"))
 
 
 def check(manifest: dict[str, tuple[int, set[str]]], pages: dict[str, set[str]],

@@ -8,14 +8,19 @@ silently converting.
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import yaml
 
+from . import limits
 from .problems import Problem
-from .text import is_nfc
+from .text import REMOVABLE, UNSEEN, describe_char, is_nfc
 
 Path = tuple[str | int, ...]
 
@@ -87,6 +92,8 @@ def read_bytes(path: str, raw: bytes) -> Source:
         src.error(1, "tệp rỗng: một thông báo cần khối thông tin (front matter) giữa hai dòng '---' "
                   "và nội dung", "tep-rong")
         return src
+    if not _within_size(src, raw, limits.MAX_NOTICE_BYTES):
+        return src
     if raw.startswith(b"\xef\xbb\xbf"):
         src.error(1, "tệp bắt đầu bằng dấu BOM; lưu lại dạng UTF-8 không BOM (chạy: notices fix "
                   + path + ")", "bom")
@@ -100,12 +107,54 @@ def read_bytes(path: str, raw: bytes) -> Source:
                   + path + ")", "crlf")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     src.text = text
+    if not within_bounds(src, text):
+        return src  # nothing reads text that holds invisible characters or is out of bounds
     for number, line_text in enumerate([] if is_nfc(text) else text.split("\n"), start=1):
         if not is_nfc(line_text):
             src.error(number, "văn bản chưa chuẩn hóa Unicode NFC (thường do dán từ Word hoặc PDF); "
                       "chạy: notices fix " + path, "nfc")
     _split(src)
     return src
+
+
+def _within_size(src: Source, raw: bytes, limit: int) -> bool:
+    if len(raw) <= limit:
+        return True
+    src.error(1, f"tệp quá lớn (hơn {limit // 1024} KB); một tệp của kho không bao giờ lớn như vậy — kiểm tra xem "
+              "có dán nhầm nội dung không", "qua-lon")
+    return False
+
+
+# Spelt out: SRE finds "\d\d\d…" three times faster than "\d{41,}" (which it tries at every position).
+DIGIT_RUN = re.compile(r"\d" * (limits.MAX_DIGITS + 1) + r"\d*")
+
+
+def within_bounds(src: Source, text: str) -> bool:
+    """Report, line by line, what no notice or registry may hold: invisible characters (controls, bidi and
+    zero-width characters: UNSEEN), lines longer than MAX_LINE_CHARS, digit runs longer than MAX_DIGITS. The text
+    is read no further when it holds any (the checks are regex searches: a clean text costs three scans)."""
+    # isprintable() is false for every UNSEEN character (and for tab, line feed, no-break space: the regex decides).
+    unseen = not text.replace("\n", "").isprintable() and UNSEEN.search(text) is not None
+    digits = DIGIT_RUN.search(text) is not None
+    long_line = len(text) > limits.MAX_LINE_CHARS and any(len(line) > limits.MAX_LINE_CHARS
+                                                          for line in text.split("\n"))
+    if not (unseen or digits or long_line):
+        return True
+    for number, line in enumerate(text.split("\n"), start=1):
+        if unseen and (found := UNSEEN.findall(line)):
+            names = ", ".join(describe_char(ch) for ch in dict.fromkeys(found))
+            fix = ("; chạy: notices fix " + src.path + " để xóa" if all(REMOVABLE.fullmatch(ch) for ch in found)
+                   else "; xóa hoặc gõ lại đoạn này (notices fix không tự xóa được: ký tự này có thể thay cho một "
+                   "chữ bị mất)")
+            src.error(number, f"dòng có ký tự vô hình hoặc ký tự điều khiển {names} (không thấy được khi xem lại, có "
+                      f"thể đảo thứ tự chữ hay làm hỏng nguồn tin){fix}", "ky-tu-an")
+        if len(line) > limits.MAX_LINE_CHARS:
+            src.error(number, f"dòng dài {len(line)} ký tự, quá giới hạn {limits.MAX_LINE_CHARS}; xuống dòng giữa "
+                      "các đoạn như bản gốc", "qua-lon")
+        if digits and (run := DIGIT_RUN.search(line)):
+            src.error(number, f"dãy {len(run.group(0))} chữ số liền nhau, quá giới hạn {limits.MAX_DIGITS}; không "
+                      "số nào trong văn bản dài như vậy", "qua-lon")
+    return False
 
 
 def _decode(src: Source, raw: bytes) -> str | None:
@@ -121,6 +170,23 @@ def _decode(src: Source, raw: bytes) -> str | None:
             src.error(number, f"dòng có byte 0x{line[exc.start]:02x} không phải UTF-8 (tệp có lẽ được lưu bằng "
                       "bảng mã cũ như Windows-1258 hoặc TCVN3); lưu lại tệp bằng UTF-8", "utf8")
     return None
+
+
+def read_limited(path: str, limit: int) -> bytes:
+    """A file's first ``limit + 1`` bytes (enough to tell it is too big), never through a symlink and never
+    waiting on a FIFO (OSError for both)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "không phải tệp thường")
+        chunks = []
+        left = limit + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def read_file(path: str, display: str | None = None) -> Source:
@@ -156,12 +222,24 @@ def _split(src: Source) -> None:
     _parse_yaml(src, yaml_text, offset=2)
 
 
-def read_bytes_yaml(path: str, raw: bytes) -> Source:
-    """A registry file: plain YAML, read with the same care as front matter."""
+def read_bytes_yaml_text(path: str, raw: bytes, limit: int = limits.MAX_REGISTRY_BYTES) -> Source:
+    """A registry file's text (src.text), read with the notices' care: size, UTF-8, invisible characters, long
+    lines and digit runs are reported, and then the text is not read further (src.text stays empty)."""
     src = Source(path)
-    text = _decode(src, raw)
-    if text is None:
+    if not _within_size(src, raw, limit):
         return src
+    text = _decode(src, raw)
+    if text is not None and within_bounds(src, text):
+        src.text = text
+    return src
+
+
+def read_bytes_yaml(path: str, raw: bytes, limit: int = limits.MAX_REGISTRY_BYTES) -> Source:
+    """A registry file: plain YAML, read with the same care as front matter."""
+    src = read_bytes_yaml_text(path, raw, limit)
+    if src.problems:
+        return src
+    text = src.text
     nfc_text = is_nfc(text)
     for number, line_text in enumerate(text.split("\n"), start=1):
         if "\t" in line_text:
@@ -174,11 +252,17 @@ def read_bytes_yaml(path: str, raw: bytes) -> Source:
 
 
 def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
+    src.offset = offset
+    before = len(src.problems)
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
+        data = _convert(src, _Loader(yaml_text))
     except yaml.YAMLError as exc:
+        del src.problems[before:]  # what the values said before the syntax broke is not worth reporting
+        src.lines.clear()
+        src.scalars.clear()
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + offset) if mark is not None else 1
+        line = min(line, offset + yaml_text.count("\n"))  # the end of the text: its last line, not the one after
         problem = str(getattr(exc, "problem", None) or exc)
         hint = next((vi for en, vi in YAML_PROBLEMS if en in problem), f"YAML báo: {problem}")
         quote = _unclosed_quote(yaml_text, line - offset)
@@ -187,14 +271,15 @@ def _parse_yaml(src: Source, yaml_text: str, offset: int) -> None:
             line = quote + offset
         src.error(line, f"khối thông tin không phải YAML hợp lệ: {hint}", "yaml")
         return
-    if node is None:
+    if data is _REFUSED:
+        return
+    if data is _EMPTY:
         src.error(1, "khối thông tin (front matter) rỗng", "front-matter-rong")
         return
-    if not isinstance(node, yaml.MappingNode):
-        src.error(node.start_mark.line + offset, "cần các dòng dạng 'khóa: giá trị'", "yaml")
+    if not isinstance(data, dict):
+        src.error(src.lines.get((), 1), "cần các dòng dạng 'khóa: giá trị'", "yaml")
         return
-    src.offset = offset
-    src.data = _convert(src, node, ())
+    src.data = data
 
 
 # PyYAML's problems, told in Vietnamese (first match wins); anything else is shown as PyYAML words it.
@@ -206,7 +291,6 @@ YAML_PROBLEMS = (
     ("expected ',' or ']'", "danh sách [ … ] thiếu dấu phẩy hoặc dấu ']' đóng"),
     ("expected ',' or '}'", "nhóm { … } thiếu dấu phẩy hoặc dấu '}' đóng"),
     ("found unknown escape character", "ký tự '\\' trong dấu nháy kép; dùng dấu nháy đơn hoặc viết '\\\\'"),
-    ("found undefined alias", "dấu '*' ở đầu giá trị; đặt giá trị trong dấu nháy kép"),
     ("found character '@' that cannot start any token", "giá trị bắt đầu bằng '@'; đặt trong dấu nháy kép"),
     ("found character '`' that cannot start any token", "giá trị bắt đầu bằng '`'; đặt trong dấu nháy kép"),
     ("while parsing a block collection", "danh sách thụt lề sai"),
@@ -224,37 +308,131 @@ def _unclosed_quote(yaml_text: str, upto: int) -> int | None:
     return None
 
 
-def _convert(src: Source, node: yaml.Node, path: Path, line: int | None = None) -> Any:
-    # A mapping's value is located at its key ("title:" even when the value starts on the next line). compose()
-    # counts lines from 0 at the YAML text's start; src.offset is the file line of that start, plus one.
+_REFUSED = object()  # the YAML holds what notices never need (an anchor, alias or tag, too deep a nesting)
+_EMPTY = object()  # no document at all
+_KEY = object()  # a mapping waiting for its next key
+_SKIP = object()  # a mapping's key refused (already reported): its value is read but not kept
+
+
+class _Open:
+    """A mapping or list being read: where it is (``path``, or None when its value is skipped) and, for a mapping,
+    the key whose value comes next."""
+
+    __slots__ = ("value", "path", "key", "key_line")
+
+    def __init__(self, value: dict | list, path: Path | None):
+        self.value, self.path, self.key, self.key_line = value, path, _KEY, 0
+
+
+def _convert(src: Source, loader: _Loader) -> Any:
+    """The YAML's values, read from the parser's events (never composed into a node graph first): an anchor, an
+    alias or an explicit tag is refused where it first appears, so an alias bomb costs nothing; nesting deeper than
+    MAX_DEPTH is refused before it is read; no recursion, whatever the input.
+
+    Scalars are kept as the strings the editor wrote, with their YAML 1.1 implicit type when unquoted. A mapping's
+    value is located at its key ("title:" even when the value starts on the next line). The parser counts lines
+    from 0 at the YAML text's start; src.offset is the file line of that start, plus one.
+    """
     offset = src.offset
-    src.lines[path] = line if line is not None else node.start_mark.line + offset
-    kind = type(node)  # (libyaml's composer makes these three classes exactly)
-    if kind is yaml.ScalarNode:  # most nodes: checked first
-        implicit = node.tag if not node.style else None  # plain (unquoted) scalars only
-        src.scalars[path] = Scalar(node.value, implicit, node.start_mark.line + offset)
-        return None if implicit == NULL_TAG else node.value
-    if kind is yaml.MappingNode:
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + offset
-            if type(key_node) is not yaml.ScalarNode:
-                src.error(key_line, "khóa phải là một từ đơn giản", "yaml")
-                continue
-            key = key_node.value
-            if not key_node.style and key_node.tag != STR_TAG:
-                kind_name = TRAP_NAMES.get(key_node.tag, "giá trị đặc biệt")
-                src.error(key_line, f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 hiểu là {kind_name}, không "
-                          "phải tên trường; kiểm tra lại tên trường", "yaml-bay")
-                continue
-            if key in out:
-                src.error(key_line, f"trường {_dotted(path + (key,))} bị khai báo hai lần (lần đầu ở dòng "
-                          f"{src.lines[path + (key,)]}); giữ một dòng", "trung-khoa")
-                continue
-            out[key] = _convert(src, value_node, path + (key,), key_line)
-        return out
-    assert kind is yaml.SequenceNode
-    return [_convert(src, child, path + (i,)) for i, child in enumerate(node.value)]
+    stack: list[_Open] = []
+    result: Any = _EMPTY
+    documents = 0
+    next_event = loader.get_event  # (yaml.parse() wraps this in a generator: a third of the time)
+    while (event := next_event()) is not None:
+        kind = type(event)
+        if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            line = event.start_mark.line + offset
+            if event.anchor is not None:
+                src.error(line, f"YAML: không dùng neo '&{event.anchor}' (và bí danh '*'); viết thẳng giá trị — nếu "
+                          "giá trị bắt đầu bằng '&', đặt nó trong dấu nháy kép", "yaml-bi-danh")
+                return _REFUSED
+            if event.tag is not None:
+                src.error(line, f"YAML: không dùng thẻ kiểu '{event.tag}'; viết giá trị như chữ thường — nếu giá trị "
+                          "bắt đầu bằng '!', đặt nó trong dấu nháy kép", "yaml-bi-danh")
+                return _REFUSED
+            top = stack[-1] if stack else None
+            path: Path | None = ()
+            if top is not None:
+                if type(top.value) is dict:
+                    if top.key is _KEY:  # this node is a key
+                        _key(src, top, event, line)
+                        if top.key is _REFUSED:
+                            return _REFUSED
+                        continue
+                    key, line = top.key, top.key_line
+                    top.key = _KEY
+                    path = None if key is _SKIP or top.path is None else (*top.path, key)
+                else:
+                    path = None if top.path is None else (*top.path, len(top.value))
+            if kind is yaml.ScalarEvent:
+                value: Any = event.value
+                if path is not None:
+                    implicit = _resolve(yaml.ScalarNode, value, event.implicit) if not event.style else None
+                    src.lines[path] = line
+                    src.scalars[path] = Scalar(value, implicit, event.start_mark.line + offset)
+                    if implicit == NULL_TAG:
+                        value = None
+            else:
+                if len(stack) >= limits.MAX_DEPTH:
+                    src.error(line, f"khối thông tin lồng quá sâu (hơn {limits.MAX_DEPTH} cấp danh sách hay nhóm "
+                              "'khóa: giá trị' lồng nhau); kiểm tra thụt lề và dấu ngoặc [ ] { }", "qua-lon")
+                    return _REFUSED
+                value = {} if kind is yaml.MappingStartEvent else []
+                if path is not None:
+                    src.lines[path] = line
+            if top is None:
+                result = value
+            elif path is not None and type(top.value) is dict:
+                top.value[path[-1]] = value
+            elif type(top.value) is list:
+                top.value.append(value if path is not None else None)
+                if len(top.value) > limits.MAX_ITEMS:
+                    src.error(line, f"danh sách có hơn {limits.MAX_ITEMS} phần tử", "qua-lon")
+                    return _REFUSED
+            if kind is not yaml.ScalarEvent:
+                stack.append(_Open(value, path))
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+        elif kind is yaml.AliasEvent:
+            src.error(event.start_mark.line + offset, f"YAML: không dùng bí danh '*{event.anchor}'; viết thẳng giá "
+                      "trị — nếu giá trị bắt đầu bằng '*', đặt nó trong dấu nháy kép", "yaml-bi-danh")
+            return _REFUSED
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                src.error(event.start_mark.line + offset, "chỉ được có một khối YAML (không dùng dòng '---' hay '...' "
+                          "để bắt đầu khối thứ hai)", "yaml")
+                return _REFUSED
+    return result
+
+
+def _key(src: Source, top: _Open, event: Any, line: int) -> None:
+    """A mapping's key: kept, or refused with a message (its value is then read and skipped)."""
+    top.key_line = line
+    if type(event) is not yaml.ScalarEvent:
+        src.error(line, "khóa phải là một từ đơn giản", "yaml")
+        top.key = _REFUSED  # a key that is a list or mapping: nothing after it can be placed
+        return
+    key = event.value
+    top.key = _SKIP
+    if top.path is None:
+        return
+    if not event.style:
+        tag = _resolve(yaml.ScalarNode, key, event.implicit)
+        if tag != STR_TAG:
+            kind_name = TRAP_NAMES.get(tag, "giá trị đặc biệt")
+            src.error(line, f"khóa '{key}' không đặt trong dấu nháy bị YAML 1.1 hiểu là {kind_name}, không "
+                      "phải tên trường; kiểm tra lại tên trường", "yaml-bay")
+            return
+    if key in top.value:
+        src.error(line, f"trường {_dotted((*top.path, key))} bị khai báo hai lần (lần đầu ở dòng "
+                  f"{src.lines[(*top.path, key)]}); giữ một dòng", "trung-khoa")
+        return
+    if len(top.value) >= limits.MAX_ITEMS:
+        src.error(line, f"nhóm có hơn {limits.MAX_ITEMS} trường", "qua-lon")
+        top.key = _REFUSED
+        return
+    top.key = key
 
 
 def _dotted(path: Path) -> str:

@@ -11,8 +11,9 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ValidationError
 
+from . import limits
 from .problems import Problem
-from .reader import Source, dotted, read_bytes_yaml
+from .reader import Source, dotted, read_bytes_yaml, read_limited
 from .schema import KEY_PATTERN, Abbreviation, Department, Issuer, Project
 from .text import casefold_vi, slugify
 from .urls import RESERVED
@@ -67,13 +68,21 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
     for kind, model in FILES.items():
         path = os.path.join(docs_dir, REGISTRY_DIR, f"{kind}.yml")
         display = f"{display_root}/{REGISTRY_DIR}/{kind}.yml"
+        if os.path.islink(path):
+            problems.append(Problem(display, 1, "danh mục là liên kết tượng trưng (symlink); kho chỉ nhận tệp thật",
+                                    "error", "lien-ket"))
+            continue
         if not os.path.exists(path):
             if kind in OPTIONAL:
                 continue
             problems.append(Problem(display, 1, f"thiếu tệp danh mục {kind}.yml", "error", "danh-muc"))
             continue
-        with open(path, "rb") as fh:
-            src = read_bytes_yaml(display, fh.read())
+        try:
+            raw = read_limited(path, limits.MAX_REGISTRY_BYTES)
+        except OSError as exc:
+            problems.append(Problem(display, 1, f"không đọc được danh mục ({exc.strerror})", "error", "danh-muc"))
+            continue
+        src = read_bytes_yaml(display, raw)
         sources[kind] = src
         problems.extend(src.problems)
         if src.data is None:
@@ -102,7 +111,24 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
             except ValidationError as exc:
                 problems.extend(translate(exc, src, model, prefix=(key,)))
     problems.extend(_references(reg, sources))
+    _drop_dangling(reg)
     return reg, problems
+
+
+def _drop_dangling(reg: Registry) -> None:
+    """Entries whose references do not resolve (reported by _references) leave the registry, until every
+    reference that remains resolves: pages and feeds follow them without asking (a lead whose department is gone
+    would end the build in a traceback, not a message)."""
+    while True:
+        gone = [("departments", key) for key, dep in reg.departments.items()
+                if dep.issuer not in reg.issuers or (dep.successor and dep.successor not in reg.departments)
+                or any(pre not in reg.departments for pre in dep.predecessors)]
+        gone += [("projects", key) for key, proj in reg.projects.items()
+                 if proj.lead and proj.lead not in reg.departments]
+        if not gone:
+            return
+        for kind, key in gone:
+            del getattr(reg, kind)[key]
 
 
 def _references(reg: Registry, sources: dict[str, Source]) -> list[Problem]:

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
+from . import limits
 from .dates import PartialDate
 
 
@@ -19,7 +20,10 @@ def _date(allow_partial: bool):
             return value
         if not isinstance(value, str):
             raise ValueError("cần một ngày dạng YYYY-MM-DD")
-        return PartialDate.parse(value, allow_partial=allow_partial)
+        date = PartialDate.parse(value, allow_partial=allow_partial)
+        if not limits.MIN_YEAR <= date.year <= limits.MAX_YEAR:  # e.g. 9999-12-31: a day later is past datetime's end
+            raise ValueError(f"ngày '{value}': năm {date.year} nằm ngoài khoảng {limits.MIN_YEAR}–{limits.MAX_YEAR}")
+        return date
 
     return check
 
@@ -34,9 +38,11 @@ MaybePartialDate = Annotated[
     PlainValidator(_date(True)),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}),
 ]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1, max_length=limits.MAX_TEXT_CHARS)]
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # registry keys: they become URLs (/don-vi/<key>/)
-Key = Annotated[str, Field(pattern=KEY_PATTERN)]
+Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=limits.MAX_KEY_CHARS)]
+# A number and symbol, a series: they become a URL path segment (123/TB-UBND -> 123-tb-ubnd/).
+Symbol = Annotated[str, Field(min_length=1, max_length=limits.MAX_SYMBOL_CHARS)]
 
 
 class Strict(BaseModel):
@@ -82,7 +88,7 @@ class OriginalMeta(Strict):
 
 class FrontMatter(Strict):
     issuer: Key = Field(description="cơ quan ban hành (khóa trong issuers.yml)")
-    number: Text = Field(description="số và ký hiệu như in sau 'Số:', ví dụ 123/TB-UBND; '/TB-UBND' nếu chưa ghi số")
+    number: Symbol = Field(description="số và ký hiệu như in sau 'Số:', ví dụ 123/TB-UBND; '/TB-UBND' nếu chưa ghi số")
     status: Literal["ban-hanh", "chua-so"] = Field(
         description="tình trạng: ban-hanh (đã ban hành, có số và ngày) hoặc chua-so (bản chưa ghi số, ngày)")
     date: MaybePartialDate = Field(description="ngày ban hành YYYY-MM-DD; YYYY-MM nếu ngày còn để trống")
@@ -92,7 +98,7 @@ class FrontMatter(Strict):
     chair: Person = Field(description="người chủ trì và kết luận")
     signer: Signer = Field(description="người ký")
     recipients: list[Text] = Field(min_length=1, description="nơi nhận, theo thứ tự, dòng cuối là 'Lưu: …'")
-    items: dict[str, ItemMeta] = Field(default_factory=dict,
+    items: dict[Annotated[str, Field(max_length=limits.MAX_KEY_CHARS)], ItemMeta] = Field(default_factory=dict,
                                        description="thông tin từng mục, theo neo: muc-1, muc-4-a, phan-2-muc-1")
     replaces: list[Text] = Field(default_factory=list, description="số ký hiệu các thông báo bị thay thế")
     former_urls: list[Text] = Field(default_factory=list, description="địa chỉ cũ (chuyển hướng về trang này)")
@@ -106,7 +112,7 @@ class Issuer(Strict):
     short_name: Text
     header: list[Text] = Field(default_factory=list)
     body: Text = Field(description="viết tắt tên cơ quan trong ký hiệu, ví dụ UBND, VP")
-    series: list[Text] = Field(min_length=1, description="các ký hiệu thông báo của cơ quan, ví dụ TB-UBND")
+    series: list[Symbol] = Field(min_length=1, description="các ký hiệu thông báo của cơ quan, ví dụ TB-UBND")
     places: list[Text] = Field(min_length=1)
     valid_from: FullDate | None = None
     valid_to: FullDate | None = None
@@ -128,7 +134,8 @@ class Department(Strict):
 class Project(Strict):
     name: Text
     lead: Key | None = None
-    period: list[int] = Field(default_factory=list, max_length=2)
+    period: list[Annotated[int, Field(ge=limits.MIN_YEAR, le=limits.MAX_YEAR)]] = Field(default_factory=list,
+                                                                                      max_length=2)
     aliases: list[Text] = Field(default_factory=list)
 
 

@@ -54,3 +54,68 @@ def casefold_vi(text: str) -> str:
     if "  " in folded or _ODD_SPACE.search(folded) or folded[:1] == " " or folded[-1:] == " ":
         return " ".join(folded.split())
     return folded  # single spaces already (most item texts: lines joined by newlines)
+
+
+# Characters no notice or registry may hold, by Unicode category rather than by a list: controls (Cc: NUL, BS, ESC,
+# DEL, C1) other than tab and line feed, format characters (Cf: bidi overrides and isolates, LRM/RLM, zero-width
+# space and joiners, word joiner, BOM inside text, soft hyphen, tags), the line and paragraph separators (Zl, Zp),
+# and the noncharacters (U+FDD0–FDEF, U+xFFFE/U+xFFFF). They are invisible or reorder what a reviewer reads, and make
+# XML feeds ill-formed. Planes 0, 1 and 14 hold every Cc, Cf, Zl and Zp code point; the test suite checks this claim
+# against a scan of all of Unicode.
+UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+# Format characters that carry nothing: removing them leaves the text a reader sees (notices fix removes them).
+# Controls are not removed: a BS, ESC or C1 byte stands for something that was lost (a quote from Windows-1252, a
+# colour code), which an editor has to restore.
+REMOVABLE_CATEGORIES = frozenset({"Cf"})
+
+
+def _classes() -> tuple[str, str]:
+    """Regex classes (unseen, removable) from one scan of the planes that hold such characters."""
+    unseen: list[list[int]] = []
+    removable: list[list[int]] = []
+    for plane_start, plane_end in ((0, 0x20000), (0xE0000, 0xF0000)):
+        for cp in range(plane_start, plane_end):
+            category = unicodedata.category(chr(cp))
+            if category in UNSEEN_CATEGORIES and cp not in (0x09, 0x0A):  # tab and LF are text
+                _add(unseen, cp)
+                if category in REMOVABLE_CATEGORIES:
+                    _add(removable, cp)
+    return _class(unseen), _class(removable)
+
+
+def _add(ranges: list[list[int]], cp: int) -> None:
+    if ranges and ranges[-1][1] == cp - 1:
+        ranges[-1][1] = cp
+    else:
+        ranges.append([cp, cp])
+
+
+def _class(ranges: list[list[int]]) -> str:
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+
+
+_UNSEEN_CLASS, _REMOVABLE_CLASS = _classes()
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(p * 0x10000 + 0xFFFE) + chr(p * 0x10000 + 0xFFFF) for p in range(17))
+UNSEEN = re.compile(f"[{_UNSEEN_CLASS}{NONCHARACTERS}]")
+REMOVABLE = re.compile(f"[{_REMOVABLE_CLASS}]")
+
+
+C0_NAMES = ("NULL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI",
+            "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US")
+
+
+def describe_char(ch: str) -> str:
+    """How a message names an invisible character: "U+202E (RIGHT-TO-LEFT OVERRIDE)"."""
+    name = unicodedata.name(ch, "")
+    if not name and ord(ch) < 0x20:
+        name = C0_NAMES[ord(ch)]
+    elif not name and ord(ch) == 0x7F:
+        name = "DEL"
+    elif not name and 0x80 <= ord(ch) <= 0x9F:
+        name = "điều khiển C1, thường là dấu nháy hay gạch ngang của Windows-1252 bị đọc sai"
+    return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+def shown(text: str) -> str:
+    """Text that may hold invisible characters, as a message may print it: each written as <U+XXXX>."""
+    return UNSEEN.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)

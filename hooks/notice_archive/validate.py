@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -14,12 +15,12 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from . import archive_files, base_branch, limits, originals, permanence
 from . import model as m
-from . import originals
 from .body import ParsedBody, RawItem, RawPoint, parse_body
 from .dates import build_day
 from .problems import Problem, sort_problems
-from .reader import Source, dotted, read_bytes
+from .reader import Source, dotted, read_bytes, read_limited
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions_folded
 from .schema import NUMBER, FrontMatter
 from .text import casefold_vi
@@ -48,42 +49,85 @@ class Archive:
     replaces: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices it replaces
     replaced_by: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices replacing it
     replaces_unknown: dict[str, list[str]] = field(default_factory=dict)  # url -> replaced numbers not archived
+    attachments: list[str] = field(default_factory=list)  # accepted attachments (archive_files.ATTACHMENTS)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    def published_sources(self) -> frozenset[str]:
+        """The files of notices/ (relative) the site may publish: the valid notices and accepted attachments.
+        Anything else there is not published, whatever the engine finds (archive_files)."""
+        return frozenset([*(n.src_uri for n in self.notices), *self.attachments])
+
 
 def notice_paths(docs_dir: str) -> list[str]:
-    """Every Markdown file under notices/, relative, sorted (deterministic)."""
-    out = []
-    for root, dirs, files in os.walk(docs_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in files:
-            if name.endswith(".md"):
-                out.append(os.path.relpath(os.path.join(root, name), docs_dir).replace(os.sep, "/"))
-    return sorted(out)
+    """Every notice Markdown file under notices/, relative, sorted (deterministic): what archive_files accepts
+    as a notice (not a symlink, not in an unread or reserved folder)."""
+    return [rel for rel in archive_files.entries(docs_dir)
+            if archive_files.judge(docs_dir, rel).kind == archive_files.NOTICE]
+
+
+def archive_paths(docs_dir: str) -> list[str]:
+    """Every path under notices/ the validator judges, relative, sorted: the notices, the manifest, and whatever
+    else is there, to be reported (archive_files.entries); not the registries' YAML."""
+    return archive_files.entries(docs_dir)
 
 
 def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str = "notices",
-                 only: list[str] | None = None) -> Archive:
+                 only: list[str] | None = None, base: str | None = None) -> Archive:
     """Read the registries and notices; ``only`` limits which notices are reported (all are still read, so
-    uniqueness is checked against the whole archive)."""
+    uniqueness is checked against the whole archive); ``base``: the git ref whose manifest this one must keep
+    (default: GITHUB_BASE_REF in a pull-request run)."""
     registry, problems = load_registry(docs_dir, display_root)
-    checked = inspect_paths(docs_dir, notice_paths(docs_dir), registry, today, display_root)
+    checked = inspect_paths(docs_dir, archive_paths(docs_dir), registry, today, display_root, base)
     return assemble(registry, problems, checked, display_root, only)
 
 
 def inspect_paths(docs_dir: str, paths: list[str], registry: Registry, today: dt.date | None = None,
-                  display_root: str = "notices") -> list[Checked]:
-    """Read and check each notice on its own (the part of loading that can be split between processes)."""
+                  display_root: str = "notices", base: str | None = None) -> list[Checked]:
+    """Read and check each path on its own (the part of loading that can be split between processes): a notice,
+    the manifest, an attachment, or a file the archive refuses (archive_files.judge)."""
     today = today or build_day()
     out = []
     for rel in paths:
-        with open(os.path.join(docs_dir, rel), "rb") as fh:
-            raw = fh.read()
-        out.append(inspect_notice(f"{display_root}/{rel}", rel, raw, registry, today, docs_dir))
+        entry = archive_files.judge(docs_dir, rel, display_root)
+        display = f"{display_root}/{rel}"
+        if entry.kind == archive_files.REFUSED:
+            out.append(Checked(None, [entry.problem] if entry.problem else []))
+            continue
+        if entry.kind == archive_files.ATTACHMENT:
+            out.append(Checked(None, [], attachment=rel))
+            continue
+        limit = limits.MAX_MANIFEST_BYTES if entry.kind == archive_files.MANIFEST_FILE else limits.MAX_NOTICE_BYTES
+        try:
+            path = os.path.join(docs_dir, rel)
+            raw = b"" if entry.kind == archive_files.MANIFEST_FILE and not os.path.lexists(path) else \
+                read_limited(path, limit)
+        except OSError as exc:  # gone, or replaced by a link, since the folder was listed
+            out.append(Checked(None, [Problem(display, 1, f"không đọc được tệp ({exc.strerror})", "error",
+                                              "tep-la")]))
+            continue
+        if entry.kind == archive_files.MANIFEST_FILE:
+            out.append(Checked(None, _inspect_manifest(docs_dir, rel, display, raw, base)))
+            continue
+        out.append(inspect_notice(display, rel, raw, registry, today, docs_dir))
     return out
+
+
+def _inspect_manifest(docs_dir: str, rel: str, display: str, raw: bytes, base: str | None) -> list[Problem]:
+    """The manifest's own checks, and against its content at the base branch when there is one."""
+    wanted = base_branch.base_ref(base)
+    if wanted is None:
+        return permanence.inspect_manifest(display, raw)
+    found = base_branch.read_at_base(docs_dir, rel, wanted[1], required=base is not None)
+    if found is None:
+        return permanence.inspect_manifest(display, raw)
+    if found.content is None:
+        return [*permanence.inspect_manifest(display, raw),
+                Problem(display, 1, f"không so được với nhánh gốc {found.ref}: {found.failure}", "error",
+                        "dia-chi-xoa")]
+    return permanence.inspect_manifest(display, raw, found.content, found.ref)
 
 
 def assemble(registry: Registry, registry_problems: list[Problem], checked: list[Checked],
@@ -98,16 +142,34 @@ def assemble(registry: Registry, registry_problems: list[Problem], checked: list
             identities.append(one.identity)
         if one.notice is not None:
             archive.notices.append(one.notice)
+        if one.attachment is not None:
+            archive.attachments.append(one.attachment)
     clashes = check_identities(identities) + check_former_urls(identities)
     archive.problems.extend(clashes)
     clashing = {p.path for p in clashes}
     archive.notices = [n for n in archive.notices if f"{display_root}/{n.src_uri}" not in clashing]
+    archive.problems.extend(unrecorded_attachments(archive, display_root))
     archive.problems.extend(resolve_replacements(archive, display_root))
     if only is not None:
         archive.problems = only_problems(archive.problems, only, display_root)
     archive.problems = sort_problems(archive.problems)
     archive.notices.sort(key=lambda n: n.url)
     return archive
+
+
+def unrecorded_attachments(archive: Archive, display_root: str = "notices") -> list[Problem]:
+    """Only what a notice records is published: an attachment that no valid notice names as its original is an
+    error (and leaves the archive), unless the notice of the same name has errors of its own (reported there)."""
+    recorded = {posixpath.join(posixpath.dirname(n.src_uri), n.original.file) for n in archive.notices if n.original}
+    failed = {p.path for p in archive.problems if p.severity == "error"}
+    out = []
+    for rel in archive.attachments:
+        if rel not in recorded and f"{display_root}/{posixpath.splitext(rel)[0]}.md" not in failed:
+            out.append(Problem(f"{display_root}/{rel}", 1, "tệp bản gốc không thuộc thông báo nào: ghi nó vào trường "
+                               "'original' của thông báo cùng tên (notices import làm việc này) hoặc xóa tệp", "error",
+                               "ban-goc"))
+    archive.attachments = [rel for rel in archive.attachments if rel in recorded]
+    return out
 
 
 def only_problems(problems: list[Problem], only: list[str], display_root: str = "notices") -> list[Problem]:
@@ -142,7 +204,9 @@ def locate_permanence(problems: list[Problem], manifest: dict[str, tuple[int, se
 
 
 def _anchor_key(anchor: str) -> tuple:
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in anchor.split("-"))
+    """Numbers in numeric order, without int() (an anchor of the manifest is text from a file)."""
+    return tuple((0, len(part), part) if part.isascii() and part.isdigit() else (1, 0, part)
+                 for part in anchor.split("-"))
 
 
 @dataclass(frozen=True)
@@ -165,6 +229,7 @@ class Checked:
     notice: m.Notice | None
     problems: list[Problem]
     identity: Identity | None = None
+    attachment: str | None = None  # an accepted attachment (relative path)
 
 
 def check_notice(display: str, src_uri: str, raw: bytes, registry: Registry,
@@ -339,7 +404,11 @@ class _Checker:
                          f"{' hoặc '.join(issuer.series)} (thêm loạt mới vào issuers.yml nếu cơ quan có)",
                          "so-ky-hieu")
                 self.number_ok = False
-        if digits:
+        if len(digits) > limits.MAX_NUMBER_DIGITS:
+            self.err(("number",), f"số '{digits}' có {len(digits)} chữ số, quá {limits.MAX_NUMBER_DIGITS} chữ số "
+                     "(số văn bản đánh lại từ 01 mỗi năm); kiểm tra lại số", "so-ky-hieu")
+            self.number_ok = False
+        elif digits:
             value = int(digits)
             if value == 0:
                 self.err(("number",), f"số '{digits}' không hợp lệ: số văn bản bắt đầu từ 01", "so-ky-hieu")

@@ -8,6 +8,7 @@ from collections.abc import Collection
 
 from pydantic import BaseModel, ValidationError
 
+from . import limits
 from .problems import Problem
 from .reader import BOOL_TAG, FLOAT_TAG, INT_TAG, TIMESTAMP_TAG, TRAP_NAMES, Path, Source, dotted
 
@@ -83,6 +84,10 @@ def translate(exc: ValidationError, src: Source, model: type[BaseModel] | None =
                    "ví dụ phong-quan-ly-do-thi")
         elif kind in ("string_too_short", "too_short"):
             msg = f"trường {name} đang để trống{what}"
+        elif kind == "string_too_long":
+            msg = f"trường {name} quá dài (tối đa {error['ctx'].get('max_length')} ký tự){what}"
+        elif kind in ("less_than_equal", "greater_than_equal"):
+            msg = (f"trường {name}: {value} nằm ngoài khoảng {limits.MIN_YEAR}–{limits.MAX_YEAR}{what}")
         elif kind == "too_long":
             msg = f"trường {name} có quá nhiều phần tử (tối đa {error['ctx'].get('max_length')})"
         elif kind == "value_error":

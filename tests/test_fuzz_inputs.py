@@ -1,0 +1,182 @@
+"""Property: no input crashes or hangs the reader, the validator or the build, and every rejection has path:line.
+
+Hypothesis mutates real notices and registries (bytes inserted, deleted, duplicated, or replaced by tokens that
+have broken YAML, Markdown and Python readers before: aliases, tags, deep brackets, huge digit runs, far dates,
+control and bidi characters, invalid UTF-8, long lines…). The fast tier runs a bounded number of examples with a
+deadline; a few mutants go through a real build (marked build). `python -m tests.test_fuzz_inputs N` runs N
+mutants of each kind outside pytest and prints the figures (examples, crashes, hangs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+try:
+    from conftest import ROOT, SEED, build, make_archive
+except ImportError:  # run as a module: python -m tests.test_fuzz_inputs
+    from tests.conftest import ROOT, SEED, build, make_archive
+
+from notice_archive.problems import Problem
+from notice_archive.registry import load_registry
+from notice_archive.validate import inspect_notice, load_archive
+
+TODAY = dt.date(2020, 12, 1)
+REGISTRY = ROOT / "notices" / "_registry"
+SEEDS = [SEED.read_bytes(), (ROOT / "tests/fixtures/validate/items-deadlines/case.md").read_bytes()]
+REGISTRIES = {name: (REGISTRY / name).read_bytes() for name in ("issuers.yml", "departments.yml", "projects.yml")}
+TOKENS = [
+    b"&a ", b"*a", b"&a [x, x]\nb: *a", b"!!python/object/apply:os.system ['id']", b"!foo ", b"? ", b"%YAML 1.1\n",
+    b"[" * 60, b"{" * 60, b"- " * 40, b"]", b"}", b'"', b"'", b": ", b"\n  ", b"\n---\n", b"\n...\n", b"|", b">",
+    b"\t", b"\r\n", b"\r", b"\x00", b"\x1b[31m", b"\x08", b"\x85", b"\xc2\x85", "\u202e".encode(), "\u2066".encode(),
+    "\u200b".encode(), "\ufeff".encode(), "\u2028".encode(), b"\xff", b"\xc3", b"\xed\xa0\x80", b"9" * 5000,
+    b"9" * 41, b"0" * 30 + b"1", b"9999-12-31", b"0000-01", b"2020-02-30", b"9999-12", b"1/TB-UBND", b"### ",
+    b"### " + b"9" * 50 + b". x", b"## MMMMCMXCIX. x", b"a) ", b"***", b"<script>", b"<!--", b"[x](java\nscript:1)",
+    b"![a](//x.invalid/y.png)", b"{: onclick=x }", b"&#x6a;avascript:", b"items:\n  muc-1:\n    deadlines: [",
+    b"x" * 30000, b"<!--" * 3000, b"<a" * 6000, "đ".encode() * 100, b"\n" * 50, b"no", b"010", b"12:30", b"~", b"null", b"1e3",
+]
+
+
+@st.composite
+def mutants(draw, seeds: list[bytes]) -> bytes:
+    data = bytearray(draw(st.sampled_from(seeds)))
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(data)))
+        end = min(len(data), at + draw(st.integers(0, 200)))
+        action = draw(st.sampled_from(["insert", "replace", "delete", "duplicate", "bytes"]))
+        if action == "insert":
+            data[at:at] = draw(st.sampled_from(TOKENS))
+        elif action == "replace":
+            data[at:end] = draw(st.sampled_from(TOKENS))
+        elif action == "delete":
+            del data[at:end]
+        elif action == "duplicate":
+            data[at:at] = bytes(data[at:end]) * draw(st.integers(1, 50))
+        else:
+            data[at:at] = draw(st.binary(min_size=1, max_size=20))
+    return bytes(data)
+
+
+def located(problems: list[Problem], path: str, text: bytes) -> None:
+    """Every problem names the file and a line of it (or line 1)."""
+    last = text.count(b"\n") + 1
+    for p in problems:
+        assert p.path == path, p
+        assert 1 <= p.line <= last, (p, last)
+        assert p.message and "Traceback" not in p.message
+
+
+def check_notice(raw: bytes) -> list[Problem]:
+    from notice_archive.registry import Registry  # (the real registries, read once)
+
+    registry = _REAL_REGISTRY[0] if _REAL_REGISTRY else None
+    if registry is None:
+        registry, problems = load_registry(str(ROOT / "notices"))
+        assert not [p for p in problems if p.severity == "error"]
+        _REAL_REGISTRY.append(registry)
+    assert isinstance(registry, Registry)
+    path = "notices/ubnd-tp-lang-son/2020/x.md"
+    checked = inspect_notice(path, "ubnd-tp-lang-son/2020/x.md", raw, registry, TODAY)
+    located(checked.problems, path, raw)
+    return checked.problems
+
+
+_REAL_REGISTRY: list = []  # the real registries, read by the first example (a cache local to this test module)
+
+
+def check_registry(name: str, raw: bytes, folder: Path) -> list[Problem]:
+    docs = folder / "notices"
+    (docs / "_registry").mkdir(parents=True, exist_ok=True)
+    for other, content in REGISTRIES.items():
+        (docs / "_registry" / other).write_bytes(raw if other == name else content)
+    archive = load_archive(str(docs), today=TODAY)
+    for p in archive.problems:
+        assert re.match(r"^notices/\S+:\d+$", f"{p.path}:{p.line}"), p
+        if p.path == f"notices/_registry/{name}":
+            located([p], p.path, raw)
+    return archive.problems
+
+
+@settings(max_examples=250, deadline=3000, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutants(SEEDS))
+def test_mutated_notices_never_crash_the_validator(raw: bytes):
+    check_notice(raw)
+
+
+@settings(max_examples=100, deadline=5000, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.sampled_from(sorted(REGISTRIES)).flatmap(lambda name: st.tuples(st.just(name),
+                                                                           mutants([REGISTRIES[name]]))))
+def test_mutated_registries_never_crash_the_validator(case: tuple[str, bytes]):
+    name, raw = case
+    with tempfile.TemporaryDirectory() as folder:
+        check_registry(name, raw, Path(folder))
+
+
+@pytest.mark.build
+@settings(max_examples=4, deadline=None, database=None, phases=[Phase.generate],  # (no shrinking: 5 s a build)
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(mutants(SEEDS), st.sampled_from(sorted(REGISTRIES)).flatmap(
+    lambda name: st.tuples(st.just(name), mutants([REGISTRIES[name]]) | st.just(REGISTRIES[name]))))
+def test_mutated_archives_never_crash_the_build(raw: bytes, registry: tuple[str, bytes]):
+    name, content = registry
+    with tempfile.TemporaryDirectory() as folder:
+        root = make_archive(Path(folder))
+        (root / "notices/ubnd-tp-lang-son/2020/x.md").write_bytes(raw)
+        (root / "notices/_registry" / name).write_bytes(content)
+        result = build(root)
+        assert result.returncode in (0, 1) and "Traceback" not in result.output, result.output[-3000:]
+        warnings = [line for line in result.output.splitlines() if line.startswith("WARNING")]
+        assert result.returncode == 0 or warnings, result.output[-3000:]
+        for line in warnings:
+            assert re.search(r"notice_archive: notices/\S+:\d+: |trang \S* có liên kết", line), line
+
+
+def figures(count: int, hang: float = 2.0) -> None:
+    """Run ``count`` mutants of notices and of registries outside pytest: examples, crashes, hangs (> 2 s)."""
+
+    def registry_case(case: tuple[str, bytes]) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            check_registry(case[0], case[1], Path(folder))
+
+    registry_cases = st.sampled_from(sorted(REGISTRIES)).flatmap(
+        lambda name: st.tuples(st.just(name), mutants([REGISTRIES[name]])))
+    _count("notices", mutants(SEEDS), check_notice, count, hang)
+    _count("registries", registry_cases, registry_case, count, hang)
+
+
+def _count(label: str, strategy, run_one, count: int, hang: float) -> None:
+    stats = {"examples": 0, "crashes": 0, "hangs": 0, "slowest": 0.0}
+
+    def one(case) -> None:
+        start = time.perf_counter()
+        try:
+            run_one(case)
+        except Exception as exc:  # counted, then shown
+            stats["crashes"] += 1
+            print(f"{label}: {type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
+        took = time.perf_counter() - start
+        stats["examples"] += 1
+        stats["slowest"] = max(stats["slowest"], took)
+        stats["hangs"] += took > hang
+
+    settings(max_examples=count, deadline=None, database=None, phases=[Phase.generate],
+             suppress_health_check=list(HealthCheck))(given(strategy)(one))()
+    print(f"{label}: {stats['examples']} mutants, {stats['crashes']} crashes, {stats['hangs']} hangs "
+          f"(> {hang:.0f} s), slowest {stats['slowest']:.2f} s")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.fspath(ROOT / "hooks"))
+    figures(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
