@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import model as m
 from .body import ParsedBody, RawItem, RawPoint, parse_body
 from .dates import build_day
+from .notice_cache import NoticeCache
 from .problems import Problem, sort_problems
 from .reader import Source, dotted, read_bytes
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions_folded
@@ -65,23 +66,30 @@ def notice_paths(docs_dir: str) -> list[str]:
 
 
 def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str = "notices",
-                 only: list[str] | None = None) -> Archive:
+                 only: list[str] | None = None, cache: bool = False) -> Archive:
     """Read the registries and notices; ``only`` limits which notices are reported (all are still read, so
-    uniqueness is checked against the whole archive)."""
+    uniqueness is checked against the whole archive); ``cache``: through the per-notice cache (notice_cache)."""
     registry, problems = load_registry(docs_dir, display_root)
-    checked = inspect_paths(docs_dir, notice_paths(docs_dir), registry, today, display_root)
+    today = today or build_day()
+    store = NoticeCache.for_build(docs_dir, REGISTRY_DIR, today, display_root) if cache else None
+    checked = inspect_paths(docs_dir, notice_paths(docs_dir), registry, today, display_root, store)
     return assemble(registry, problems, checked, display_root, only)
 
 
 def inspect_paths(docs_dir: str, paths: list[str], registry: Registry, today: dt.date | None = None,
-                  display_root: str = "notices") -> list[Checked]:
-    """Read and check each notice on its own (the part of loading that can be split between processes)."""
+                  display_root: str = "notices", cache: NoticeCache | None = None) -> list[Checked]:
+    """Read and check each notice on its own (what the per-notice cache keeps, by the file's bytes)."""
     today = today or build_day()
     out = []
     for rel in paths:
         with open(os.path.join(docs_dir, rel), "rb") as fh:
             raw = fh.read()
-        out.append(inspect_notice(f"{display_root}/{rel}", rel, raw, registry, today))
+        checked = cache.get(rel, raw) if cache is not None else None
+        if checked is None:
+            checked = inspect_notice(f"{display_root}/{rel}", rel, raw, registry, today)
+            if cache is not None:
+                cache.put(rel, raw, checked)
+        out.append(checked)
     return out
 
 
