@@ -19,7 +19,7 @@ RESERVED = frozenset({"don-vi", "du-an", "nam", "tim-kiem", "assets", "search", 
 
 
 # Open data (notice_archive.export): the whole archive, and each notice's JSON beside its page. Here rather than in
-# export.py so the engine process, which only needs the paths, does not load the export models.
+# export.py so what only needs the paths does not load the export models.
 ARCHIVE_PATH = "du-lieu/thong-bao.json"
 # The search index's folder (notice_archive.search_index, which the engine does not load: it needs numpy).
 SEARCH_PATH = "tim-kiem"
