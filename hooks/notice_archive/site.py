@@ -243,7 +243,7 @@ class Site:
         return self.link_citations(notice, render_markdown(markdown, layout))
 
     def notice_page(self, src_uri: str) -> NoticePage:
-        """What a notice's page needs besides the engine's rendering (made by whichever process gets there first:
+        """What a notice's page needs besides the engine's rendering (made as MkDocs reads the page,
         on_page_read_source): the anchored Markdown, each item's metadata (departments, projects and citation, as
         HTML) and each item's and point's citation, escaped for an HTML attribute."""
         notice = self.by_src[src_uri]
