@@ -2,13 +2,14 @@
 
 The build is one pipeline, in this process, in the order MkDocs calls these events:
 
-    on_config        load: read and check every notice and the registries once, model the archive (Site.load)
+    on_config        load: read and check every notice (or take it from the per-notice cache) and the registries,
+                     model the archive, check the rules across notices (load_archive, Site.load)
     on_files         derive: the index pages join the files; each notice's URL comes from its identity
     on_page_*        write: MkDocs renders each notice (body anchored, citations, items' metadata: Site.notice_page);
                      the index pages' HTML is rendered from the archive (Site.render_page)
     on_post_build    write: open data, search index and feeds, pure functions of the archive (site_files)
 
-A preview (`mkdocs serve --no-strict`, .ci/serve.sh) with notices in error does not stop: every page then shows the
+A preview (`mkdocs serve --no-strict`, .ci/preview.sh) with notices in error does not stop: every page then shows the
 validator's messages at its top (on_post_page, on_post_template), as the terminal does, until the notice is fixed.
 """
 
@@ -33,6 +34,7 @@ from notice_archive.dates import build_day
 from notice_archive.problems import Problem
 from notice_archive.site import Site, anchor_ids, headings
 from notice_archive.site_files import clashes, write_site_files
+from notice_archive.validate import load_archive
 
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
@@ -47,7 +49,9 @@ def _site(config: MkDocsConfig) -> Site:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    site = Site.load(config.docs_dir, today=build_day())
+    today = build_day()
+    # Each notice is checked once per content (notice_cache): a rebuild (mkdocs serve) checks what was edited.
+    site = Site.load(config.docs_dir, today, archive=load_archive(config.docs_dir, today, cache=True))
     for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
         if problem.severity == "error":

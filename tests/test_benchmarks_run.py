@@ -34,6 +34,7 @@ def test_build_benchmark_runs_on_a_tiny_archive():
     runs = zip(row["plain"]["runs"], row["hooks"]["runs"], strict=True)
     assert row["pair_ratios"] == [round(h / p, 2) for p, h in runs]
     assert min(row["pair_ratios"]) <= row["median_pair_ratio"] <= max(row["pair_ratios"])
+    assert row["rebuild"]["pages"] == row["hooks"]["pages"] and row["rebuild"]["cpu_seconds"] > 0
 
 
 @pytest.mark.build

@@ -80,7 +80,7 @@ def department_ics(name: str, entries: list[Entry], site_url: str | None, site_n
     Deterministic: UIDs come from the permanent address of the item or point and the deadline; DTSTAMP is the
     notice's date, not the time of the build.
     """
-    import icalendar  # only the worker writes calendars: the engine's start-up does not load it
+    import icalendar  # loaded when the calendars are written (on_post_build), not when the hooks are
 
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Thong bao ket luan//Kho luu tru//VI")

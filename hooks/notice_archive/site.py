@@ -58,7 +58,7 @@ class GeneratedPage:
     src_uri: str  # e.g. "index.md", "don-vi/phong-quan-ly-do-thi.md"
     template: str  # Jinja template in theme/generated/ that writes the page's content (HTML)
     meta: dict  # the page's front matter: title, feed, hide
-    # What its template is given, computed when it is rendered (by the worker): the engine only needs the page list.
+    # What its template is given, computed when it is rendered (on_page_content): on_files only needs the page list.
     context: Callable[[], dict] = dict
 
     @property
@@ -93,7 +93,7 @@ class Site:
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None, archive: Archive | None = None) -> Site:
-        """The site of an archive: read from docs_dir, or already read (by worker.BuildJob)."""
+        """The site of an archive: read from docs_dir, or already read (load_archive, through the per-notice cache)."""
         archive = archive if archive is not None else load_archive(docs_dir, today=today)
         site = cls.from_archive(archive, docs_dir, today)
         site.problems = [*archive.problems, *site.permanence_problems(), *site.history_problems()]
@@ -105,8 +105,7 @@ class Site:
 
     @cached_property
     def groups(self) -> Groups:
-        """Entries by department, project and year: for the index pages and feeds (written by the worker; by the
-        engine only when it writes the feeds itself, worker.BuildJob.finish)."""
+        """Entries by department, project and year: for the index pages and feeds (grouped once per build)."""
         return group(self.archive.notices, self.archive.registry)
 
     @cached_property
@@ -292,8 +291,8 @@ class Site:
         return self.link_citations(notice, render_markdown(markdown, layout))
 
     def notice_page(self, src_uri: str) -> NoticePage:
-        """What a notice's page needs besides the engine's rendering (made by whichever process gets there first:
-        worker.BuildJob.page): the anchored Markdown, each item's metadata (departments, projects and citation, as
+        """What a notice's page needs besides the engine's rendering (made as MkDocs reads the page,
+        on_page_read_source): the anchored Markdown, each item's metadata (departments, projects and citation, as
         HTML) and each item's and point's citation, escaped for an HTML attribute."""
         notice = self.by_src[src_uri]
         issuer = self.issuer_name(notice)

@@ -19,7 +19,7 @@ RESERVED = frozenset({"don-vi", "du-an", "nam", "tim-kiem", "assets", "search", 
 
 
 # Open data (notice_archive.export): the whole archive, and each notice's JSON beside its page. Here rather than in
-# export.py so the engine process, which only needs the paths, does not load the export models.
+# export.py so what only needs the paths does not load the export models.
 ARCHIVE_PATH = "du-lieu/thong-bao.json"
 NOTICES_CSV_PATH = "du-lieu/thong-bao.csv"  # the same, one row per notice, for spreadsheets
 ITEMS_CSV_PATH = "du-lieu/cac-muc.csv"  # one row per item

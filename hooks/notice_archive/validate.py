@@ -19,6 +19,7 @@ from . import archive_files, base_branch, limits, originals, permanence
 from . import model as m
 from .body import ParsedBody, RawItem, RawPoint, parse_body
 from .dates import build_day
+from .notice_cache import NoticeCache
 from .problems import Problem, sort_problems
 from .reader import Source, dotted, read_bytes, read_limited
 from .registry import REGISTRY_DIR, Registry, load_registry, mentions_folded
@@ -75,19 +76,22 @@ def archive_paths(docs_dir: str) -> list[str]:
 
 
 def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str = "notices",
-                 only: list[str] | None = None, base: str | None = None) -> Archive:
+                 only: list[str] | None = None, base: str | None = None, cache: bool = False) -> Archive:
     """Read the registries and notices; ``only`` limits which notices are reported (all are still read, so
     uniqueness is checked against the whole archive); ``base``: the git ref whose manifest this one must keep
-    (default: GITHUB_BASE_REF in a pull-request run)."""
+    (default: GITHUB_BASE_REF in a pull-request run); ``cache``: through the per-notice cache (notice_cache)."""
     registry, problems = load_registry(docs_dir, display_root)
-    checked = inspect_paths(docs_dir, archive_paths(docs_dir), registry, today, display_root, base)
+    today = today or build_day()
+    store = NoticeCache.for_build(docs_dir, REGISTRY_DIR, today, display_root) if cache else None
+    checked = inspect_paths(docs_dir, archive_paths(docs_dir), registry, today, display_root, base, store)
     return assemble(registry, problems, checked, display_root, only)
 
 
 def inspect_paths(docs_dir: str, paths: list[str], registry: Registry, today: dt.date | None = None,
-                  display_root: str = "notices", base: str | None = None) -> list[Checked]:
-    """Read and check each path on its own (the part of loading that can be split between processes): a notice,
-    the manifest, an attachment, or a file the archive refuses (archive_files.judge)."""
+                  display_root: str = "notices", base: str | None = None,
+                  cache: NoticeCache | None = None) -> list[Checked]:
+    """Read and check each path on its own: a notice (through the per-notice cache, by the file's bytes), the
+    manifest, an attachment, or a file the archive refuses (archive_files.judge)."""
     today = today or build_day()
     out = []
     for rel in paths:
@@ -111,7 +115,15 @@ def inspect_paths(docs_dir: str, paths: list[str], registry: Registry, today: dt
         if entry.kind == archive_files.MANIFEST_FILE:
             out.append(Checked(None, _inspect_manifest(docs_dir, rel, display, raw, base)))
             continue
-        out.append(inspect_notice(display, rel, raw, registry, today, docs_dir))
+        # A notice that keeps an original is checked against that file too, which its own bytes do not key: never
+        # from the cache.
+        cacheable = cache is not None and b"\noriginal:" not in raw
+        checked = cache.get(rel, raw) if cacheable else None
+        if checked is None:
+            checked = inspect_notice(display, rel, raw, registry, today, docs_dir)
+            if cacheable:
+                cache.put(rel, raw, checked)
+        out.append(checked)
     return out
 
 

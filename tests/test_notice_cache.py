@@ -1,0 +1,101 @@
+"""The per-notice cache: a rebuild checks only what changed, and a cached build is byte for byte a cold one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import build, make_archive, minimal_notice
+
+from notice_archive import validate
+from notice_archive.validate import load_archive
+
+DAY = dt.date(2026, 12, 2)
+NEW = "ubnd-tp-lang-son/2021/tb-7.md"
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[str]:
+    """The notices actually checked (not taken from the cache)."""
+    calls: list[str] = []
+    real = validate.inspect_notice
+
+    def inspect(display, src_uri, *args):
+        calls.append(src_uri)
+        return real(display, src_uri, *args)
+
+    monkeypatch.setattr(validate, "inspect_notice", inspect)
+    return calls
+
+
+def _load(docs: Path) -> validate.Archive:
+    return load_archive(str(docs), DAY, cache=True)
+
+
+def test_a_second_load_checks_nothing_and_gives_the_same_archive(tmp_path, monkeypatch, counted):
+    monkeypatch.setenv("NOTICE_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    docs = make_archive(tmp_path, {NEW: minimal_notice(number="07/TB-UBND", date="2021-03-02",
+                                                       meeting="2021-03-01")}) / "notices"
+    cold = load_archive(str(docs), DAY)  # no cache
+    assert len(counted) == 2
+    first, second = _load(docs), _load(docs)
+    assert len(counted) == 4  # the first cached load checked both, the second none
+    for archive in (first, second):
+        assert archive.notices == cold.notices and archive.problems == cold.problems
+        assert archive.replaces == cold.replaces and archive.registry == cold.registry
+    assert cold.problems  # the seed's advice comes back from the cache too
+
+
+def test_what_changes_is_checked_again(tmp_path, monkeypatch, counted):
+    monkeypatch.setenv("NOTICE_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    docs = make_archive(tmp_path, {NEW: minimal_notice(number="07/TB-UBND", date="2021-03-02",
+                                                       meeting="2021-03-01")}) / "notices"
+    _load(docs)
+    counted.clear()
+    (docs / NEW).write_text(minimal_notice(number="07/TB-UBND", date="2099-03-02", meeting="2021-03-01"),
+                            encoding="utf-8")
+    edited = _load(docs)
+    assert counted == [NEW]  # one notice edited: one notice checked
+    assert any(p.path == f"notices/{NEW}" and "ở tương lai" in p.message for p in edited.errors)
+    counted.clear()
+    load_archive(str(docs), DAY + dt.timedelta(days=1), cache=True)  # another build day: date rules again
+    assert len(counted) == 2
+    counted.clear()
+    departments = docs / "_registry" / "departments.yml"
+    departments.write_text(departments.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    _load(docs)
+    assert len(counted) == 2  # the registries changed: every notice again
+    counted.clear()
+    monkeypatch.setenv("NOTICE_ARCHIVE_CACHE", "off")
+    _load(docs)
+    assert len(counted) == 2
+
+
+def test_a_broken_entry_is_checked_again(tmp_path, monkeypatch, counted):
+    monkeypatch.setenv("NOTICE_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    docs = make_archive(tmp_path) / "notices"
+    cold = _load(docs)
+    for entry in (tmp_path / "cache").rglob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    counted.clear()
+    assert _load(docs).notices == cold.notices and counted == [str(p.relative_to(docs)) for p in
+                                                              sorted(docs.rglob("2020/*.md"))]
+
+
+@pytest.mark.build
+def test_a_cached_build_is_byte_for_byte_a_cold_build(tiny_archive, tmp_path):
+    root = tiny_archive({NEW: minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01")})
+    env = {"SOURCE_DATE_EPOCH": "1764633600"}
+    cold = build(root, site=tmp_path / "cold", env={**env, "NOTICE_ARCHIVE_CACHE": "off"})
+    assert cold.returncode == 0, cold.output
+    cache = {**env, "NOTICE_ARCHIVE_CACHE": str(tmp_path / "cache")}
+    filling = build(root, site=tmp_path / "filling", env=cache)
+    warm = build(root, site=tmp_path / "warm", env=cache)
+    assert warm.returncode == 0 and filling.returncode == 0, warm.output
+    assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 2  # the seed and the new notice
+    files = sorted(p.relative_to(cold.site) for p in cold.site.rglob("*") if p.is_file())
+    for site in (filling.site, warm.site):
+        assert sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file()) == files
+        for rel in files:
+            assert (site / rel).read_bytes() == (cold.site / rel).read_bytes(), rel
