@@ -2,7 +2,7 @@
 # Set up everything the project needs on a fresh Debian machine: a virtualenv with the package and, with --test,
 # the test tools, Debian's Chromium (Playwright drives /usr/bin/chromium; it cannot download browsers here),
 # LibreOffice (notices import of .doc files) and axe-core from the npm registry. Debian packages that are missing
-# (python3-venv, chromium, npm, libreoffice-writer-nogui) are installed.
+# (python3-venv, chromium, npm, libreoffice-writer-nogui, fonts-liberation2) are installed.
 # Python packages come from the hashed lock files (requirements.txt, requirements-test.txt; .ci/lock.sh writes them):
 # the same versions on every machine, and pip refuses any file whose hash differs.
 set -euo pipefail
@@ -31,6 +31,9 @@ if [ "${1:-}" = "--test" ]; then
   # notices import reads Word 97-2003 (.doc) through LibreOffice (headless, no GUI libraries); the tests also use it
   # to make .doc and PDF files from .docx, as offices do.
   command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+  # The print layout (Decree 30) is set in Times New Roman; its test measures it in Liberation Serif, the free font
+  # with the same metrics (without it Chromium falls back to the wider DejaVu Serif and the header wraps).
+  [ -n "$(fc-list "Liberation Serif" 2>/dev/null)" ] || missing+=(fonts-liberation2)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
   # axe-core for the accessibility tests, pinned by package-lock.json (nothing is fetched at test time).
   if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
