@@ -27,6 +27,9 @@ if [ "${1:-}" = "--test" ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v npm >/dev/null || missing+=(npm)
+  # Times' metrics for the print layout test (print.css asks for Times New Roman, then Liberation Serif): with only
+  # DejaVu Serif, wider, the issuer's two lines wrap differently and tests/test_print.py fails.
+  [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing+=(fonts-liberation2)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
   # axe-core for the accessibility tests, pinned by package-lock.json (nothing is fetched at test time).
   if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
