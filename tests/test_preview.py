@@ -12,7 +12,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import BIN, SEED, minimal_notice
+from conftest import BIN, minimal_notice
 
 from notice_archive.problems import Problem
 
@@ -89,7 +89,7 @@ def test_preview_shows_errors_on_the_page_and_reloads_on_save(tiny_archive, brow
         assert f"notices/{NEW}:5" in _get(base) and f"notices/{NEW}:5" in _get(base + "nam/2020/")
         assert time.monotonic() - start < 10
         seed = base + "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
-        assert "notice-problems" in _get(seed) and SEED.exists()
+        assert "notice-problems" in _get(seed)  # an untouched notice too
         # Fixed and saved: the messages go and the notice is back, with the edit.
         notice.write_text(minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01",
                                          title="Kết luận đã sửa"), encoding="utf-8")
