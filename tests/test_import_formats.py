@@ -485,14 +485,16 @@ def test_folder_of_doc_files_is_converted_in_one_run(empty_archive, tmp_path, of
 @pytest.mark.parametrize("stem", [LAO_CAI, LAM_DONG])
 def test_real_word_notice_exported_to_pdf_imports_as_the_word_file(tmp_path, stem):
     """The office's own .docx, exported to PDF as offices do: the same notice, word for word (a PDF keeps no
-    double spaces: the Lâm Đồng file has two, typed by mistake)."""
+    double spaces: the Lâm Đồng file has two, typed by mistake; nor does it say whether a line that wraps right
+    after "…" had a space there: the Lâm Đồng file has "chi phí…trên", and where the line wraps depends on the
+    font the converter finds)."""
     pdf = soffice_convert(ORIGINALS / f"{stem}.docx", "pdf", tmp_path / "pdf")
     from_pdf = import_file(str(pdf), str(make_archive(tmp_path / "a", with_seed=False) / "notices"), dry_run=True)
     from_word = import_file(str(ORIGINALS / f"{stem}.docx"),
                             str(make_archive(tmp_path / "b", with_seed=False) / "notices"), dry_run=True)
 
     def plain(text: str) -> list[str]:
-        return [" ".join(line.split(" ")).replace("  ", " ") for line in text.split("\n")
+        return [" ".join(line.split(" ")).replace("  ", " ").replace("… ", "…") for line in text.split("\n")
                 if not line.startswith(("  file:", "  sha256:", "  size:"))]
 
     assert plain(from_pdf.text) == plain(from_word.text)
