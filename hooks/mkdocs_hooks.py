@@ -58,7 +58,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log.warning(problem.format())
         else:
             log.info(problem.format())
-    if any(p.code == "lien-ket" for p in site.problems):
+    if any(p.code == "lien-ket-tuong-trung" for p in site.problems):
         # MkDocs follows links when it lists the folder (to one outside, or round a loop): stop before it does.
         raise PluginError("notices/ có liên kết tượng trưng (symlink), xem các lỗi trên; bản dựng dừng tại đây")
     config[STATE] = site

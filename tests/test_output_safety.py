@@ -18,6 +18,7 @@ import yaml
 from conftest import ROOT, build, make_archive, minimal_notice
 
 from notice_archive.csp import INLINE_SCRIPTS, policy, script_hash
+from notice_archive.validate import load_archive
 
 # Legitimate-looking text that an HTML check waiting for '>' lets through: unclosed tags, quotes that would leave an
 # attribute. Published, it must stay text.
@@ -26,6 +27,7 @@ HOSTILE_TITLE = ('Kết luận <script src=//evil.example/x.js <base href=//evil
 HOSTILE_DEPARTMENT = 'Phòng "Thử" <iframe src=//evil.example/ <img src=x <base href=//evil.example/'
 HOSTILE_PROJECT = "Dự án <base href=//evil.example/ 'thử' <script src=//evil.example/y.js"
 HOSTILE_FILE = 'ubnd-tp-lang-son/2020/a"b<c d\'e.md'
+PLAIN_FILE = "ubnd-tp-lang-son/2020/thu-tieu-de.md"
 ATTACK_BODY = """Đoạn mở đầu.
 
 ### 1. Báo cáo của Phòng Thử trình
@@ -232,13 +234,14 @@ def test_a_feed_is_well_formed_xml_whatever_its_text() -> None:
 
 @pytest.mark.build
 def test_hostile_titles_names_and_file_names_are_published_as_text(tmp_path: Path) -> None:
-    root = make_archive(tmp_path, {HOSTILE_FILE: hostile_notice()}, registry_dir=hostile_registry(tmp_path))
+    # Text that merely looks like markup is legitimate in a title or a name: published, as text. A file name with
+    # such characters is refused (archive_files: it would land in URLs and attributes), at its path.
+    refused = load_archive(str(make_archive(tmp_path / "ten", {HOSTILE_FILE: hostile_notice()}) / "notices"))
+    assert [p.format()[:len(f"notices/{HOSTILE_FILE}:1: ")] for p in refused.errors] == [f"notices/{HOSTILE_FILE}:1: "]
+    assert refused.errors[0].code == "ten-tep"
+    root = make_archive(tmp_path, {PLAIN_FILE: hostile_notice()}, registry_dir=hostile_registry(tmp_path))
     result = build(root)
-    if result.returncode != 0:  # a stricter validator may refuse these: then only with path:line, never a crash
-        assert "Traceback" not in result.output
-        for where in ("notices/_registry/departments.yml:", "notices/_registry/projects.yml:", HOSTILE_FILE):
-            assert re.search(re.escape(where) + r"\d*:? ", result.output), result.output
-        return
+    assert result.returncode == 0, result.output
     pages = sorted(result.site.rglob("*.html"))
     assert len(pages) > 10
     for path in pages:
@@ -250,10 +253,9 @@ def test_hostile_titles_names_and_file_names_are_published_as_text(tmp_path: Pat
     html = result.page("ubnd-tp-lang-son/2020/201-tb-ubnd")
     assert "Kết luận &lt;script src=//evil.example/x.js &lt;base href=//evil.example/" in html
     assert "Phòng &#34;Thử&#34; &lt;iframe src=//evil.example/ &lt;img src=x" in html
-    # The edit link ends in the file name, percent-encoded (no quote or '<' leaves the attribute).
+    # The edit link ends in the file name (percent-encoded, should a name with such characters ever pass).
     edits = [a["href"] for tag, a in notice.elements if tag == "a" and a.get("rel") == "edit"]
-    assert edits == ["https://github.com/ubnd-archive/thong-bao-ket-luan/edit/main/notices/ubnd-tp-lang-son/2020/"
-                     "a%22b%3Cc%20d%27e.md"]
+    assert edits == ["https://github.com/ubnd-archive/thong-bao-ket-luan/edit/main/notices/" + PLAIN_FILE]
     department = result.page("don-vi/phong-thu")
     assert page_problems(department) == []
     assert "<title>Phòng &#34;Thử&#34; &lt;iframe" in department
@@ -296,7 +298,9 @@ def test_hostile_links_and_markup_are_refused_with_their_lines(tmp_path: Path) -
     assert not (result.site / "ubnd-tp-lang-son" / "2020" / "202-tb-ubnd").exists()
     for page in sorted(result.site.rglob("*.html")):
         assert page_problems(page.read_text(encoding="utf-8")) == [], page
-    assert "đã bỏ khỏi trang" in result.output  # the build reported what it dropped
+    # A notice with errors is not even rendered (archive.published_sources): the page-level drop of a refused
+    # destination is the last line of defence, tested on the converter itself (test_the_page_never_carries_...).
+    assert not (result.site / "ubnd-tp-lang-son" / "2020" / "203-tb-ubnd").exists()
 
 
 # Templates: a value printed where autoescape is off is escaped, or is HTML we build --------------------------------

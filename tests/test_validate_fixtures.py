@@ -106,7 +106,7 @@ def test_every_problem_code_has_a_fixture() -> None:
     assert {"yaml-bay", "trung-so", "html", "noi-nhan", "thu-tu-diem"} <= codes  # the scan itself works
     elsewhere = {"danh-muc", "khoa-danh-rieng", "khoa-sai-dang",  # registry files: test_validate.py
                  "duong-dan",  # paths given to `notices validate`: test_cli.py
-                 "lien-ket",  # symlinks (fixtures are copied as bytes): test_input_safety.py
+                 "lien-ket-tuong-trung",  # symlinks (fixtures are copied as bytes): test_input_safety.py
                  "dia-chi-xoa"}  # the manifest against a git base: test_permanence_history.py
     covered = {code for name in CASES for line in expected_lines(FIXTURES / name)
                for code in re.findall(r"\[([a-z0-9-]+)\]$", line)}

@@ -106,7 +106,7 @@ def judge(docs_dir: str, rel: str, display_root: str = "notices") -> Entry:
             target = "?"
         return _refuse(rel, shown_path, f"là liên kết tượng trưng (symlink) tới '{target}'; kho chỉ nhận tệp thật "
                        "(bản dựng không đi theo liên kết: nó có thể trỏ ra ngoài kho) — thay bằng tệp thật hoặc xóa",
-                       "lien-ket")
+                       "lien-ket-tuong-trung")
     if stat.S_ISDIR(mode):
         return _refuse(rel, shown_path, "thư mục này không đọc được", "tep-la")
     if not stat.S_ISREG(mode):

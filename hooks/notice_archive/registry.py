@@ -70,7 +70,7 @@ def load_registry(docs_dir: str, display_root: str = "notices") -> tuple[Registr
         display = f"{display_root}/{REGISTRY_DIR}/{kind}.yml"
         if os.path.islink(path):
             problems.append(Problem(display, 1, "danh mục là liên kết tượng trưng (symlink); kho chỉ nhận tệp thật",
-                                    "error", "lien-ket"))
+                                    "error", "lien-ket-tuong-trung"))
             continue
         if not os.path.exists(path):
             if kind in OPTIONAL:
