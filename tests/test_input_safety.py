@@ -54,9 +54,29 @@ def test_file_size_is_bounded_before_it_is_read(tmp_path: Path):
 
 
 def test_long_lines_are_bounded():
-    text = minimal_notice(body="### 1. Mục\n\n" + "<a" * (limits.MAX_LINE_CHARS // 2 + 1))
+    text = minimal_notice(body="### 1. Mục\n\n" + "ab" * (limits.MAX_LINE_CHARS // 2 + 1))
     src = read_bytes("notices/x.md", text.encode())
     assert [(p.line, p.code) for p in src.problems] == [(23, "qua-lon")], src.problems
+
+
+@pytest.mark.parametrize(("body", "line", "what"), [
+    ("[" * 9000 + "x" + "]" * 9000, 23, "dấu '['"),  # Markdown's link parser: quadratic in unclosed '['
+    ("[a" * 33 + " x" * 9000, 23, "dấu '['"),
+    ("<a " * 40, 23, "dấu '<'"),
+    ("\n".join("    " * i + "- x" for i in range(40)), 32, "thụt vào 36 khoảng trắng"),  # recursion, per level
+    ("*" * 6000 + "x" + "*" * 6000, 23, "ký tự '*' liền nhau"),  # nested emphasis: recursion in the tree
+    ("\n".join(["câu " * 20] * 300), 23, "đoạn văn dài hơn"),
+])
+def test_markdown_that_would_hang_or_recurse_is_refused_before_it_is_read(body, line, what):
+    src = read_bytes("notices/x.md", minimal_notice(body="### 1. Mục\n\n" + body).encode())
+    assert [p.code for p in src.problems] == ["qua-lon"] and src.problems[0].line == line, src.problems
+    assert what in src.problems[0].message
+
+
+def test_invisible_characters_written_as_yaml_escapes_are_refused():
+    for escape in ("\\0", "\\b", "\\e", "\\N", "\\u2028", "\\u202e", "\\u200b", "\\x0c"):
+        src = read_bytes("notices/x.md", minimal_notice(title=f'"Kết luận{escape}thử"').encode())
+        assert [(p.line, p.code) for p in src.problems] == [(7, "ky-tu-an")], (escape, src.problems)
 
 
 def test_alias_bomb_costs_nothing():

@@ -19,4 +19,11 @@ MAX_TEXT_CHARS = 5_000  # one front-matter or registry value (a title is ~300)
 MAX_KEY_CHARS = 80  # a registry key or item key: keys become URL path segments (255 bytes at most on disk)
 MAX_SYMBOL_CHARS = 40  # a number and symbol ("123/TB-UBND") and a registry series: they become URL segments
 MAX_ITEMS = 2_000  # entries of one list or mapping in front matter
+# Markdown's inline parser takes time that grows with (unclosed '[' or '<') x (the paragraph's length), and its tree
+# recurses once per level of list indentation or nested emphasis: bounds per paragraph (lines between blank
+# lines) keep every notice far from both (a real paragraph has a few brackets and no indentation past 2 levels).
+MAX_PARAGRAPH_CHARS = 20_000  # one paragraph (a long real one is ~3,000)
+MAX_OPENERS = 32  # '[' and '<' in one paragraph, each
+MAX_INDENT = 32  # leading spaces of a line (a tab counts 4): 8 levels of nested lists
+MAX_MARKER_RUN = 16  # a run of '*', '_' or '>' (emphasis, quotes): "***" is a separator line
 GIT_TIMEOUT_SECONDS = 30  # `git show` of the base branch's manifest (permanence against history)

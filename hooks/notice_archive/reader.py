@@ -107,7 +107,9 @@ def read_bytes(path: str, raw: bytes) -> Source:
                   + path + ")", "crlf")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     src.text = text
-    if not within_bounds(src, text):
+    lines = text.split("\n")
+    end = front_matter_end(lines) if lines[0].strip() == "---" else None
+    if not within_bounds(src, text, markdown_from=(end + 1) if end is not None else 1):
         return src  # nothing reads text that holds invisible characters or is out of bounds
     for number, line_text in enumerate([] if is_nfc(text) else text.split("\n"), start=1):
         if not is_nfc(line_text):
@@ -129,17 +131,21 @@ def _within_size(src: Source, raw: bytes, limit: int) -> bool:
 DIGIT_RUN = re.compile(r"\d" * (limits.MAX_DIGITS + 1) + r"\d*")
 
 
-def within_bounds(src: Source, text: str) -> bool:
+def within_bounds(src: Source, text: str, markdown_from: int | None = None) -> bool:
     """Report, line by line, what no notice or registry may hold: invisible characters (controls, bidi and
     zero-width characters: UNSEEN), lines longer than MAX_LINE_CHARS, digit runs longer than MAX_DIGITS. The text
-    is read no further when it holds any (the checks are regex searches: a clean text costs three scans)."""
+    is read no further when it holds any (the checks are regex searches: a clean text costs three scans). From line
+    ``markdown_from`` on (a notice's body), what would make Markdown slow or recurse too (_markup_problems)."""
     # isprintable() is false for every UNSEEN character (and for tab, line feed, no-break space: the regex decides).
     unseen = not text.replace("\n", "").isprintable() and UNSEEN.search(text) is not None
     digits = DIGIT_RUN.search(text) is not None
     long_line = len(text) > limits.MAX_LINE_CHARS and any(len(line) > limits.MAX_LINE_CHARS
                                                           for line in text.split("\n"))
+    markup = [] if markdown_from is None else _markup_problems(text, markdown_from)
+    for number, message in markup:
+        src.error(number, message, "qua-lon")
     if not (unseen or digits or long_line):
-        return True
+        return not markup
     for number, line in enumerate(text.split("\n"), start=1):
         if unseen and (found := UNSEEN.findall(line)):
             names = ", ".join(describe_char(ch) for ch in dict.fromkeys(found))
@@ -155,6 +161,43 @@ def within_bounds(src: Source, text: str) -> bool:
             src.error(number, f"dãy {len(run.group(0))} chữ số liền nhau, quá giới hạn {limits.MAX_DIGITS}; không "
                       "số nào trong văn bản dài như vậy", "qua-lon")
     return False
+
+
+MARKER_RUN = re.compile(f"[*_>]{{{limits.MAX_MARKER_RUN + 1},}}")
+
+
+def _markup_problems(text: str, first: int) -> list[tuple[int, str]]:
+    """(line, message) for the paragraphs of a notice's body, from line ``first``, that would make Markdown slow or
+    make it recurse (limits.MAX_PARAGRAPH_CHARS and after); one message per kind and paragraph."""
+    out: list[tuple[int, str]] = []
+    start, size, opened, reported = first, 0, {"[": 0, "<": 0}, set()
+    for number, line in enumerate(text.split("\n")[first - 1:], start=first):
+        if not line.strip():
+            start, size, opened, reported = number + 1, 0, {"[": 0, "<": 0}, set()
+            continue
+        size += len(line) + 1
+        if len(line) > limits.MAX_LINE_CHARS:
+            reported.add("size")  # the line is reported as such
+        elif size > limits.MAX_PARAGRAPH_CHARS and "size" not in reported:
+            reported.add("size")
+            out.append((start, f"đoạn văn dài hơn {limits.MAX_PARAGRAPH_CHARS} ký tự (từ dòng {start} tới dòng "
+                        f"{number}); tách đoạn bằng một dòng trống như bản gốc"))
+        for opener in opened:
+            opened[opener] += line.count(opener)
+            if opened[opener] > limits.MAX_OPENERS and opener not in reported:
+                reported.add(opener)
+                out.append((number, f"đoạn văn có hơn {limits.MAX_OPENERS} dấu '{opener}' (từ dòng {start}); văn bản "
+                            "không cần nhiều như vậy — kiểm tra xem có dán nhầm không"))
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if indent > limits.MAX_INDENT and "indent" not in reported:
+            reported.add("indent")
+            out.append((number, f"dòng thụt vào {indent} khoảng trắng, quá giới hạn {limits.MAX_INDENT} (danh sách "
+                        "lồng quá 8 cấp); bỏ bớt khoảng trắng đầu dòng"))
+        if (run := MARKER_RUN.search(line)) and "run" not in reported:
+            reported.add("run")
+            out.append((number, f"dãy {len(run.group(0))} ký tự '{run.group(0)[0]}' liền nhau, quá giới hạn "
+                        f"{limits.MAX_MARKER_RUN}; xóa bớt"))
+    return out
 
 
 def _decode(src: Source, raw: bytes) -> str | None:
@@ -366,6 +409,11 @@ def _convert(src: Source, loader: _Loader) -> Any:
                     path = None if top.path is None else (*top.path, len(top.value))
             if kind is yaml.ScalarEvent:
                 value: Any = event.value
+                if not value.replace("\n", "").isprintable() and (found := UNSEEN.findall(value)):
+                    # Written as escapes in double quotes ("\0", "\u202e"): the lines showed none (within_bounds).
+                    names = ", ".join(describe_char(ch) for ch in dict.fromkeys(found))
+                    src.error(line, f"giá trị có ký tự vô hình hoặc ký tự điều khiển {names}, viết bằng mã thoát "
+                              "trong dấu nháy kép (như \\0, \\u202e); xóa mã thoát đó", "ky-tu-an")
                 if path is not None:
                     implicit = _resolve(yaml.ScalarNode, value, event.implicit) if not event.style else None
                     src.lines[path] = line
