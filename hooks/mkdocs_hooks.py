@@ -29,12 +29,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from notice_archive.archive import load_archive
 from notice_archive.csp import theme_globals
 from notice_archive.dates import build_day
 from notice_archive.problems import Problem
 from notice_archive.site import Site, anchor_ids, headings
 from notice_archive.site_files import clashes, write_site_files
-from notice_archive.validate import load_archive
 
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state

@@ -11,9 +11,9 @@ import pytest
 from conftest import SEED, build, serve
 
 from notice_archive import permanence
+from notice_archive.archive import load_archive
 from notice_archive.group import group
 from notice_archive.site import Site
-from notice_archive.validate import load_archive
 
 SEED_URL = "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
 SEED_TEXT = SEED.read_text(encoding="utf-8")

@@ -18,6 +18,8 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from . import permanence
+from .archive import Archive, load_archive
+from .archive_rules import locate_permanence
 from .body import ITEM, POINT, SECTION, BodyLayout, ParsedBody, parse_body, render_markdown
 from .cite import citation, item_label
 from .dates import build_day
@@ -42,7 +44,6 @@ from .urls import (
     to_root,
     year_url,
 )
-from .validate import Archive, load_archive, locate_permanence
 
 OWNER = re.compile(r"\s+của\s+([^,.;:()\n]+)")  # "… của UBND thành phố": who issued the cited document
 # An item's heading and a point's paragraph as Python-Markdown writes them (attributes sorted): where the citation
@@ -118,10 +119,10 @@ class Site:
         a notice with errors is not published, so its URL would count as lost)."""
         if self.archive.errors:
             return []
-        manifest = permanence.read_manifest(self.docs_dir)
         redirects = self.redirects()
-        found = permanence.check(manifest, self.published_pages(), redirects, display_root)
-        return locate_permanence(found, manifest, redirects, self.archive, display_root)
+        losses = permanence.check(permanence.read_manifest(self.docs_dir), self.published_pages(), redirects,
+                                  display_root)
+        return locate_permanence(losses, redirects, self.archive.notices, display_root)
 
     @property
     def registry(self):
