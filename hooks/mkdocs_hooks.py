@@ -32,8 +32,10 @@ from mkdocs.structure.toc import get_toc
 from notice_archive.archive import load_archive
 from notice_archive.csp import theme_globals
 from notice_archive.dates import build_day
+from notice_archive.index_pages import anchor_ids, headings
+from notice_archive.notice_page import decorate_html
 from notice_archive.problems import Problem
-from notice_archive.site import Site, anchor_ids, headings
+from notice_archive.site import Site
 from notice_archive.site_files import clashes, write_site_files
 
 log = get_plugin_logger("notice_archive")
@@ -50,8 +52,12 @@ def _site(config: MkDocsConfig) -> Site:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     today = build_day()
+    # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call. With the
+    # Content-Security-Policy (redirect pages are rendered from this env); a preview lets live reload run.
+    env = config.theme.get_env()
+    env.globals.update(theme_globals(preview=not config.strict))
     # Each notice is checked once per content (notice_cache): a rebuild (mkdocs serve) checks what was edited.
-    site = Site.load(config.docs_dir, today, archive=load_archive(config.docs_dir, today, cache=True))
+    site = Site.load(config.docs_dir, today, archive=load_archive(config.docs_dir, today, cache=True), env=env)
     for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
         if problem.severity == "error":
@@ -66,10 +72,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config[PROBLEMS] = "" if config.strict else problems_html(site.problems)
     config[ONCE] = {}
     config[PREPARED] = {}
-    # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
-    site.env = config.theme.get_env()
-    # The Content-Security-Policy (redirect pages are rendered from this env); a preview lets live reload run.
-    site.env.globals.update(theme_globals(preview=not config.strict))
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
         config.plugins["redirects"].config["redirect_maps"].update(site.redirect_maps())
@@ -147,7 +149,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return html
     # Rendered: MkDocs keeps every page's Markdown to the end, ~100 MB at 10,000 notices; the title is in page.meta.
     page.markdown = ""
-    return site.decorate_html(html, config[PREPARED].pop(page.file.src_uri))
+    return decorate_html(html, config[PREPARED].pop(page.file.src_uri))
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
