@@ -5,8 +5,9 @@ The build is one pipeline, in this process, in the order MkDocs calls these even
     on_config        load: read and check every notice (or take it from the per-notice cache) and the registries,
                      model the archive, check the rules across notices (load_archive, Site.load)
     on_files         derive: the index pages join the files; each notice's URL comes from its identity
-    on_page_*        write: MkDocs renders each notice (body anchored, citations, items' metadata: Site.notice_page);
-                     the index pages' HTML is rendered from the archive (Site.render_page)
+    on_page_*        write: MkDocs renders each notice (body anchored, citations, items' metadata: notice_page,
+                     through Site.notice_page); the index pages' HTML is rendered from the archive (index_pages,
+                     through Site.render_page)
     on_post_build    write: open data, search index and feeds, pure functions of the archive (site_files)
 
 A preview (`mkdocs serve --no-strict`, .ci/preview.sh) with notices in error does not stop: every page then shows the
