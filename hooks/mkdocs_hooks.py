@@ -5,8 +5,9 @@ The build is one pipeline, in this process, in the order MkDocs calls these even
     on_config        load: read and check every notice (or take it from the per-notice cache) and the registries,
                      model the archive, check the rules across notices (load_archive, Site.load)
     on_files         derive: the index pages join the files; each notice's URL comes from its identity
-    on_page_*        write: MkDocs renders each notice (body anchored, citations, items' metadata: Site.notice_page);
-                     the index pages' HTML is rendered from the archive (Site.render_page)
+    on_page_*        write: MkDocs renders each notice (body anchored, citations, items' metadata: notice_page,
+                     through Site.notice_page); the index pages' HTML is rendered from the archive (index_pages,
+                     through Site.render_page)
     on_post_build    write: open data, search index and feeds, pure functions of the archive (site_files)
 
 A preview (`mkdocs serve --no-strict`, .ci/preview.sh) with notices in error does not stop: every page then shows the
@@ -29,12 +30,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from notice_archive.archive import load_archive
 from notice_archive.csp import theme_globals
 from notice_archive.dates import build_day
+from notice_archive.index_pages import anchor_ids, headings
+from notice_archive.notice_page import decorate_html
 from notice_archive.problems import Problem
-from notice_archive.site import Site, anchor_ids, headings
+from notice_archive.site import Site
 from notice_archive.site_files import clashes, write_site_files
-from notice_archive.validate import load_archive
 
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
@@ -50,8 +53,12 @@ def _site(config: MkDocsConfig) -> Site:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     today = build_day()
+    # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call. With the
+    # Content-Security-Policy (redirect pages are rendered from this env); a preview lets live reload run.
+    env = config.theme.get_env()
+    env.globals.update(theme_globals(preview=not config.strict))
     # Each notice is checked once per content (notice_cache): a rebuild (mkdocs serve) checks what was edited.
-    site = Site.load(config.docs_dir, today, archive=load_archive(config.docs_dir, today, cache=True))
+    site = Site.load(config.docs_dir, today, archive=load_archive(config.docs_dir, today, cache=True), env=env)
     for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
         if problem.severity == "error":
@@ -66,10 +73,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config[PROBLEMS] = "" if config.strict else problems_html(site.problems)
     config[ONCE] = {}
     config[PREPARED] = {}
-    # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call.
-    site.env = config.theme.get_env()
-    # The Content-Security-Policy (redirect pages are rendered from this env); a preview lets live reload run.
-    site.env.globals.update(theme_globals(preview=not config.strict))
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
         config.plugins["redirects"].config["redirect_maps"].update(site.redirect_maps())
@@ -147,7 +150,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return html
     # Rendered: MkDocs keeps every page's Markdown to the end, ~100 MB at 10,000 notices; the title is in page.meta.
     page.markdown = ""
-    return site.decorate_html(html, config[PREPARED].pop(page.file.src_uri))
+    return decorate_html(html, config[PREPARED].pop(page.file.src_uri))
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from conftest import build, make_archive, minimal_notice
 
+from notice_archive.archive import load_archive
 from notice_archive.dates import build_day
-from notice_archive.validate import load_archive
 
 # 2020-12-01 20:30 UTC is 03:30 on 2 December in Hà Nội (UTC+7): a CI runner's date.today() would still be the 1st.
 EARLY_MORNING = int(dt.datetime(2020, 12, 1, 20, 30, tzinfo=dt.UTC).timestamp())

@@ -18,7 +18,7 @@ import pytest
 from conftest import build, make_archive
 from test_export import ISSUED
 
-from notice_archive.validate import load_archive
+from notice_archive.archive import load_archive
 
 pytestmark = pytest.mark.build
 

@@ -26,9 +26,10 @@ try:
 except ImportError:  # run as a module: python -m tests.test_fuzz_inputs
     from tests.conftest import ROOT, SEED, build, make_archive
 
+from notice_archive.archive import load_archive
+from notice_archive.notice_check import inspect_notice
 from notice_archive.problems import Problem
 from notice_archive.registry import load_registry
-from notice_archive.validate import inspect_notice, load_archive
 
 TODAY = dt.date(2020, 12, 1)
 REGISTRY = ROOT / "notices" / "_registry"

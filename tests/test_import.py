@@ -11,9 +11,9 @@ import pytest
 import yaml
 from conftest import NOTICES, SEED, build, make_archive
 
+from notice_archive.archive import load_archive
 from notice_archive.cli import main
 from notice_archive.importer import Refused, import_file, todo_lines
-from notice_archive.validate import load_archive
 
 # Copies of ../shared/seeds and ../shared/samples, byte for byte (see tests/samples/README.md), so CI has them.
 SAMPLES = Path(__file__).resolve().parent / "samples"

@@ -14,8 +14,8 @@ from conftest import make_archive
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from notice_archive.archive import load_archive
 from notice_archive.importer import Refused, import_file
-from notice_archive.validate import load_archive
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -19,9 +19,9 @@ from docx.oxml import parse_xml
 from test_import_docx import BODY, HEADER_LEFT, HEADER_RIGHT, RECIPIENTS, SIGNER, build_docx
 
 from notice_archive import originals
+from notice_archive.archive import load_archive
 from notice_archive.cli import main
 from notice_archive.importer import Refused, import_file
-from notice_archive.validate import load_archive
 
 ORIGINALS = Path(__file__).resolve().parent / "samples" / "originals"
 SAMPLES = Path(__file__).resolve().parent / "samples"

@@ -11,9 +11,9 @@ import pytest
 from conftest import SEED, build, serve
 
 from notice_archive import permanence
+from notice_archive.archive import load_archive
 from notice_archive.group import group
 from notice_archive.site import Site
-from notice_archive.validate import load_archive
 
 SEED_URL = "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -356,7 +356,7 @@ def test_titles_and_names_are_shown_as_written_never_as_markup(tiny_archive):
 
 
 def test_generated_page_links_are_checked_and_a_missing_target_is_reported(tiny_archive):
-    from notice_archive.site import page_helpers
+    from notice_archive.index_pages import page_helpers
 
     root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370})
     site = Site.load(str(root / "notices"), today=dt.date(2026, 11, 28))
@@ -378,7 +378,7 @@ def test_generated_page_links_are_checked_and_a_missing_target_is_reported(tiny_
 
 
 def test_generated_page_table_of_contents_follows_its_headings():
-    from notice_archive.site import headings
+    from notice_archive.index_pages import headings
 
     html = ('<h1 id="x">X<a class="headerlink" href="#x">#</a></h1>'
             '<h2 id="nam-2020">Năm <em>2020</em><a class="headerlink" href="#nam-2020">#</a></h2>'

@@ -16,9 +16,9 @@ import pytest
 from conftest import BIN, ROOT, build, make_archive, minimal_notice
 
 from notice_archive import limits
+from notice_archive.archive import load_archive
 from notice_archive.reader import read_bytes, read_bytes_yaml
 from notice_archive.text import REMOVABLE, UNSEEN
-from notice_archive.validate import load_archive
 
 LOCATED = re.compile(r"^notices/\S.*?:\d+: ")
 
@@ -198,8 +198,8 @@ def test_build_stops_at_a_symlink_before_mkdocs_follows_it(tmp_path: Path):
 @pytest.mark.parametrize("line", ["<a" * 9_999, "<!--" * 4_999, "<b " * 6_600, ">" + "<a" * 9_998, "< " * 9_999])
 def test_html_checks_take_linear_time_on_the_largest_notice(line: str):
     """The HTML checks went back over the text from every '<' (184 s for 25 lines of "<!--<!--…"): now linear."""
+    from notice_archive.notice_check import inspect_notice
     from notice_archive.registry import load_registry
-    from notice_archive.validate import inspect_notice
 
     registry, _ = load_registry(str(ROOT / "notices"))
     raw = minimal_notice(body="### 1. Mục\n\n" + "\n".join([line] * 25)).encode()

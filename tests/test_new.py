@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import make_archive, minimal_notice
 
+from notice_archive.archive import load_archive
 from notice_archive.cli import main
 from notice_archive.scaffold import ScaffoldError, scaffold, write
-from notice_archive.validate import load_archive
 
 NUMBERED = minimal_notice()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import build, make_archive, minimal_notice
 
-from notice_archive import validate
-from notice_archive.validate import load_archive
+from notice_archive import archive as archive_module
+from notice_archive.archive import load_archive
 
 DAY = dt.date(2026, 12, 2)
 NEW = "ubnd-tp-lang-son/2021/tb-7.md"
@@ -19,17 +19,17 @@ NEW = "ubnd-tp-lang-son/2021/tb-7.md"
 def counted(monkeypatch) -> list[str]:
     """The notices actually checked (not taken from the cache)."""
     calls: list[str] = []
-    real = validate.inspect_notice
+    real = archive_module.inspect_notice
 
     def inspect(display, src_uri, *args):
         calls.append(src_uri)
         return real(display, src_uri, *args)
 
-    monkeypatch.setattr(validate, "inspect_notice", inspect)
+    monkeypatch.setattr(archive_module, "inspect_notice", inspect)
     return calls
 
 
-def _load(docs: Path) -> validate.Archive:
+def _load(docs: Path) -> archive_module.Archive:
     return load_archive(str(docs), DAY, cache=True)
 
 

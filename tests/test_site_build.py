@@ -189,6 +189,7 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
     one it would have cut from the file itself, and the anchors land on the same lines as a fresh parse."""
     from mkdocs.utils.meta import get_data
 
+    from notice_archive.notice_page import notice_source
     from notice_archive.site import Site
 
     root = tiny_archive({"ubnd-tp-lang-son/2021/tb-05.md": minimal_notice(
@@ -198,7 +199,7 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
     assert not site.archive.errors, site.archive.errors
     for notice in site.archive.notices:
         own, own_meta = get_data((root / "notices" / notice.src_uri).read_text(encoding="utf-8"))
-        source, first = site.notice_source(notice.src_uri)
+        source, first = notice_source(site.docs_dir, notice.src_uri)
         given, meta = get_data("\n" + source)
         assert given == own and meta == {} and own_meta["title"] == site.page_meta(notice)["title"]
         reparsed = 10**6  # no layout to trust at that line: the body is parsed again

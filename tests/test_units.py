@@ -237,9 +237,9 @@ def test_anchors_never_come_from_wording() -> None:
 
 def decorated(html: str) -> str:
     """The HTML as the site publishes it: each point's letter made a link to the point (no citations here)."""
-    from notice_archive.site import NoticePage, Site
+    from notice_archive.notice_page import NoticePage, decorate_html
 
-    return Site.decorate_html(html, NoticePage("", {}, {}))
+    return decorate_html(html, NoticePage("", {}, {}))
 
 
 def test_render_markdown_attaches_anchors_and_visible_links() -> None:
@@ -387,13 +387,13 @@ def test_prose_fast_path_parses_as_every_pattern_would(body: str, monkeypatch) -
 def test_citations_go_into_the_rendered_html_escaped() -> None:
     from markupsafe import escape
 
-    from notice_archive.site import NoticePage, Site
+    from notice_archive.notice_page import NoticePage, decorate_html
 
     cites = {"muc-1": escape('Mục 1 của "A & B" <C>'), "muc-1-a": escape("Điểm a)")}
     page = NoticePage("", {"muc-1": '<p class="item-meta">…</p>'}, cites)
     html = ('<h2 class="item" id="muc-1">1. Mục</h2>\n<p class="point" id="muc-1-a">a) …</p>\n'
             '<p class="point" id="muc-2-a">a) …</p>')
-    assert Site.decorate_html(html, page) == (
+    assert decorate_html(html, page) == (
         '<h2 class="item" data-cite="Mục 1 của &#34;A &amp; B&#34; &lt;C&gt;" id="muc-1">1. Mục</h2>\n'
         '<p class="item-meta">…</p>\n<p class="point" data-cite="Điểm a)" id="muc-1-a"><a class="point-link" '
         'href="#muc-1-a">a)</a> …</p>\n'

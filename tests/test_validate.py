@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from notice_archive.archive import load_archive
+from notice_archive.notice_check import check_notice
 from notice_archive.registry import load_registry
-from notice_archive.validate import check_notice, load_archive
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2020, 12, 1)

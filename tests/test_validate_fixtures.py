@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from notice_archive.archive import load_archive
 from notice_archive.safe_markdown import CODES as LINK_CODES
-from notice_archive.validate import load_archive
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "validate"
@@ -75,7 +75,8 @@ def test_every_fixture_expects_at_least_one_error() -> None:
 # The modules that judge notices and registries (permanence.py, which compares builds with the committed list of
 # published URLs, is tested in test_indexes.py).
 VALIDATION_MODULES = [ROOT / "hooks" / "notice_archive" / name for name in (
-    "reader.py", "body.py", "validate.py", "validation_messages.py", "registry.py", "cli.py", "archive_files.py")]
+    "reader.py", "body.py", "archive.py", "notice_check.py", "notice_rules.py", "archive_rules.py",
+    "validation_messages.py", "registry.py", "cli.py", "archive_files.py")]
 
 
 def problem_codes() -> set[str]:

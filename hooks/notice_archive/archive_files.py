@@ -40,7 +40,7 @@ class AttachmentKind:
 
 # The registered attachment kinds: a notice's signed original (originals.py: PDF, Word), kept beside the notice under
 # a plain ASCII name. Which notice records it, and its hash, size and content, are the notice's rule
-# (originals.problems); an attachment that no notice records is an error (validate.assemble).
+# (originals.problems); an attachment that no notice records is an error (archive.assemble).
 _BESIDE_A_NOTICE = r"(?:[a-z0-9][a-z0-9.-]*/)*[a-z0-9][a-z0-9.-]*"
 ATTACHMENTS: tuple[AttachmentKind, ...] = tuple(
     AttachmentKind(a.extension, re.compile(_BESIDE_A_NOTICE + re.escape(a.extension)), f"bản gốc {a.label}")

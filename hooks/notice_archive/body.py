@@ -398,7 +398,8 @@ def render_markdown(body: str, parsed: ParsedBody | BodyLayout) -> str:
     Items become headings with ``{ #muc-4 }`` (the toc extension's permalink is their visible link); a point
     paragraph gets ``{: #muc-4-a }``. The ``***`` marker is dropped: the closing paragraph simply follows. Each
     point's letter is made a link to itself, and each item's and point's citation added, in the rendered HTML
-    (Site.decorate_html): as Markdown links and attr_list values they were a third of the cost of rendering a notice.
+    (notice_page.decorate_html): as Markdown links and attr_list values they were a third of the cost of rendering a
+    notice.
     """
     heading_level = "###" if parsed.sections else "##"
     points = {p.line: p for item in parsed.items for p in item.points}

@@ -8,10 +8,10 @@ import os
 import sys
 import unicodedata
 
+from .archive import Archive, load_archive, only_problems
 from .cli_vi import VietnameseArgumentParser
 from .problems import Problem, sort_problems
 from .text import REMOVABLE
-from .validate import Archive, load_archive, only_problems
 
 
 def _docs_dir(start: str = ".") -> str:

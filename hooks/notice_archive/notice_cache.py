@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .validate import Checked
+    from .notice_check import Checked
 
 ENV = "NOTICE_ARCHIVE_CACHE"
 PACKAGE = Path(__file__).resolve().parent

@@ -72,7 +72,7 @@ class Source:
     body_line: int = 1  # line number (1-based) of the body's first line
     offset: int = 2  # file line of the YAML text's first line, plus one
     problems: list[Problem] = field(default_factory=list)
-    marked_lines: frozenset[int] | None = None  # lines of values left as "TODO: …" (validate._drop_marked)
+    marked_lines: frozenset[int] | None = None  # lines of values left as "TODO: …" (notice_check._drop_marked)
 
     def line_of(self, path: Path) -> int:
         """The line of a value, or of its nearest enclosing value (a missing key points at its parent)."""

@@ -10,12 +10,12 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
+from .archive import notice_paths
 from .importer.emit import marker, scalar
 from .reader import read_file
 from .registry import load_registry
 from .schema import NUMBER
 from .text import slugify
-from .validate import notice_paths
 
 
 class ScaffoldError(Exception):

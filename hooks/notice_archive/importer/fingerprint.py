@@ -13,9 +13,9 @@ import os
 import re
 from dataclasses import dataclass
 
+from ..archive import notice_paths
 from ..reader import read_file
 from ..text import nfc
-from ..validate import notice_paths
 
 WORDS = re.compile(r"[^\W_]+")
 ATTR = re.compile(r"\{[:#.][^}]*\}")

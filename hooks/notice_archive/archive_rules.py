@@ -1,0 +1,149 @@
+"""The rules across notices, run on the whole archive once every notice is checked on its own: one number per
+issuer, series and year, one notice per URL, former URLs that redirect to one notice, replacements resolved both
+ways, attachments that a notice records, and lost published anchors reported at the notice that lost them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from . import model as m
+from .notice_rules import Identity
+from .permanence import Loss, anchor_key
+from .problems import Problem
+from .reader import dotted
+
+
+def check_identities(identities: list[Identity]) -> list[Problem]:
+    """Rules across notices: one number per issuer, series and year; one notice per URL."""
+    problems = []
+    by_number: dict[tuple, Identity] = {}
+    by_url: dict[str, Identity] = {}
+    for n in sorted(identities, key=lambda n: n.path):
+        if n.number is not None:
+            key = (n.issuer, n.series, n.year, n.number)
+            if key in by_number:
+                problems.append(Problem(n.path, n.line, f"trường 'number': số {n.number_text} năm {n.year} đã "
+                                        f"được dùng cho {by_number[key].path}; mỗi số chỉ dùng một lần trong một "
+                                        "năm của cùng cơ quan và loạt ký hiệu", "error", "trung-so"))
+                continue  # the URL collision follows from the number: one message is enough
+            by_number[key] = n
+        if n.url in by_url:
+            hint = " (hai bản chưa ghi số của cùng loạt ký hiệu và cùng ngày họp)" if n.number is None else ""
+            problems.append(Problem(n.path, n.line, f"địa chỉ /{n.url} trùng với {by_url[n.url].path}{hint}",
+                                    "error", "trung-dia-chi"))
+        by_url.setdefault(n.url, n)
+    return problems
+
+
+def check_former_urls(identities: list[Identity]) -> list[Problem]:
+    """A former URL redirects: it must not be a page the build publishes, nor be claimed by two notices."""
+    problems = []
+    current = {n.url: n for n in sorted(identities, key=lambda n: n.path)}
+    claimed: dict[str, tuple[Identity, int]] = {}
+    for n in sorted(identities, key=lambda n: n.path):
+        for url, i, line in n.former:
+            field_name = dotted(("former_urls", i))
+            if url in current:
+                owner = "chính thông báo này" if current[url] is n else current[url].path
+                problems.append(Problem(n.path, line, f"trường {field_name}: /{url} là địa chỉ hiện tại của "
+                                        f"{owner}; chỉ ghi địa chỉ không còn dùng", "error", "dia-chi-cu"))
+            elif url in claimed:
+                other, other_line = claimed[url]
+                problems.append(Problem(n.path, line, f"trường {field_name}: /{url} đã được ghi ở "
+                                        f"{other.path}:{other_line}; một địa chỉ cũ chỉ chuyển hướng về một thông báo",
+                                        "error", "dia-chi-cu"))
+            else:
+                claimed[url] = (n, line)
+    return problems
+
+
+@dataclass
+class Replacements:
+    """Replacing and replaced notices, linked both ways, and what the links could not resolve."""
+
+    problems: list[Problem] = field(default_factory=list)
+    replaces: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices it replaces
+    replaced_by: dict[str, list[m.Notice]] = field(default_factory=dict)  # url -> the notices replacing it
+    unknown: dict[str, list[str]] = field(default_factory=dict)  # url -> replaced numbers not archived
+
+
+REPLACED = re.compile(r"^(?P<num>\d+)/(?P<series>[^\s/]+)(?:\s+ngày\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))?$")
+
+
+def resolve_replacements(notices: list[m.Notice], display_root: str = "notices") -> Replacements:
+    """Link replacing and replaced notices both ways (Decree 30, art. 18: the old text stays published)."""
+    out = Replacements()
+    problems = out.problems
+    by_number: dict[tuple, list[m.Notice]] = {}
+    for n in notices:
+        if n.number is not None:
+            by_number.setdefault((n.issuer, n.series, n.number), []).append(n)
+    for n in notices:
+        path = f"{display_root}/{n.src_uri}"
+        for text, line in zip(n.replaces, n.replaces_lines or (1,) * len(n.replaces), strict=False):
+            found = REPLACED.match(text.strip())
+            if not found:
+                problems.append(Problem(path, line, f"trường 'replaces': '{text}' không đúng dạng số ký hiệu, ví dụ "
+                                        "123/TB-UBND hoặc 123/TB-UBND ngày 12/11/2020", "error", "thay-the"))
+                continue
+            candidates = [c for c in by_number.get((n.issuer, found["series"], int(found["num"])), [])
+                          if c is not n and c.date.first_day() <= n.date.last_day()]
+            if found["y"]:
+                candidates = [c for c in candidates if c.date.year == int(found["y"])
+                              and (c.date.day in (None, int(found["d"]))) and c.date.month == int(found["m"])]
+            if not candidates:
+                problems.append(Problem(path, line, f"trường 'replaces': thông báo {text} của cùng cơ quan chưa có "
+                                        "trong kho; trang chỉ ghi số, không có liên kết", "advice", "thay-the"))
+                out.unknown.setdefault(n.url, []).append(text.strip())
+                continue
+            if len(candidates) > 1:
+                years = ", ".join(str(c.date.year) for c in candidates)
+                problems.append(Problem(path, line, f"trường 'replaces': có nhiều thông báo số {text} (năm {years}); "
+                                        "ghi rõ ngày, ví dụ '" + text + " ngày 12/11/2020'", "error", "thay-the"))
+                continue
+            old = candidates[0]
+            out.replaces.setdefault(n.url, []).append(old)
+            out.replaced_by.setdefault(old.url, []).append(n)
+    return out
+
+
+def unrecorded_attachments(notices: list[m.Notice], attachments: list[str], problems: list[Problem],
+                           display_root: str = "notices") -> tuple[list[Problem], list[str]]:
+    """Only what a notice records is published: an attachment that no valid notice names as its original is an
+    error (and leaves the archive), unless the notice of the same name has errors of its own (reported there).
+    Gives the new problems and the attachments kept."""
+    recorded = {posixpath.join(posixpath.dirname(n.src_uri), n.original.file) for n in notices if n.original}
+    failed = {p.path for p in problems if p.severity == "error"}
+    out = []
+    for rel in attachments:
+        if rel not in recorded and f"{display_root}/{posixpath.splitext(rel)[0]}.md" not in failed:
+            out.append(Problem(f"{display_root}/{rel}", 1, "tệp bản gốc không thuộc thông báo nào: ghi nó vào trường "
+                               "'original' của thông báo cùng tên (notices import làm việc này) hoặc xóa tệp", "error",
+                               "ban-goc"))
+    return out, [rel for rel in attachments if rel in recorded]
+
+
+def locate_permanence(losses: list[Loss], redirects: dict[str, str], notices: list[m.Notice],
+                      display_root: str = "notices") -> list[Problem]:
+    """Permanence problems (permanence.check), a lost anchor moved to the notice that lost it: the line of the item
+    or point now standing where the anchor was (an item renumbered 6 -> 7 is reported at its heading). A lost URL
+    stays at its line of the manifest: the notice that held it is gone or has another identity."""
+    by_url = {n.url: n for n in notices}
+    out = []
+    for loss in losses:
+        p = loss.problem
+        notice = by_url.get(redirects.get(loss.url, loss.url)) if loss.url else None
+        if loss.anchor is None or notice is None:
+            out.append(p)
+            continue
+        key = anchor_key(loss.anchor)
+        places = sorted([(anchor_key(i.anchor), i.line) for i in notice.items]
+                        + [(anchor_key(pt.anchor), pt.line) for i in notice.items for pt in i.points])
+        after = [line for k, line in places if k > key]
+        line = after[0] if after else (places[-1][1] if places else 1)
+        out.append(Problem(f"{display_root}/{notice.src_uri}", line, f"{p.message}; ghi ở {p.path}:{p.line}",
+                           p.severity, p.code))
+    return out

@@ -1,0 +1,172 @@
+"""A notice's page as the site publishes it: its body as the engine renders it (anchored, citing links), and
+what the rendered HTML gets besides (each item's metadata, each item's and point's citation, point links).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .body import ITEM, POINT, SECTION, BodyLayout, ParsedBody, parse_body, render_markdown
+from .cite import citation
+from .model import Notice
+from .reader import front_matter_end
+from .references import CITED, find_references
+from .registry import Registry
+from .text import casefold_vi
+from .urls import department_url, project_url, to_root
+
+OWNER = re.compile(r"\s+của\s+([^,.;:()\n]+)")  # "… của UBND thành phố": who issued the cited document
+# An item's heading and a point's paragraph as Python-Markdown writes them (attributes sorted): where the citation
+# goes, and the point's letter that becomes a link.
+ITEM_ELEMENT = re.compile(r'(<h[23] class="item") (id="([^"]+)")')
+POINT_ELEMENT = re.compile(r'(<p class="point") (id="([^"]+)">)([a-zđ]\))(?=[\s<])')
+ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.*?</h\1>', re.S)
+
+
+@dataclass(frozen=True)
+class NoticePage:
+    source: str  # the Markdown the engine renders: the body with anchors and links to cited notices
+    item_meta: dict[str, str]  # item anchor -> the HTML put under its heading (decorate_html)
+    cites: dict[str, Markup]  # item or point anchor -> its ready-made citation, escaped (decorate_html)
+
+
+def prepare(notice: Notice, docs_dir: str, registry: Registry, issuer: str, by_number: dict[tuple, Notice],
+            item_meta: Any) -> NoticePage:
+    """What a notice's page needs besides the engine's rendering (made as MkDocs reads the page,
+    on_page_read_source): the anchored Markdown, each item's metadata (departments, projects and citation, as
+    HTML, by the theme's ``item_meta`` macro) and each item's and point's citation, escaped for an HTML
+    attribute. ``issuer``: the issuer's short name, as citations give it."""
+    cited = {}
+    for item in notice.items:
+        cited[item.anchor] = citation(notice, issuer, item)
+        for point in item.points:
+            cited[point.anchor] = citation(notice, issuer, item, point)
+    base = to_root(notice.url)
+    meta = {item.anchor: str(item_meta(item, registry, cited[item.anchor], base, department_url,
+                                       project_url)).strip() for item in notice.items}
+    return NoticePage(anchored_markdown(notice, *notice_source(docs_dir, notice.src_uri), registry, by_number),
+                      meta, {anchor: escape(text) for anchor, text in cited.items()})
+
+
+def notice_source(docs_dir: str, src_uri: str) -> tuple[str, int]:
+    """A notice's body as the engine renders it (the text after the front matter, leading blank lines
+    dropped), read without parsing the front matter a second time: the archive already holds it; and the file
+    line of its first line."""
+    with open(os.path.join(docs_dir, src_uri), encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    start = (front_matter_end(lines) or 0) + 1
+    while start < len(lines) and not lines[start]:
+        start += 1
+    return "\n".join(lines[start:]), start + 1
+
+
+def anchored_markdown(notice: Notice, markdown: str, first_line: int, registry: Registry,
+                      by_number: dict[tuple, Notice]) -> str:
+    """The notice body as Markdown (its first line at ``first_line`` of the file), with item and point anchors
+    and links to cited notices (``by_number``: the archive's notices by number, number_index)."""
+    layout: BodyLayout | ParsedBody = BodyLayout(first_line, notice.sections, notice.items)
+    if not same_layout(markdown.split("\n"), layout):
+        layout = parse_body(notice.src_uri, markdown, 1)[0]  # not the text the archive read: find the items again
+    return link_citations(notice, render_markdown(markdown, layout), registry, by_number)
+
+
+def number_index(notices: list[Notice]) -> dict[tuple, Notice]:
+    """The notices by (issuer, series, year, number): what a cited document number can link to."""
+    return {(n.issuer, n.series, n.date.year, n.number): n for n in notices if n.number is not None}
+
+
+def page_meta(notice: Notice, updated: str) -> dict:
+    """The engine's page metadata of a notice page (its front matter is in the template context as `notice`);
+    ``updated``: the sitemap's <lastmod> (theme/sitemap.xml), the day the file last changed in git."""
+    return {"title": notice.title, "template": "notice.html", "updated": updated}
+
+
+def link_citations(notice: Notice, markdown: str, registry: Registry, by_number: dict[tuple, Notice]) -> str:
+    """Link document numbers cited in the text to that document when the archive surely holds it.
+
+    Numbers restart every year and many bodies share a series (every UBND has TB-UBND), so a reference links
+    only when its date is written ("370/TB-UBND ngày 15/10/2020") and any "của …" after it names the citing
+    notice's own issuer ("của UBND thành phố"). Otherwise the text stays as it is: no link beats a wrong one.
+    """
+    if CITED.search(markdown) is None:  # most bodies cite no document number at all
+        return markdown
+    issuer = registry.issuers[notice.issuer]
+    own_names = [casefold_vi(issuer.short_name), casefold_vi(issuer.name)]
+    out = []
+    for line in markdown.split("\n"):
+        # Only a reference with its date is linked, and its date is written "ngày …" on the same line.
+        if "ngày" not in line or line.startswith("#") or line.startswith("{:") or "](" in line:
+            out.append(line)
+            continue
+        pieces, last = [], 0
+        for ref in find_references(line):
+            if ref.party or ref.year is None:
+                continue
+            owner = OWNER.match(line, ref.end)
+            if owner and not any(name.startswith(casefold_vi(owner.group(1))) for name in own_names):
+                continue
+            target = by_number.get((notice.issuer, ref.series, ref.year, ref.number))
+            if target is None or target is notice:
+                continue
+            pieces += [line[last:ref.start], f"[{ref.text}]({rel(notice.src_uri, target.src_uri)})"]
+            last = ref.end
+        out.append("".join(pieces) + line[last:])
+    return "\n".join(out)
+
+
+def decorate_html(html: str, page: NoticePage) -> str:
+    """Give each item and point its citation (``data-cite``, which cite.js offers to copy), make each point's
+    letter a link to the point, and put each item's metadata (NoticePage.item_meta) under its heading.
+
+    Done on the rendered HTML rather than in Markdown: Python-Markdown's inline processing of the metadata links
+    doubled the cost of rendering a notice, and its reading of the citations and point links added a third. The
+    links come from registry keys the validator has checked.
+    """
+    def cite(m: re.Match) -> str:
+        text = page.cites.get(m.group(3))
+        return m.group(0) if text is None else f'{m.group(1)} data-cite="{text}" {m.group(2)}'
+
+    def point(m: re.Match) -> str:  # its letter, a link to itself: works without JavaScript
+        text = page.cites.get(m.group(3))
+        cited = "" if text is None else f' data-cite="{text}"'
+        return f'{m.group(1)}{cited} {m.group(2)}<a class="point-link" href="#{m.group(3)}">{m.group(4)}</a>'
+
+    def insert(m: re.Match) -> str:
+        meta = page.item_meta.get(m.group(2))
+        return m.group(0) if meta is None else m.group(0) + "\n" + meta
+
+    return ITEM_HEADING.sub(insert, POINT_ELEMENT.sub(point, ITEM_ELEMENT.sub(cite, html)))
+
+
+def same_layout(lines: list[str], layout: BodyLayout) -> bool:
+    """Whether every section, item and point of the model stands, as read, on its line of this text (the file may
+    have changed since the archive read it, under mkdocs serve)."""
+    def at(line: int) -> str:
+        offset = line - layout.first_line
+        return lines[offset] if 0 <= offset < len(lines) else ""
+
+    for section in layout.sections:
+        m = SECTION.match(at(section.line))
+        if not m or m.group(1) != section.numeral or m.group(2) != section.title:
+            return False
+    for item in layout.items:
+        m = ITEM.match(at(item.line))
+        if not m or int(m.group(1)) != item.number or m.group(2) != item.heading:
+            return False
+        for point in item.points:
+            m = POINT.match(at(point.line))
+            if not m or m.group(1) != point.letter:
+                return False
+    return True
+
+
+def rel(from_src: str, to_src: str, anchor: str = "") -> str:
+    """A Markdown link from one source page to another (MkDocs resolves and validates it, anchor included)."""
+    path = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    return path + (f"#{anchor}" if anchor else "")
