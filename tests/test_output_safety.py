@@ -17,8 +17,8 @@ import pytest
 import yaml
 from conftest import ROOT, build, make_archive, minimal_notice
 
+from notice_archive.archive import load_archive
 from notice_archive.csp import INLINE_SCRIPTS, policy, script_hash
-from notice_archive.validate import load_archive
 
 # Legitimate-looking text that an HTML check waiting for '>' lets through: unclosed tags, quotes that would leave an
 # attribute. Published, it must stay text.
