@@ -5,6 +5,7 @@ files with automatic numbering, folders (the backlog) and the original kept besi
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import unicodedata
@@ -298,6 +299,20 @@ def test_folder_imports_what_it_can_refuses_the_rest_and_is_safe_to_rerun(empty_
     assert again[-1] == "5 tệp: 0 đã nhập, 5 không nhập"
     assert sum("đã có trong kho" in row for row in again) == 3
     assert {p: p.read_bytes() for p in empty_archive.rglob("*") if p.is_file()} == before
+
+
+def test_a_folder_with_a_fifo_and_a_symlink_reads_neither(empty_archive, tmp_path, capsys):
+    folder = tmp_path / "hoso"
+    folder.mkdir()
+    os.mkfifo(folder / "a-fifo.txt")  # reading it would wait forever
+    (folder / "b-link.txt").symlink_to("/etc/hostname")  # a file of the machine, not of the office
+    shutil.copy(SAMPLES / f"{LAO_CAI}.txt", folder / "c.txt")
+    assert main(["import", str(folder), "--docs-dir", str(empty_archive), "--dry-run"]) == 2
+    rows = capsys.readouterr().out.strip().split("\n")
+    reason = "không phải tệp thường (liên kết tượng trưng, FIFO, thiết bị…): không đọc"
+    assert rows[0] == f"{folder / 'a-fifo.txt'} -> không nhập: {reason}"
+    assert rows[1] == f"{folder / 'b-link.txt'} -> không nhập: {reason}"
+    assert rows[2].startswith(f"{folder / 'c.txt'} -> sẽ ghi notices/vp-ubnd-tinh-lao-cai/")
 
 
 def test_several_files_and_a_missing_one(empty_archive, tmp_path, capsys):

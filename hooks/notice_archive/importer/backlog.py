@@ -8,6 +8,7 @@ Word file) is recognised within the run as on a re-run. The result is one row pe
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,22 +31,35 @@ class Row:
         return todo_lines(self.result) if self.result else []
 
 
+NOT_A_FILE = "không phải tệp thường (liên kết tượng trưng, FIFO, thiết bị…): không đọc"
+
+
 def documents(paths: list[str]) -> tuple[list[str], list[Row]]:
     """The files to import, in order: files as given; folders walked in sorted order (hidden files, Word's lock
-    files '~$…' and other kinds skipped). Paths that do not exist become refused rows."""
+    files '~$…' and other kinds skipped). Paths that do not exist, and anything that is not a regular file (a
+    symlink could point anywhere on the machine; reading a FIFO waits forever), become refused rows."""
     found: list[str] = []
-    missing: list[Row] = []
+    refused: list[Row] = []
     for path in paths:
-        if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
+        if os.path.isdir(path) and not os.path.islink(path):
+            for root, dirs, files in os.walk(path):  # os.walk does not follow links to folders
                 dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-                found.extend(os.path.join(root, f) for f in sorted(files)
-                             if f.lower().endswith(EXTENSIONS) and not f.startswith((".", "~$")))
-        elif os.path.exists(path):
-            found.append(path)
+                for name in sorted(files):
+                    if name.lower().endswith(EXTENSIONS) and not name.startswith((".", "~$")):
+                        _add(os.path.join(root, name), found, refused)
+        elif os.path.lexists(path):
+            _add(path, found, refused)
         else:
-            missing.append(Row(path, reason="không tìm thấy tệp hoặc thư mục này"))
-    return found, missing
+            refused.append(Row(path, reason="không tìm thấy tệp hoặc thư mục này"))
+    return found, refused
+
+
+def _add(path: str, found: list[str], refused: list[Row]) -> None:
+    mode = os.lstat(path).st_mode
+    if stat.S_ISREG(mode):
+        found.append(path)
+    else:
+        refused.append(Row(path, reason=NOT_A_FILE))
 
 
 def import_backlog(paths: list[str], docs_dir: str, out_dir: str | None = None, dry_run: bool = False,
