@@ -89,6 +89,11 @@ def resolve_replacements(notices: list[m.Notice], display_root: str = "notices")
                 problems.append(Problem(path, line, f"trường 'replaces': '{text}' không đúng dạng số ký hiệu, ví dụ "
                                         "123/TB-UBND hoặc 123/TB-UBND ngày 12/11/2020", "error", "thay-the"))
                 continue
+            if (n.issuer, found["series"], int(found["num"])) == (n.issuer, n.series, n.number) and (
+                    not found["y"] or int(found["y"]) == n.date.year):
+                problems.append(Problem(path, line, f"trường 'replaces': '{text}' là số của chính thông báo này; "
+                                        "ghi số của văn bản được thay thế", "error", "thay-the"))
+                continue
             candidates = [c for c in by_number.get((n.issuer, found["series"], int(found["num"])), [])
                           if c is not n and c.date.first_day() <= n.date.last_day()]
             if found["y"]:
