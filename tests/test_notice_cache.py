@@ -99,3 +99,22 @@ def test_a_cached_build_is_byte_for_byte_a_cold_build(tiny_archive, tmp_path):
         assert sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file()) == files
         for rel in files:
             assert (site / rel).read_bytes() == (cold.site / rel).read_bytes(), rel
+
+
+def test_a_notice_that_keeps_an_original_is_checked_against_it_every_time(tmp_path, monkeypatch, counted):
+    # The check reads the original, which the notice's bytes (the cache's key) do not cover: a changed PDF beside an
+    # unchanged notice must still fail its hash.
+    import hashlib
+
+    monkeypatch.setenv("NOTICE_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    pdf = b"%PDF-1.7\n% ban goc\n"
+    extra = f"original:\n  file: tb-7.pdf\n  sha256: {hashlib.sha256(pdf).hexdigest()}\n  size: {len(pdf)}\n"
+    docs = make_archive(tmp_path, {NEW: minimal_notice(number="07/TB-UBND", date="2021-03-02",
+                                                       meeting="2021-03-01", extra=extra)}) / "notices"
+    (docs / NEW).with_suffix(".pdf").write_bytes(pdf)
+    assert not _load(docs).errors
+    counted.clear()
+    (docs / NEW).with_suffix(".pdf").write_bytes(pdf.replace(b"ban", b"BAN"))
+    changed = _load(docs)
+    assert counted == [NEW]
+    assert [p.code for p in changed.errors] == ["ban-goc"] and "sha256" in changed.errors[0].message
