@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 bash .ci/setup.sh
 VENV="${VENV:-.venv}"
 export NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
-exec "$VENV/bin/mkdocs" serve --no-strict --dev-addr "127.0.0.1:${PORT:-8000}" "$@"
+exec "$VENV/bin/mkdocs" serve --no-strict --dirty --dev-addr "127.0.0.1:${PORT:-8000}" "$@"

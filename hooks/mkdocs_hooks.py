@@ -22,7 +22,6 @@ from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment
-from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -30,6 +29,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from notice_archive import preview
 from notice_archive.archive import load_archive
 from notice_archive.csp import theme_globals
 from notice_archive.dates import build_day
@@ -70,7 +70,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("notices/ có liên kết tượng trưng (symlink), xem các lỗi trên; bản dựng dừng tại đây")
     config[STATE] = site
     # A strict build stops on these (the warnings above); a preview shows them on its pages instead of hanging.
-    config[PROBLEMS] = "" if config.strict else problems_html(site.problems)
+    config[PROBLEMS] = "" if config.strict else preview.banner_html(site.problems)
     config[ONCE] = {}
     config[PREPARED] = {}
     if "redirects" in config.plugins:
@@ -86,6 +86,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in [f for f in files if f.src_dir == config.docs_dir and f.src_uri not in published]:
         files.remove(file)
     files.add_files_from_theme(site.env, config)  # a theme file that a removed file shadowed
+    if config.strict and (script := files.get_file_from_path(preview.SCRIPT)) is not None:
+        files.remove(script)  # the preview's script: nothing to do in a published site
     for page in site.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
             _warn(page.src_uri, f"tệp này trùng với trang sinh tự động /{page.url}; đổi tên hoặc xóa tệp", "trung-tep")
@@ -198,23 +200,13 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
                         config)
 
 
-def problems_html(problems: list[Problem]) -> str:
-    """The errors as a Material admonition (every value escaped: a message quotes the editor's text)."""
-    errors = [p for p in problems if p.severity == "error"]
-    if not errors:
-        return ""
-    items = "".join(f"<li><code>{escape(p.path)}:{p.line}</code>: {escape(p.message)}"
-                    f"{escape(f' [{p.code}]') if p.code else ''}</li>" for p in errors)
-    return (f'<div class="admonition failure notice-problems" role="alert"><p class="admonition-title">Bản xem '
-            f"trước: {len(errors)} lỗi trong thông báo (bản dựng --strict sẽ dừng; thông báo có lỗi chưa được "
-            f"xuất bản). Sửa và lưu tệp, trang tự tải lại.</p><ul>{items}</ul></div>")
-
-
 @event_priority(-100)  # after mkdocs-redirects has written its pages
 def on_post_build(config: MkDocsConfig) -> None:
     if "redirects" in config.plugins:
         _vietnamese_redirects(config)
     site = _site(config)
+    if not config.strict:  # a preview: the errors for every page, also one a dirty rebuild did not rewrite
+        Path(config.site_dir, preview.REPORT_PATH).write_text(preview.report_json(site.problems), encoding="utf-8")
     if site.archive.errors:
         return  # notices with errors: the build fails (strict) and publishes none of them
     figures = write_site_files(site, config.site_dir, config.site_name, config.site_url)

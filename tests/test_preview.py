@@ -1,8 +1,9 @@
-"""The editor's preview (.ci/preview.sh: `mkdocs serve --no-strict`): it never hangs on a notice with errors, shows
+"""The editor's preview (.ci/preview.sh: `mkdocs serve --no-strict --dirty`): it never hangs on a notice with errors, shows
 the validator's path:line messages on the page and in the terminal, and reloads by itself when a file is saved."""
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import socket
@@ -14,22 +15,24 @@ import urllib.request
 import pytest
 from conftest import BIN, minimal_notice
 
+from notice_archive import preview
 from notice_archive.problems import Problem
 
 NEW = "ubnd-tp-lang-son/2021/tb-7.md"
 
 
 def test_problems_are_shown_as_text_never_as_markup():
-    import mkdocs_hooks
-
-    html = mkdocs_hooks.problems_html([
-        Problem("notices/a<b>.md", 3, "trường 'title': <script>alert(1)</script>", "error", "x"),
-        Problem("notices/c.md", 1, "chỉ là khuyến nghị", "advice")])
+    problems = [Problem("notices/a<b>.md", 3, "trường 'title': <script>alert(1)</script>", "error", "x"),
+                Problem("notices/c.md", 1, "chỉ là khuyến nghị", "advice")]
+    html = preview.banner_html(problems)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<code>notices/a&lt;b&gt;.md:3</code>" in html and "[x]" in html
     assert "khuyến nghị" not in html  # advice stays in the terminal
     assert "Bản xem trước: 1 lỗi" in html
-    assert mkdocs_hooks.problems_html([Problem("notices/c.md", 1, "…", "advice")]) == ""
+    assert preview.banner_html([Problem("notices/c.md", 1, "…", "advice")]) == ""
+    # What every page's script reads (preview.js shows it as text): the errors only, located.
+    assert json.loads(preview.report_json(problems))["errors"] == [
+        {"where": "notices/a<b>.md:3", "message": "trường 'title': <script>alert(1)</script>", "code": "x"}]
 
 
 def _port() -> int:
@@ -52,7 +55,7 @@ def test_preview_shows_errors_on_the_page_and_reloads_on_save(tiny_archive, brow
     notice = root / "notices" / NEW
     port = _port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
-    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--no-strict", "-f", str(root / "mkdocs.yml"),
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--no-strict", "--dirty", "-f", str(root / "mkdocs.yml"),
                                "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue[str] = queue.Queue()
@@ -88,14 +91,22 @@ def test_preview_shows_errors_on_the_page_and_reloads_on_save(tiny_archive, brow
         start = time.monotonic()
         assert f"notices/{NEW}:5" in _get(base) and f"notices/{NEW}:5" in _get(base + "nam/2020/")
         assert time.monotonic() - start < 10
-        seed = base + "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
-        assert "notice-problems" in _get(seed)  # an untouched notice too
+        # An untouched notice, which the dirty rebuild did not rewrite, says it too (preview.js).
+        seed = browser.new_page()
+        seed.goto(base + "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/")
+        seed.wait_for_selector(".notice-problems", timeout=30_000)
+        assert f"notices/{NEW}:5" in seed.locator(".notice-problems").inner_text()
         # Fixed and saved: the messages go and the notice is back, with the edit.
         notice.write_text(minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01",
                                          title="Kết luận đã sửa"), encoding="utf-8")
         page.wait_for_selector("text=Kết luận đã sửa", timeout=60_000)
         assert page.locator(".notice-problems").count() == 0
+        seed.reload()
+        seed.wait_for_selector("h1")
+        page.wait_for_timeout(500)  # the script's request
+        assert seed.locator(".notice-problems").count() == 0
         page.close()
+        seed.close()
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -67,4 +67,4 @@ def policy(preview: bool = False) -> str:
 
 def theme_globals(preview: bool = False) -> dict:
     """What the theme's templates use: the policy and the inline scripts' texts (Jinja globals)."""
-    return {"content_security_policy": policy(preview), "inline_scripts": INLINE_SCRIPTS}
+    return {"content_security_policy": policy(preview), "inline_scripts": INLINE_SCRIPTS, "preview": preview}

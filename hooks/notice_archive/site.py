@@ -32,7 +32,6 @@ class Site:
     archive: Archive
     docs_dir: str
     by_src: dict[str, Notice]
-    problems: list[Problem]
     today: dt.date = field(default_factory=lambda: build_day())  # the build's day: which deadlines are still open
     env: Environment | None = None  # the theme's Jinja environment (given by the adapter): pages are rendered with it
 
@@ -41,14 +40,17 @@ class Site:
              env: Environment | None = None) -> Site:
         """The site of an archive: read from docs_dir, or already read (load_archive, through the per-notice cache)."""
         archive = archive if archive is not None else load_archive(docs_dir, today=today)
-        site = cls.from_archive(archive, docs_dir, today, env)
-        site.problems = [*archive.problems, *site.permanence_problems(), *site.history_problems()]
-        return site
+        return cls.from_archive(archive, docs_dir, today, env)
 
     @classmethod
     def from_archive(cls, archive: Archive, docs_dir: str, today: dt.date | None = None,
                      env: Environment | None = None) -> Site:
-        return cls(archive, docs_dir, {n.src_uri: n for n in archive.notices}, [], today or build_day(), env)
+        return cls(archive, docs_dir, {n.src_uri: n for n in archive.notices}, today or build_day(), env)
+
+    @cached_property
+    def problems(self) -> list[Problem]:
+        """The validator's problems and the build's own: published URLs it would lose, no git history."""
+        return [*self.archive.problems, *self.permanence_problems(), *self.history_problems()]
 
     @cached_property
     def groups(self) -> Groups:

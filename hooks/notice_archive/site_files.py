@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -63,16 +62,33 @@ def clashes(site: Site, dest_uris: Iterable[str]) -> set[str]:
 
 
 def write_files(site_dir: Path, owned: str, files: Iterable[tuple[str, str | bytes]]) -> int:
-    """Write files (paths relative to the site), replacing the folder ``owned`` first: a rebuild (mkdocs serve)
-    leaves no stale file behind. How many were written."""
-    shutil.rmtree(site_dir / owned, ignore_errors=True)
-    count = 0
+    """Write files (paths relative to the site); a file whose bytes are there already is left alone (a preview's
+    dirty rebuild rewrites what changed), and any other file in the folder ``owned`` is removed: a rebuild leaves
+    no stale file behind. How many files there are."""
+    folders: set[Path] = set()
+    kept: set[Path] = set()
     for rel, data in files:
         path = site_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-        count += 1
-    return count
+        content = data if isinstance(data, bytes) else data.encode("utf-8")
+        kept.add(path)
+        if _holds(path, content):
+            continue
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        path.write_bytes(content)
+    for path in sorted((site_dir / owned).rglob("*"), reverse=True):
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif path not in kept:
+            path.unlink()
+    return len(kept)
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """Whether the file is there with these bytes (a size that differs settles it without reading)."""
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False

@@ -1,0 +1,22 @@
+"""site_files.write_files: what a rebuild into an existing site (a preview's dirty rebuild) leaves and removes."""
+
+from __future__ import annotations
+
+import os
+
+from notice_archive.site_files import write_files
+
+
+def test_a_rebuild_rewrites_what_changed_and_removes_what_is_gone(tmp_path):
+    assert write_files(tmp_path, "tim-kiem", [("tim-kiem/a.json", "một"), ("tim-kiem/x/b.json", b"hai"),
+                                              ("tim-kiem/x/c.json", "ba"), ("tb/index.json", "bốn")]) == 4
+    same, changed = tmp_path / "tim-kiem" / "a.json", tmp_path / "tim-kiem" / "x" / "b.json"
+    os.utime(same, (1, 1))
+    os.utime(changed, (1, 1))
+    assert write_files(tmp_path, "tim-kiem", [("tim-kiem/a.json", "một"), ("tim-kiem/x/b.json", b"hai!")]) == 2
+    assert same.read_text(encoding="utf-8") == "một" and same.stat().st_mtime == 1  # not written again
+    assert changed.read_bytes() == b"hai!" and changed.stat().st_mtime > 1
+    assert not (tmp_path / "tim-kiem" / "x" / "c.json").exists()  # gone from the index: gone from the site
+    assert (tmp_path / "tb" / "index.json").read_text(encoding="utf-8") == "bốn"  # outside the owned folder: kept
+    write_files(tmp_path, "tim-kiem", [])
+    assert not (tmp_path / "tim-kiem" / "x").exists() and not any((tmp_path / "tim-kiem").iterdir())
