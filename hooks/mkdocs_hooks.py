@@ -83,9 +83,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site(config)
     # Only what the archive accepted is published (archive_files; each refusal is one of site.problems, warned).
     published = site.archive.published_sources()
-    for file in [f for f in files if f.src_dir == config.docs_dir and f.src_uri not in published]:
+    refused = [f for f in files if f.src_dir == config.docs_dir and f.src_uri not in published]
+    for file in refused:
         files.remove(file)
-    files.add_files_from_theme(site.env, config)  # a theme file that a removed file shadowed
+    if any(os.path.isfile(os.path.join(d, f.src_uri)) for f in refused for d in config.theme.dirs):
+        files.add_files_from_theme(site.env, config)  # the theme's file that a removed file shadowed (only then:
+        # listing the theme's files again costs a quarter of a second)
     if config.strict and (script := files.get_file_from_path(preview.SCRIPT)) is not None:
         files.remove(script)  # the preview's script: nothing to do in a published site
     for page in site.generated_pages():
