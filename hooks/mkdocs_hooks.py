@@ -30,12 +30,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from notice_archive import preview
-from notice_archive.archive import load_archive
 from notice_archive.csp import theme_globals
 from notice_archive.dates import build_day
 from notice_archive.index_pages import anchor_ids, headings
+from notice_archive.notice_cache import NoticeCache, digest, templates_digest
 from notice_archive.notice_page import decorate_html
 from notice_archive.problems import Problem
+from notice_archive.registry import REGISTRY_DIR
 from notice_archive.site import Site
 from notice_archive.site_files import clashes, write_site_files
 
@@ -57,8 +58,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Content-Security-Policy (redirect pages are rendered from this env); a preview lets live reload run.
     env = config.theme.get_env()
     env.globals.update(theme_globals(preview=not config.strict))
-    # Each notice is checked once per content (notice_cache): a rebuild (mkdocs serve) checks what was edited.
-    site = Site.load(config.docs_dir, today, archive=load_archive(config.docs_dir, today, cache=True), env=env)
+    # Each notice is checked, and its parts of the site made, once per content (notice_cache): a rebuild (mkdocs
+    # serve) checks and derives what was edited. Parts rendered with the theme depend on its files and settings.
+    cache = NoticeCache.for_build(config.docs_dir, REGISTRY_DIR, today)
+    theme = digest(templates_digest(config.theme.dirs), config.site_url or "", config.site_name, str(config.strict))
+    site = Site.load(config.docs_dir, today, env=env, cache=cache, theme=theme)
     for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
         if problem.severity == "error":
@@ -210,11 +214,12 @@ def on_post_build(config: MkDocsConfig) -> None:
     site = _site(config)
     if not config.strict:  # a preview: the errors for every page, also one a dirty rebuild did not rewrite
         Path(config.site_dir, preview.REPORT_PATH).write_text(preview.report_json(site.problems), encoding="utf-8")
-    if site.archive.errors:
-        return  # notices with errors: the build fails (strict) and publishes none of them
-    figures = write_site_files(site, config.site_dir, config.site_name, config.site_url)
-    log.info(f"{figures['files']} tệp dữ liệu mở, tìm kiếm và nguồn tin; tìm kiếm: {figures['search_docs']} phần "
-             f"({figures['search_files']} tệp, {figures['search_kb']} KB)")
+    if not site.archive.errors:  # (with errors the build fails, strict, and publishes none of them)
+        figures = write_site_files(site, config.site_dir, config.site_name, config.site_url)
+        log.info(f"{figures['files']} tệp dữ liệu mở, tìm kiếm và nguồn tin; tìm kiếm: {figures['search_docs']} "
+                 f"phần ({figures['search_files']} tệp, {figures['search_kb']} KB)")
+    if site.cache is not None:
+        site.cache.flush()  # the parts of the site this build made from each notice, for the next build
 
 
 def _vietnamese_redirects(config: MkDocsConfig) -> None:

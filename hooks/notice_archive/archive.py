@@ -55,13 +55,15 @@ def archive_paths(docs_dir: str) -> list[str]:
 
 
 def load_archive(docs_dir: str, today: dt.date | None = None, display_root: str = "notices",
-                 only: list[str] | None = None, base: str | None = None, cache: bool = False) -> Archive:
+                 only: list[str] | None = None, base: str | None = None,
+                 cache: bool | NoticeCache | None = False) -> Archive:
     """Read the registries and notices; ``only`` limits which notices are reported (all are still read, so
     uniqueness is checked against the whole archive); ``base``: the git ref whose manifest this one must keep
-    (default: GITHUB_BASE_REF in a pull-request run); ``cache``: through the per-notice cache (notice_cache)."""
+    (default: GITHUB_BASE_REF in a pull-request run); ``cache``: through the per-notice cache (notice_cache; True:
+    the one NOTICE_ARCHIVE_CACHE names, for this archive and day)."""
     registry, problems = load_registry(docs_dir, display_root)
     today = today or build_day()
-    store = NoticeCache.for_build(docs_dir, REGISTRY_DIR, today, display_root) if cache else None
+    store = NoticeCache.for_build(docs_dir, REGISTRY_DIR, today, display_root) if cache is True else cache or None
     checked = inspect_paths(docs_dir, archive_paths(docs_dir), registry, today, display_root, base, store)
     return assemble(registry, problems, checked, display_root, only)
 

@@ -7,9 +7,10 @@ index_pages; the MkDocs adapter wires these to events.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment
 
@@ -21,10 +22,13 @@ from .group import Groups, group
 from .history import last_changes
 from .index_pages import GeneratedPage
 from .model import Notice
+from .notice_cache import NoticeCache, digest
 from .notice_page import NoticePage
 from .problems import Problem
 from .text import casefold_vi
 from .urls import department_url, project_url, to_root, year_url
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,18 +38,27 @@ class Site:
     by_src: dict[str, Notice]
     today: dt.date = field(default_factory=lambda: build_day())  # the build's day: which deadlines are still open
     env: Environment | None = None  # the theme's Jinja environment (given by the adapter): pages are rendered with it
+    cache: NoticeCache | None = None  # the per-notice cache the archive was loaded through: parts made per notice
+    theme: bytes = b""  # digest of the theme's files and the site's settings: parts rendered with them depend on it
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None, archive: Archive | None = None,
-             env: Environment | None = None) -> Site:
-        """The site of an archive: read from docs_dir, or already read (load_archive, through the per-notice cache)."""
-        archive = archive if archive is not None else load_archive(docs_dir, today=today)
-        return cls.from_archive(archive, docs_dir, today, env)
+             env: Environment | None = None, cache: NoticeCache | None = None, theme: bytes = b"") -> Site:
+        """The site of an archive: read from docs_dir, or already read (load_archive, through the per-notice cache
+        ``cache``, which then also keeps what the site makes from each notice: part())."""
+        archive = archive if archive is not None else load_archive(docs_dir, today=today, cache=cache)
+        return cls.from_archive(archive, docs_dir, today, env, cache, theme)
 
     @classmethod
     def from_archive(cls, archive: Archive, docs_dir: str, today: dt.date | None = None,
-                     env: Environment | None = None) -> Site:
-        return cls(archive, docs_dir, {n.src_uri: n for n in archive.notices}, today or build_day(), env)
+                     env: Environment | None = None, cache: NoticeCache | None = None, theme: bytes = b"") -> Site:
+        return cls(archive, docs_dir, {n.src_uri: n for n in archive.notices}, today or build_day(), env, cache,
+                   theme)
+
+    def part(self, notice: Notice, name: str, context: bytes, make: Callable[[], T]) -> T:
+        """A part of the site made from this notice alone and ``context`` (notice_cache.digest of whatever else
+        ``make`` reads): kept in the notice's cache entry, made again only when the notice or the context changes."""
+        return make() if self.cache is None else self.cache.part(notice.src_uri, name, context, make)
 
     @cached_property
     def problems(self) -> list[Problem]:
@@ -186,8 +199,9 @@ class Site:
     def notice_page(self, src_uri: str) -> NoticePage:
         """What a notice's page needs besides the engine's rendering (notice_page.prepare)."""
         notice = self.by_src[src_uri]
-        return notice_page.prepare(notice, self.docs_dir, self.registry, self.issuer_name(notice),
-                                   self._number_index, self._item_meta)
+        return self.part(notice, "page", digest(self.theme, self._number_digest),
+                         lambda: notice_page.prepare(notice, self.docs_dir, self.registry, self.issuer_name(notice),
+                                                     self._number_index, self._item_meta))
 
     def anchored_markdown(self, src_uri: str, markdown: str, first_line: int) -> str:
         """A notice's body as Markdown with its anchors and citing links (notice_page.anchored_markdown)."""
@@ -201,6 +215,12 @@ class Site:
     @cached_property
     def _number_index(self) -> dict[tuple, Notice]:
         return notice_page.number_index(self.archive.notices)
+
+    @cached_property
+    def _number_digest(self) -> bytes:
+        """What a notice's page may link to (a cited number's notice): a page kept in the cache is made again when
+        the archive's numbers or their files change."""
+        return digest(*(f"{key}\0{n.src_uri}" for key, n in sorted(self._number_index.items(), key=repr)))
 
     @cached_property
     def _item_meta(self) -> Any:
