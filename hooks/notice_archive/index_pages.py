@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 import yaml
 from jinja2 import Environment
 from jinja2.filters import do_truncate
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .cite import item_label
 from .deadlines import open_dues
 from .group import Entry
+from .markup import escape_text
 from .model import Notice
 from .urls import (
     ARCHIVE_PATH,
@@ -172,23 +173,23 @@ def headings(html: str) -> list[dict]:
 
 def notice_row(n: Notice, href: str) -> str:
     """A notice's line in a listing (home page, year pages), every value escaped."""
-    status = "" if n.status == "ban-hanh" else f" — <em>{escape(n.status_label)}</em>"
-    return (f'<li><a href="{escape(href)}">{escape(n.display_number)}, {escape(n.date.vn_short())}: '
-            f'{escape(n.title)}</a>{status}</li>\n')
+    status = "" if n.status == "ban-hanh" else f" — <em>{escape_text(n.status_label)}</em>"
+    return (f'<li><a href="{escape_text(href)}">{escape_text(n.display_number)}, {escape_text(n.date.vn_short())}: '
+            f'{escape_text(n.title)}</a>{status}</li>\n')
 
 
 def department_row(e: Entry, href: str, text: str) -> str:
     """An item's (or point's) line on a department's page: its label, the department's roles, its notice; ``text``
     the item's heading or the point's text as shown (shortened)."""
-    return (f'<li><a href="{escape(href)}"><strong>{escape(e.label)}</strong></a> · {escape(e.role_label)} · '
-            f'Thông báo {escape(e.notice.display_number)}, {escape(e.notice.date.vn_short())}<br>\n'
-            f'{escape(text)}</li>\n')
+    return (f'<li><a href="{escape_text(href)}"><strong>{escape_text(e.label)}</strong></a> · {escape_text(e.role_label)} · '
+            f'Thông báo {escape_text(e.notice.display_number)}, {escape_text(e.notice.date.vn_short())}<br>\n'
+            f'{escape_text(text)}</li>\n')
 
 
 def project_row(e: Entry, href: str, text: str) -> str:
     """An item's (or point's) line in a project's history: the meeting's day, the item, its notice."""
-    return (f'<li><strong>{escape(e.notice.meeting.date.vn_short())}</strong> — <a href="{escape(href)}">'
-            f'{escape(e.label)}, {escape(e.notice.display_number)}</a>: {escape(text)}</li>\n')
+    return (f'<li><strong>{escape_text(e.notice.meeting.date.vn_short())}</strong> — <a href="{escape_text(href)}">'
+            f'{escape_text(e.label)}, {escape_text(e.notice.display_number)}</a>: {escape_text(text)}</li>\n')
 
 
 def page_helpers(site: Site, page: GeneratedPage, broken: list[str], env: Environment | None = None) -> dict:
