@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notice_archive.body import BODY_TRIGGERS, may_trigger, parse_body, render_markdown
 from notice_archive.dates import PartialDate
@@ -326,6 +328,40 @@ def test_safe_markdown_keeps_autolinks_anchors_and_the_toc() -> None:
     assert '<p class="point" id="muc-1-a"><a class="point-link" href="#muc-1-a">a)</a>' in html
     assert '<a href="https://example.com">https://example.com</a>, 1 &lt; 2 &amp; 3' in html
     assert [t["id"] for t in md.toc_tokens] == ["muc-1"]
+
+
+def _converted_refusals(body: str) -> list:
+    """safe_markdown.refusals without its fast path: Markdown always parses the body."""
+    from notice_archive.safe_markdown import SafeMarkdownExtension
+
+    extension = SafeMarkdownExtension(report=False)
+    markdown.Markdown(extensions=["attr_list", "md_in_html", extension]).convert(body)
+    return extension.links.refused if extension.links is not None else []
+
+
+LINK_SHAPES = [
+    "Xem [văn bản](javascript:alert(1)) này", "[a]\n(javascript:x)", "[a] (javascript:x)", "[a][r]\n\n[r]: javascript:x",
+    "[a]\n\n[a]:\n  javascript:x", "> [a](javascript:x)", "- [a]\n  (javascript:x)", "![ảnh](https://x/y.png)",
+    "![ảnh][r]\n\n[r]: //x/y.png", "<javascript:alert(1)>", "Đoạn {: onclick=x }", "[1] chú thích [2]",
+    "[a\\](javascript:x)", "[a]\\(javascript:x)", "`[a](javascript:x)`", "[[a]](javascript:x)", "[a]]:(x)",
+]
+
+
+@pytest.mark.parametrize("body", LINK_SHAPES)
+def test_refusals_fast_path_skips_only_bodies_without_a_refusal(body: str) -> None:
+    from notice_archive.safe_markdown import MAY_LINK, refusals
+
+    assert refusals(body) == _converted_refusals(body)
+    if MAY_LINK.search(body) is None:
+        assert _converted_refusals(body) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="[]()!:<>{}\\`#*- \nax", max_size=40).map(lambda s: s.replace("x", "javascript:x")))
+def test_refusals_fast_path_agrees_with_markdown_on_any_bracket_soup(body: str) -> None:
+    from notice_archive.safe_markdown import refusals
+
+    assert refusals(body) == _converted_refusals(body)
 
 
 # GitHub annotations --------------------------------------------------------------------------------------------
