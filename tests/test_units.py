@@ -467,3 +467,30 @@ def test_a_point_ends_where_the_next_item_section_or_closing_begins(body: str) -
 def test_casefold_vi_collapses_white_space_as_split_and_join_do(text):
     """The fast path (single spaces already) gives exactly what the plain definition gives."""
     assert casefold_vi(text) == " ".join(nfc(text).casefold().split())
+
+
+# The bounds of a body's paragraphs, asked of the whole text first (reader._markup_within_bounds) ------------------
+
+def _at_bounds() -> list[str]:
+    from notice_archive import limits
+
+    para = limits.MAX_PARAGRAPH_CHARS
+    return [
+        "x" * (para - 2), "x" * (para - 1), "x" * para, "a\n" + "x" * (para - 1),
+        "[" * limits.MAX_OPENERS, "[" * (limits.MAX_OPENERS + 1), "<" * (limits.MAX_OPENERS + 1),
+        "[" * 20 + "\n\n" + "[" * 20, "<a\n" * (limits.MAX_OPENERS + 1),
+        " " * limits.MAX_INDENT + "x", " " * (limits.MAX_INDENT + 1) + "x", "\t" * 8 + " x", "\t" * 9 + "x",
+        " \t" * 5 + "x", "\t" * 8 + "\u00a0" + "x", "a\n" + " " * 40 + "x", " " * 40,
+        "*" * limits.MAX_MARKER_RUN, "*" * (limits.MAX_MARKER_RUN + 1), "x\n" + ">" * 9 + "_" * 9,
+        "Đoạn thường.\n\n### 1. Mục\n\na) Điểm [1]",
+    ]
+
+
+@pytest.mark.parametrize("text", _at_bounds())
+def test_markup_bounds_whole_text_check_passes_only_texts_no_paragraph_breaks(text: str) -> None:
+    from notice_archive.reader import _markup_problems, _markup_within_bounds, _paragraph_problems
+
+    for first in (1, 2):
+        assert _markup_problems(text, first) == _paragraph_problems(text, first)
+        if _markup_within_bounds(text):
+            assert _paragraph_problems(text, first) == []

@@ -164,11 +164,18 @@ def within_bounds(src: Source, text: str, markdown_from: int | None = None) -> b
 
 
 MARKER_RUN = re.compile(f"[*_>]{{{limits.MAX_MARKER_RUN + 1},}}")
+# A line indented past MAX_INDENT starts with more than MAX_INDENT / 4 spaces or tabs (a tab counts 4 at most).
+DEEP_INDENT = re.compile(f"^[ \t]{{{limits.MAX_INDENT // 4 + 1}}}", re.MULTILINE)
 
 
 def _markup_problems(text: str, first: int) -> list[tuple[int, str]]:
     """(line, message) for the paragraphs of a notice's body, from line ``first``, that would make Markdown slow or
     make it recurse (limits.MAX_PARAGRAPH_CHARS and after); one message per kind and paragraph."""
+    return [] if _markup_within_bounds(text) else _paragraph_problems(text, first)
+
+
+def _paragraph_problems(text: str, first: int) -> list[tuple[int, str]]:
+    """_markup_problems, paragraph by paragraph."""
     out: list[tuple[int, str]] = []
     start, size, opened, reported = first, 0, {"[": 0, "<": 0}, set()
     for number, line in enumerate(text.split("\n")[first - 1:], start=first):
@@ -198,6 +205,15 @@ def _markup_problems(text: str, first: int) -> list[tuple[int, str]]:
             out.append((number, f"dãy {len(run.group(0))} ký tự '{run.group(0)[0]}' liền nhau, quá giới hạn "
                         f"{limits.MAX_MARKER_RUN}; xóa bớt"))
     return out
+
+
+def _markup_within_bounds(text: str) -> bool:
+    """Whether no paragraph of the text can break a bound of _markup_problems, asked of the whole text at once
+    (a usual notice): no paragraph is longer than the text, nor holds more brackets than it; an indented line or a
+    marker run lies within one line."""
+    return (len(text) < limits.MAX_PARAGRAPH_CHARS and text.count("[") <= limits.MAX_OPENERS
+            and text.count("<") <= limits.MAX_OPENERS and DEEP_INDENT.search(text) is None
+            and MARKER_RUN.search(text) is None)
 
 
 def _decode(src: Source, raw: bytes) -> str | None:
