@@ -164,8 +164,9 @@ def within_bounds(src: Source, text: str, markdown_from: int | None = None) -> b
 
 
 MARKER_RUN = re.compile(f"[*_>]{{{limits.MAX_MARKER_RUN + 1},}}")
-# A line indented past MAX_INDENT starts with more than MAX_INDENT / 4 spaces or tabs (a tab counts 4 at most).
-DEEP_INDENT = re.compile(f"^[ \t]{{{limits.MAX_INDENT // 4 + 1}}}", re.MULTILINE)
+# A line indented past MAX_INDENT starts with more than MAX_INDENT / 4 spaces or tabs (a tab counts 4 at most);
+# looked for after a line break (SRE then skips to each "\n"), the text's first line apart.
+DEEP_INDENT = re.compile(f"\n[ \t]{{{limits.MAX_INDENT // 4 + 1}}}")
 
 
 def _markup_problems(text: str, first: int) -> list[tuple[int, str]]:
@@ -212,8 +213,9 @@ def _markup_within_bounds(text: str) -> bool:
     (a usual notice): no paragraph is longer than the text, nor holds more brackets than it; an indented line or a
     marker run lies within one line."""
     return (len(text) < limits.MAX_PARAGRAPH_CHARS and text.count("[") <= limits.MAX_OPENERS
-            and text.count("<") <= limits.MAX_OPENERS and DEEP_INDENT.search(text) is None
-            and MARKER_RUN.search(text) is None)
+            and text.count("<") <= limits.MAX_OPENERS and DEEP_INDENT.search("\n" + text) is None
+            and (text.count("*") + text.count("_") + text.count(">") <= limits.MAX_MARKER_RUN
+                 or MARKER_RUN.search(text) is None))
 
 
 def _decode(src: Source, raw: bytes) -> str | None:
