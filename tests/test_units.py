@@ -420,6 +420,29 @@ def test_prose_fast_path_parses_as_every_pattern_would(body: str, monkeypatch) -
     assert parse_body("x.md", body, 1) == (parsed, problems)
 
 
+def test_item_meta_links_each_role_and_escapes_every_value() -> None:
+    from notice_archive.model import Item
+    from notice_archive.notice_page import item_meta
+    from notice_archive.registry import Registry
+    from notice_archive.schema import Department, Project
+
+    registry = Registry(
+        departments={key: Department(name=name, issuer="ubnd", kind="phong") for key, name in
+                     (("a", 'Phòng "A" & <B>'), ("b", "Phòng B"), ("c", "Phòng C"))},
+        projects={"p": Project(name="Dự án <x>")})
+    item = Item(1, None, "muc-1", "Mục", "", 3, presented_by="a", lead=("a", "b"), cooperating=("c",),
+                projects=("p",))
+    assert item_meta(item, registry, 'Mục 1 của "TB" <1>', "../../") == (
+        '<p class="item-meta">Đơn vị trình: <a href="../../don-vi/a/">Phòng &#34;A&#34; &amp; &lt;B&gt;</a>'
+        ' · Chủ trì: <a href="../../don-vi/a/">Phòng &#34;A&#34; &amp; &lt;B&gt;</a>, '
+        '<a href="../../don-vi/b/">Phòng B</a> · Phối hợp: <a href="../../don-vi/c/">Phòng C</a>'
+        ' · Dự án: <a href="../../du-an/p/">Dự án &lt;x&gt;</a><br><span class="item-cite">Trích dẫn: '
+        '<em>Mục 1 của &#34;TB&#34; &lt;1&gt;</em></span></p>')
+    bare = Item(2, None, "muc-2", "Mục", "", 5)
+    assert item_meta(bare, registry, "Mục 2", "") == (
+        '<p class="item-meta"><br><span class="item-cite">Trích dẫn: <em>Mục 2</em></span></p>')
+
+
 def test_citations_go_into_the_rendered_html_escaped() -> None:
     from markupsafe import escape
 
@@ -494,3 +517,21 @@ def test_markup_bounds_whole_text_check_passes_only_texts_no_paragraph_breaks(te
         assert _markup_problems(text, first) == _paragraph_problems(text, first)
         if _markup_within_bounds(text):
             assert _paragraph_problems(text, first) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123/-TBUNDĐđx ngày", max_size=30))
+def test_may_cite_finds_every_text_cited_finds(text: str) -> None:
+    from notice_archive.notice_page import MAY_CITE
+    from notice_archive.references import CITED
+
+    if CITED.search(text) is not None:
+        assert MAY_CITE.search(text) is not None
+
+
+@pytest.mark.parametrize("text", ["370/TB-UBND ngày 15/10/2020", "81-CV/TU", "12/UBND-VX", "5/ĐU-Đ", "1-QĐ/TW-BTC"])
+def test_may_cite_finds_the_shapes_of_document_numbers(text: str) -> None:
+    from notice_archive.notice_page import MAY_CITE
+    from notice_archive.references import CITED
+
+    assert CITED.search(text) is not None and MAY_CITE.search(text) is not None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from jinja2 import Environment
 
@@ -185,7 +184,7 @@ class Site:
         """What a notice's page needs besides the engine's rendering (notice_page.prepare)."""
         notice = self.by_src[src_uri]
         return notice_page.prepare(notice, self.docs_dir, self.registry, self.issuer_name(notice),
-                                   self._number_index, self._item_meta)
+                                   self._number_index)
 
     def anchored_markdown(self, src_uri: str, markdown: str, first_line: int) -> str:
         """A notice's body as Markdown with its anchors and citing links (notice_page.anchored_markdown)."""
@@ -199,11 +198,6 @@ class Site:
     @cached_property
     def _number_index(self) -> dict[tuple, Notice]:
         return notice_page.number_index(self.archive.notices)
-
-    @cached_property
-    def _item_meta(self) -> Any:
-        """The item-metadata macro, compiled once per build from the theme's environment."""
-        return self._env().get_template("partials/item-meta.html").module.item_meta
 
     def _env(self) -> Environment:
         if self.env is None:
