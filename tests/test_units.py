@@ -535,3 +535,17 @@ def test_may_cite_finds_the_shapes_of_document_numbers(text: str) -> None:
     from notice_archive.references import CITED
 
     assert CITED.search(text) is not None and MAY_CITE.search(text) is not None
+
+
+@pytest.mark.parametrize("start", range(12))
+@pytest.mark.parametrize("length", [3, 39, 40, 41, 42, 60])
+def test_digit_runs_are_found_through_the_sampled_text(start: int, length: int) -> None:
+    from notice_archive import limits
+    from notice_archive.reader import DIGIT_RUN, SAMPLED_DIGIT_RUN
+
+    text = "ngày " * 3 + "x" * start + "7" * length + " hết"
+    if DIGIT_RUN.search(text) is not None:
+        assert SAMPLED_DIGIT_RUN.search(text[::10]) is not None
+    assert (DIGIT_RUN.search(text) is not None) == (length > limits.MAX_DIGITS)
+    src = read_bytes("x.md", f"---\nissuer: a\n---\n\n{text}\n".encode())
+    assert [p.code for p in src.problems] == (["qua-lon"] if length > limits.MAX_DIGITS else [])

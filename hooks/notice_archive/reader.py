@@ -129,6 +129,9 @@ def _within_size(src: Source, raw: bytes, limit: int) -> bool:
 
 # Spelt out: SRE finds "\d\d\d…" three times faster than "\d{41,}" (which it tries at every position).
 DIGIT_RUN = re.compile(r"\d" * (limits.MAX_DIGITS + 1) + r"\d*")
+# A run of MAX_DIGITS + 1 digits covers (MAX_DIGITS + 1) // 10 positions in a row that are multiples of 10: a text
+# whose every tenth character (text[::10], five times quicker to search) holds no such run has no digit run.
+SAMPLED_DIGIT_RUN = re.compile(rf"\d{{{(limits.MAX_DIGITS + 1) // 10}}}")
 
 
 def within_bounds(src: Source, text: str, markdown_from: int | None = None) -> bool:
@@ -138,7 +141,7 @@ def within_bounds(src: Source, text: str, markdown_from: int | None = None) -> b
     ``markdown_from`` on (a notice's body), what would make Markdown slow or recurse too (_markup_problems)."""
     # isprintable() is false for every UNSEEN character (and for tab, line feed, no-break space: the regex decides).
     unseen = not text.replace("\n", "").isprintable() and UNSEEN.search(text) is not None
-    digits = DIGIT_RUN.search(text) is not None
+    digits = SAMPLED_DIGIT_RUN.search(text[::10]) is not None and DIGIT_RUN.search(text) is not None
     long_line = len(text) > limits.MAX_LINE_CHARS and any(len(line) > limits.MAX_LINE_CHARS
                                                           for line in text.split("\n"))
     markup = [] if markdown_from is None else _markup_problems(text, markdown_from)
