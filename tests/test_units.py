@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notice_archive.body import BODY_TRIGGERS, may_trigger, parse_body, render_markdown
 from notice_archive.dates import PartialDate
@@ -328,6 +330,40 @@ def test_safe_markdown_keeps_autolinks_anchors_and_the_toc() -> None:
     assert [t["id"] for t in md.toc_tokens] == ["muc-1"]
 
 
+def _converted_refusals(body: str) -> list:
+    """safe_markdown.refusals without its fast path: Markdown always parses the body."""
+    from notice_archive.safe_markdown import SafeMarkdownExtension
+
+    extension = SafeMarkdownExtension(report=False)
+    markdown.Markdown(extensions=["attr_list", "md_in_html", extension]).convert(body)
+    return extension.links.refused if extension.links is not None else []
+
+
+LINK_SHAPES = [
+    "Xem [văn bản](javascript:alert(1)) này", "[a]\n(javascript:x)", "[a] (javascript:x)", "[a][r]\n\n[r]: javascript:x",
+    "[a]\n\n[a]:\n  javascript:x", "> [a](javascript:x)", "- [a]\n  (javascript:x)", "![ảnh](https://x/y.png)",
+    "![ảnh][r]\n\n[r]: //x/y.png", "<javascript:alert(1)>", "Đoạn {: onclick=x }", "[1] chú thích [2]",
+    "[a\\](javascript:x)", "[a]\\(javascript:x)", "`[a](javascript:x)`", "[[a]](javascript:x)", "[a]]:(x)",
+]
+
+
+@pytest.mark.parametrize("body", LINK_SHAPES)
+def test_refusals_fast_path_skips_only_bodies_without_a_refusal(body: str) -> None:
+    from notice_archive.safe_markdown import MAY_LINK, refusals
+
+    assert refusals(body) == _converted_refusals(body)
+    if MAY_LINK.search(body) is None:
+        assert _converted_refusals(body) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="[]()!:<>{}\\`#*- \nax", max_size=40).map(lambda s: s.replace("x", "javascript:x")))
+def test_refusals_fast_path_agrees_with_markdown_on_any_bracket_soup(body: str) -> None:
+    from notice_archive.safe_markdown import refusals
+
+    assert refusals(body) == _converted_refusals(body)
+
+
 # GitHub annotations --------------------------------------------------------------------------------------------
 
 def test_github_annotation_escapes_properties_and_keeps_the_code() -> None:
@@ -384,6 +420,29 @@ def test_prose_fast_path_parses_as_every_pattern_would(body: str, monkeypatch) -
     assert parse_body("x.md", body, 1) == (parsed, problems)
 
 
+def test_item_meta_links_each_role_and_escapes_every_value() -> None:
+    from notice_archive.model import Item
+    from notice_archive.notice_page import item_meta
+    from notice_archive.registry import Registry
+    from notice_archive.schema import Department, Project
+
+    registry = Registry(
+        departments={key: Department(name=name, issuer="ubnd", kind="phong") for key, name in
+                     (("a", 'Phòng "A" & <B>'), ("b", "Phòng B"), ("c", "Phòng C"))},
+        projects={"p": Project(name="Dự án <x>")})
+    item = Item(1, None, "muc-1", "Mục", "", 3, presented_by="a", lead=("a", "b"), cooperating=("c",),
+                projects=("p",))
+    assert item_meta(item, registry, 'Mục 1 của "TB" <1>', "../../") == (
+        '<p class="item-meta">Đơn vị trình: <a href="../../don-vi/a/">Phòng &#34;A&#34; &amp; &lt;B&gt;</a>'
+        ' · Chủ trì: <a href="../../don-vi/a/">Phòng &#34;A&#34; &amp; &lt;B&gt;</a>, '
+        '<a href="../../don-vi/b/">Phòng B</a> · Phối hợp: <a href="../../don-vi/c/">Phòng C</a>'
+        ' · Dự án: <a href="../../du-an/p/">Dự án &lt;x&gt;</a><br><span class="item-cite">Trích dẫn: '
+        '<em>Mục 1 của &#34;TB&#34; &lt;1&gt;</em></span></p>')
+    bare = Item(2, None, "muc-2", "Mục", "", 5)
+    assert item_meta(bare, registry, "Mục 2", "") == (
+        '<p class="item-meta"><br><span class="item-cite">Trích dẫn: <em>Mục 2</em></span></p>')
+
+
 def test_citations_go_into_the_rendered_html_escaped() -> None:
     from markupsafe import escape
 
@@ -431,3 +490,62 @@ def test_a_point_ends_where_the_next_item_section_or_closing_begins(body: str) -
 def test_casefold_vi_collapses_white_space_as_split_and_join_do(text):
     """The fast path (single spaces already) gives exactly what the plain definition gives."""
     assert casefold_vi(text) == " ".join(nfc(text).casefold().split())
+
+
+# The bounds of a body's paragraphs, asked of the whole text first (reader._markup_within_bounds) ------------------
+
+def _at_bounds() -> list[str]:
+    from notice_archive import limits
+
+    para = limits.MAX_PARAGRAPH_CHARS
+    return [
+        "x" * (para - 2), "x" * (para - 1), "x" * para, "a\n" + "x" * (para - 1),
+        "[" * limits.MAX_OPENERS, "[" * (limits.MAX_OPENERS + 1), "<" * (limits.MAX_OPENERS + 1),
+        "[" * 20 + "\n\n" + "[" * 20, "<a\n" * (limits.MAX_OPENERS + 1),
+        " " * limits.MAX_INDENT + "x", " " * (limits.MAX_INDENT + 1) + "x", "\t" * 8 + " x", "\t" * 9 + "x",
+        " \t" * 5 + "x", "\t" * 8 + "\u00a0" + "x", "a\n" + " " * 40 + "x", " " * 40,
+        "*" * limits.MAX_MARKER_RUN, "*" * (limits.MAX_MARKER_RUN + 1), "x\n" + ">" * 9 + "_" * 9,
+        "Đoạn thường.\n\n### 1. Mục\n\na) Điểm [1]",
+    ]
+
+
+@pytest.mark.parametrize("text", _at_bounds())
+def test_markup_bounds_whole_text_check_passes_only_texts_no_paragraph_breaks(text: str) -> None:
+    from notice_archive.reader import _markup_problems, _markup_within_bounds, _paragraph_problems
+
+    for first in (1, 2):
+        assert _markup_problems(text, first) == _paragraph_problems(text, first)
+        if _markup_within_bounds(text):
+            assert _paragraph_problems(text, first) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123/-TBUNDĐđx ngày", max_size=30))
+def test_may_cite_finds_every_text_cited_finds(text: str) -> None:
+    from notice_archive.notice_page import MAY_CITE
+    from notice_archive.references import CITED
+
+    if CITED.search(text) is not None:
+        assert MAY_CITE.search(text) is not None
+
+
+@pytest.mark.parametrize("text", ["370/TB-UBND ngày 15/10/2020", "81-CV/TU", "12/UBND-VX", "5/ĐU-Đ", "1-QĐ/TW-BTC"])
+def test_may_cite_finds_the_shapes_of_document_numbers(text: str) -> None:
+    from notice_archive.notice_page import MAY_CITE
+    from notice_archive.references import CITED
+
+    assert CITED.search(text) is not None and MAY_CITE.search(text) is not None
+
+
+@pytest.mark.parametrize("start", range(12))
+@pytest.mark.parametrize("length", [3, 39, 40, 41, 42, 60])
+def test_digit_runs_are_found_through_the_sampled_text(start: int, length: int) -> None:
+    from notice_archive import limits
+    from notice_archive.reader import DIGIT_RUN, SAMPLED_DIGIT_RUN
+
+    text = "ngày " * 3 + "x" * start + "7" * length + " hết"
+    if DIGIT_RUN.search(text) is not None:
+        assert SAMPLED_DIGIT_RUN.search(text[::10]) is not None
+    assert (DIGIT_RUN.search(text) is not None) == (length > limits.MAX_DIGITS)
+    src = read_bytes("x.md", f"---\nissuer: a\n---\n\n{text}\n".encode())
+    assert [p.code for p in src.problems] == (["qua-lon"] if length > limits.MAX_DIGITS else [])

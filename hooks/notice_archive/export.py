@@ -19,10 +19,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_json
 
 from . import model as m
 from .registry import Registry
@@ -188,11 +190,27 @@ class NoticeExport(_Out):
 
 
 # Building it from the model -------------------------------------------------------------------------------------
+#
+# The models above define the shape and the published schemas; the records are plain dicts built in the models' field
+# order and encoded by pydantic-core's own JSON encoder (to_json), so the text is the one model_dump_json would write,
+# without building ~50 models per notice only to serialize them (tests check the records against the models).
+# A notice's share of the open data is a pure function of the notice, the registry and site_url (notice_data): the
+# files are concatenations of those shares.
 
 
-def _link(path: str, site_url: str | None) -> dict[str, str | None]:
-    base = site_base(site_url)
-    return {"path": path, "url": base + path if base else None}
+@dataclass(frozen=True)
+class NoticeData:
+    """One notice's share of the open data, as text: what notice_data gives (picklable, cacheable per notice)."""
+
+    url: str  # the notice's URL (its JSON file is notice_json_path(url))
+    json: str  # the notice object, compact JSON (an element of "notices"; "notice" of its own file)
+    notice_row: str  # its line of thong-bao.csv
+    item_rows: str  # its lines of cac-muc.csv (one per item)
+
+
+def _json(data: Any) -> str:
+    """Compact JSON, UTF-8 text, by pydantic-core's encoder: what model_dump_json writes for the same fields."""
+    return to_json(data).decode("utf-8")
 
 
 def _iso(date: Any) -> str | None:
@@ -203,12 +221,13 @@ def _deadlines(deadlines: tuple[m.Deadline, ...]) -> list[dict[str, str]]:
     return [{"date": d.date.iso(), "due": d.date.last_day().isoformat(), "text": d.text} for d in deadlines]
 
 
-def _notice(n: m.Notice, reg: Registry, site_url: str | None) -> NoticeOut:
-    def link(path: str) -> dict[str, str | None]:
-        return _link(path, site_url)
+def notice_record(n: m.Notice, reg: Registry, site_url: str | None) -> dict:
+    """A notice as the open data's record (NoticeOut's fields, in its order): plain data."""
+    base = site_base(site_url)
 
-    # Plain data, validated as a whole by one call into pydantic-core: building the ~50 nested models one by one
-    # took two thirds of the export's time (10,000 notices per build).
+    def link(path: str) -> dict[str, str | None]:
+        return {"path": path, "url": base + path if base else None}
+
     deps: set[str] = set()
     projs: set[str] = set()
     items = []
@@ -219,15 +238,15 @@ def _notice(n: m.Notice, reg: Registry, site_url: str | None) -> NoticeOut:
         for p in item.points:
             deps.update(p.lead, p.cooperating)
             projs.update(p.projects)
-            points.append({"letter": p.letter, "anchor": p.anchor, "link": link(f"{n.url}#{p.anchor}"),
-                           "text": p.text, "lead": list(p.lead), "cooperating": list(p.cooperating),
-                           "projects": list(p.projects), "deadlines": _deadlines(p.deadlines)})
-        items.append({"number": item.number, "section": item.section, "anchor": item.anchor,
+            points.append({"lead": list(p.lead), "cooperating": list(p.cooperating), "projects": list(p.projects),
+                           "deadlines": _deadlines(p.deadlines), "letter": p.letter, "anchor": p.anchor,
+                           "link": link(f"{n.url}#{p.anchor}"), "text": p.text})
+        items.append({"lead": list(item.lead), "cooperating": list(item.cooperating),
+                      "projects": list(item.projects), "deadlines": _deadlines(item.deadlines),
+                      "number": item.number, "section": item.section, "anchor": item.anchor,
                       "link": link(f"{n.url}#{item.anchor}"), "heading": item.heading, "text": item.text,
-                      "presented_by": item.presented_by, "lead": list(item.lead),
-                      "cooperating": list(item.cooperating), "projects": list(item.projects),
-                      "deadlines": _deadlines(item.deadlines), "points": points})
-    return NoticeOut.model_validate({
+                      "presented_by": item.presented_by, "points": points})
+    return {
         "link": link(n.url), "json_link": link(notice_json_path(n.url)), "source": f"notices/{n.src_uri}",
         "issuer": n.issuer, "issuer_name": reg.issuers[n.issuer].name, "number": n.number,
         "number_text": n.number_text, "series": n.series, "status": n.status, "status_label": n.status_label,
@@ -243,24 +262,32 @@ def _notice(n: m.Notice, reg: Registry, site_url: str | None) -> NoticeOut:
         "items": items, "closing": n.closing,
         "original": n.original and {"link": link(n.original.url), "media_type": n.original.media_type,
                                     "sha256": n.original.sha256, "size": n.original.size},
-    })
+    }
+
+
+def notice_data(n: m.Notice, reg: Registry, site_url: str | None) -> NoticeData:
+    """One notice's share of the open data (its JSON object and its CSV lines). Pure: depends on the notice, the
+    registry (issuer, department and project names) and site_url only."""
+    record = notice_record(n, reg, site_url)
+    return NoticeData(n.url, _json(record), _csv_lines(NOTICE_COLUMNS, [notice_row(record)]),
+                      _csv_lines(ITEM_COLUMNS, [item_row(record, item, reg) for item in record["items"]]))
 
 
 def _registries(reg: Registry) -> dict[str, list]:
+    """The registries as the archive file holds them (IssuerOut, DepartmentOut, ProjectOut fields, in order)."""
     return {
-        "issuers": [IssuerOut(key=k, name=v.name, short_name=v.short_name, valid_from=_iso(v.valid_from),
-                              valid_to=_iso(v.valid_to)) for k, v in sorted(reg.issuers.items())],
-        "departments": [DepartmentOut(key=k, name=v.name, issuer=v.issuer, kind=v.kind,
-                                      valid_from=_iso(v.valid_from), valid_to=_iso(v.valid_to),
-                                      successor=v.successor) for k, v in sorted(reg.departments.items())],
-        "projects": [ProjectOut(key=k, name=v.name, lead=v.lead, period=list(v.period))
+        "issuers": [{"key": k, "name": v.name, "short_name": v.short_name, "valid_from": _iso(v.valid_from),
+                     "valid_to": _iso(v.valid_to)} for k, v in sorted(reg.issuers.items())],
+        "departments": [{"key": k, "name": v.name, "issuer": v.issuer, "kind": v.kind,
+                         "valid_from": _iso(v.valid_from), "valid_to": _iso(v.valid_to), "successor": v.successor}
+                        for k, v in sorted(reg.departments.items())],
+        "projects": [{"key": k, "name": v.name, "lead": v.lead, "period": list(v.period)}
                      for k, v in sorted(reg.projects.items())],
     }
 
 
 def _dump(model: BaseModel) -> str:
-    # Compact, by pydantic's own (Rust) encoder: the text json.dumps(model_dump(), ensure_ascii=False, separators=(",",
-    # ":")) gives, in a quarter of the time (10,000 files per build).
+    """A model as its file's text: compact, by pydantic's own (Rust) encoder, with a final line break."""
     return model.model_dump_json(by_alias=True) + "\n"
 
 
@@ -286,19 +313,22 @@ def export_files(notices: list[m.Notice], registry: Registry, site_url: str | No
 def iter_export_files(notices: list[m.Notice], registry: Registry,
                       site_url: str | None = None) -> Iterator[tuple[str, str]]:
     """The same files one at a time, so a writer need not hold 10,000 of them in memory."""
-    ordered = sorted(notices, key=lambda n: n.url)
-    out_notices = [_notice(n, registry, site_url) for n in ordered]
-    archive = ArchiveExport.model_validate({
-        "$schema": href(ARCHIVE_SCHEMA_PATH, site_url, ARCHIVE_PATH), "version": VERSION,
-        **_registries(registry), "notices": out_notices})
-    yield ARCHIVE_PATH, _dump(archive)
-    del archive
-    yield from csv_files(out_notices, registry).items()
-    for n, out in zip(ordered, out_notices, strict=True):
-        path = notice_json_path(n.url)
-        one = NoticeExport.model_validate({"$schema": href(NOTICE_SCHEMA_PATH, site_url, path),
-                                           "version": VERSION, "notice": out})
-        yield path, _dump(one)
+    return export_files_from(sorted((notice_data(n, registry, site_url) for n in notices), key=lambda d: d.url),
+                             registry, site_url)
+
+
+def export_files_from(data: list[NoticeData], registry: Registry,
+                      site_url: str | None = None) -> Iterator[tuple[str, str]]:
+    """The open-data files from each notice's share (notice_data, in URL order): concatenations, nothing encoded
+    twice. The archive file and each notice's file carry the same notice text."""
+    head = _json({"$schema": href(ARCHIVE_SCHEMA_PATH, site_url, ARCHIVE_PATH), "version": VERSION,
+                  **_registries(registry)})
+    yield ARCHIVE_PATH, f'{head[:-1]},"notices":[{",".join(d.json for d in data)}]}}\n'
+    yield from csv_files_from(data).items()
+    for d in data:
+        path = notice_json_path(d.url)
+        one = _json({"$schema": href(NOTICE_SCHEMA_PATH, site_url, path), "version": VERSION})
+        yield path, f'{one[:-1]},"notice":{d.json}}}\n'
     yield from schemas(site_url).items()
 
 
@@ -323,57 +353,65 @@ def csv_safe(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
-    # UTF-8 with a byte-order mark: Excel (the office's spreadsheet) reads a CSV without one as the local code page
-    # and garbles every Vietnamese letter; LibreOffice and csv readers opened with "utf-8-sig" skip it.
+def _csv_lines(columns: tuple[str, ...], rows: list[dict]) -> str:
+    """Rows as CSV lines (CRLF), each cell csv_safe."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([csv_safe(row[c]) for c in columns])
-    return "\ufeff" + out.getvalue()
+    writer.writerows([csv_safe(row[c]) for c in columns] for row in rows)
+    return out.getvalue()
+
+
+def _csv(columns: tuple[str, ...], lines: Iterable[str]) -> str:
+    # UTF-8 with a byte-order mark: Excel (the office's spreadsheet) reads a CSV without one as the local code page
+    # and garbles every Vietnamese letter; LibreOffice and csv readers opened with "utf-8-sig" skip it.
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\r\n").writerow(columns)
+    return "\ufeff" + head.getvalue() + "".join(lines)
 
 
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def item_row(notice: NoticeOut, item: ItemOut, registry: Registry) -> dict:
-    """One item as a CSV row: its own assignments and its points' (in order, each key once), names beside keys."""
+def item_row(notice: dict, item: dict, registry: Registry) -> dict:
+    """One item (a record of notice_record) as a CSV row: its own assignments and its points' (in order, each key
+    once), names beside keys."""
     deps, projs = registry.departments, registry.projects
-    parts: list[Assignment] = [item, *item.points]
-    lead = _unique([k for p in parts for k in p.lead])
-    cooperating = _unique([k for p in parts for k in p.cooperating])
-    projects = _unique([k for p in parts for k in p.projects])
-    deadlines = [d for p in parts for d in p.deadlines]
+    parts: list[dict] = [item, *item["points"]]
+    lead = _unique([k for p in parts for k in p["lead"]])
+    cooperating = _unique([k for p in parts for k in p["cooperating"]])
+    projects = _unique([k for p in parts for k in p["projects"]])
+    deadlines = [d for p in parts for d in p["deadlines"]]
+    presented_by = item["presented_by"]
     return {
-        "path": item.link.path, "url": item.link.url, "notice_path": notice.link.path,
-        "notice_number_text": notice.number_text, "notice_date": notice.date, "issuer": notice.issuer,
-        "section": item.section, "number": item.number, "anchor": item.anchor, "heading": item.heading,
-        "presented_by": item.presented_by,
-        "presented_by_name": deps[item.presented_by].name if item.presented_by else None,
+        "path": item["link"]["path"], "url": item["link"]["url"], "notice_path": notice["link"]["path"],
+        "notice_number_text": notice["number_text"], "notice_date": notice["date"], "issuer": notice["issuer"],
+        "section": item["section"], "number": item["number"], "anchor": item["anchor"], "heading": item["heading"],
+        "presented_by": presented_by, "presented_by_name": deps[presented_by].name if presented_by else None,
         "lead": SEP.join(lead), "lead_names": SEP.join(deps[k].name for k in lead),
         "cooperating": SEP.join(cooperating), "cooperating_names": SEP.join(deps[k].name for k in cooperating),
         "projects": SEP.join(projects), "project_names": SEP.join(projs[k].name for k in projects),
-        "deadlines": SEP.join(d.due for d in deadlines), "deadline_texts": SEP.join(d.text for d in deadlines),
-        "text": item.text,
+        "deadlines": SEP.join(d["due"] for d in deadlines), "deadline_texts": SEP.join(d["text"] for d in deadlines),
+        "text": item["text"],
     }
 
 
-def notice_row(notice: NoticeOut) -> dict:
+def notice_row(notice: dict) -> dict:
+    """A notice (a record of notice_record) as a CSV row."""
     return {
-        "path": notice.link.path, "url": notice.link.url, "json_path": notice.json_link.path, "source": notice.source,
-        "issuer": notice.issuer, "issuer_name": notice.issuer_name, "number": notice.number,
-        "number_text": notice.number_text, "series": notice.series, "status": notice.status,
-        "status_label": notice.status_label, "date": notice.date, "place": notice.place, "title": notice.title,
-        "meeting_date": notice.meeting.date, "meeting_invitation": notice.meeting.invitation,
-        "chair_name": notice.chair.name, "chair_title": notice.chair.title, "signer_title": notice.signer.title,
-        "signer_name": notice.signer.name, "departments": SEP.join(notice.departments),
-        "projects": SEP.join(notice.projects), "items": len(notice.items),
+        "path": notice["link"]["path"], "url": notice["link"]["url"], "json_path": notice["json_link"]["path"],
+        "source": notice["source"], "issuer": notice["issuer"], "issuer_name": notice["issuer_name"],
+        "number": notice["number"], "number_text": notice["number_text"], "series": notice["series"],
+        "status": notice["status"], "status_label": notice["status_label"], "date": notice["date"],
+        "place": notice["place"], "title": notice["title"], "meeting_date": notice["meeting"]["date"],
+        "meeting_invitation": notice["meeting"]["invitation"], "chair_name": notice["chair"]["name"],
+        "chair_title": notice["chair"]["title"], "signer_title": notice["signer"]["title"],
+        "signer_name": notice["signer"]["name"], "departments": SEP.join(notice["departments"]),
+        "projects": SEP.join(notice["projects"]), "items": len(notice["items"]),
     }
 
 
-def csv_files(notices: list[NoticeOut], registry: Registry) -> dict[str, str]:
-    """The two CSV files of the open data, from the export's records (the JSON's), in the JSON's order."""
-    return {NOTICES_CSV_PATH: _csv(NOTICE_COLUMNS, [notice_row(n) for n in notices]),
-            ITEMS_CSV_PATH: _csv(ITEM_COLUMNS, [item_row(n, i, registry) for n in notices for i in n.items])}
+def csv_files_from(data: list[NoticeData]) -> dict[str, str]:
+    """The two CSV files of the open data, from each notice's lines (notice_data), in the JSON's order."""
+    return {NOTICES_CSV_PATH: _csv(NOTICE_COLUMNS, (d.notice_row for d in data)),
+            ITEMS_CSV_PATH: _csv(ITEM_COLUMNS, (d.item_rows for d in data))}

@@ -17,15 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from . import urls
+from .cite import item_label
 from .deadlines import ID_NAMESPACE, department_ics
 from .group import Entry, Groups
-from .model import Notice
+from .markup import escape_text
+from .model import Item, Notice, Point
 from .registry import Registry
 from .urls import (
     all_feed_path,
@@ -83,19 +87,37 @@ def _stamp(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=VN).isoformat()
 
 
+@dataclass(frozen=True)
+class EntryText:
+    """What an item's (or point's) entry says in every feed that holds it; the feed adds its category."""
+
+    id: str
+    target: str  # site-relative address: the notice's URL and the anchor
+    updated: str
+    title: str
+    summary: str
+
+
+def entry_text(notice: Notice, item: Item, point: Point | None, issuer_short_name: str) -> EntryText:
+    """An entry's text. Pure: depends on the notice (its item or point) and its issuer's short name only."""
+    anchor = point.anchor if point else item.anchor
+    target = f"{notice.url}#{anchor}"
+    text = point.text if point else item.heading
+    return EntryText(
+        id=_urn(target), target=target, updated=_stamp(_when(notice)),
+        title=f"{item_label(notice, item, point)}, Thông báo {notice.display_number} ({notice.date.vn_short()}): "
+              f"{text}",
+        summary=f"{notice.title} – {issuer_short_name}. {point.text if point else item.text}")
+
+
 def _entry_feed(path: str, page: str, title: str, subtitle: str, author: str, entries: list[Entry],
-                issuer_name, site_url: str | None) -> Feed:
+                text_of: Callable[[Entry], EntryText], site_url: str | None) -> Feed:
     href = partial(urls.href, site_url=site_url, from_file=path)
-    rows = sorted(entries, key=Entry.newest_first)[:MAX_ENTRIES]
     out = []
-    for e in rows:
-        target = f"{e.notice.url}#{e.anchor}"
-        text = e.point.text if e.point else e.item.heading
-        out.append(FeedEntry(
-            id=_urn(target), href=href(target), updated=_stamp(_when(e.notice)),
-            title=f"{e.label}, Thông báo {e.notice.display_number} ({e.notice.date.vn_short()}): {text}",
-            summary=f"{e.notice.title} – {issuer_name(e.notice)}. {e.item.text if not e.point else e.point.text}",
-            category=e.role_label or None))
+    for e in sorted(entries, key=Entry.newest_first)[:MAX_ENTRIES]:
+        t = text_of(e)
+        out.append(FeedEntry(id=t.id, href=href(t.target), updated=t.updated, title=t.title, summary=t.summary,
+                             category=e.role_label or None))
     updated = max((x.updated for x in out), default=_stamp(dt.date(2000, 1, 1)))
     return Feed(path, _urn(path), title, subtitle, author, href(path), href(page), updated, tuple(out))
 
@@ -104,6 +126,15 @@ def build_feeds(notices: list[Notice], groups: Groups, registry: Registry, site_
                 site_url: str | None) -> list[Feed]:
     def issuer_name(n: Notice) -> str:
         return registry.issuers[n.issuer].short_name
+
+    # An item is in the feed of each department and project it names: its entry's text is made once.
+    texts: dict[tuple[str, str], EntryText] = {}
+
+    def text_of(e: Entry) -> EntryText:
+        key = (e.notice.url, e.anchor)
+        if key not in texts:
+            texts[key] = entry_text(e.notice, e.item, e.point, issuer_name(e.notice))
+        return texts[key]
 
     feeds = []
     path = all_feed_path()
@@ -120,23 +151,41 @@ def build_feeds(notices: list[Notice], groups: Groups, registry: Registry, site_
     for key, dep in sorted(registry.departments.items()):
         feeds.append(_entry_feed(department_feed_path(key), department_url(key), f"{dep.name}: mục được giao",
                                  f"Các mục, điểm trong Thông báo kết luận có {dep.name} trình, chủ trì hoặc phối hợp",
-                                 site_name, groups.departments.get(key, []), issuer_name, site_url))
+                                 site_name, groups.departments.get(key, []), text_of, site_url))
     for key, proj in sorted(registry.projects.items()):
         feeds.append(_entry_feed(project_feed_path(key), project_url(key), f"{proj.name}: diễn biến",
                                  f"Các mục, điểm trong Thông báo kết luận về {proj.name}", site_name,
-                                 groups.projects.get(key, []), issuer_name, site_url))
+                                 groups.projects.get(key, []), text_of, site_url))
     return feeds
 
 
-def render_feed(env: Environment, feed: Feed) -> str:
-    """A feed as Atom XML: well-formed whatever its text (the template escapes; what XML cannot hold is replaced)."""
-    return NOT_XML.sub("\ufffd", env.get_template(TEMPLATE).render(feed=feed))
+def entry_xml(e: FeedEntry) -> str:
+    """An entry of an Atom feed, every value escaped, what XML cannot hold replaced; the template places it."""
+    category = f'\n    <category term="{escape_text(e.category)}"/>' if e.category else ""
+    return NOT_XML.sub("\ufffd", f"\n  <entry>\n    <id>{escape_text(e.id)}</id>\n    <title>{escape_text(e.title)}</title>\n"
+                       f'    <link rel="alternate" type="text/html" href="{escape_text(e.href)}"/>\n'
+                       f"    <updated>{escape_text(e.updated)}</updated>{category}\n"
+                       f'    <summary type="text">{escape_text(e.summary)}</summary>\n  </entry>')
+
+
+def render_feed(env: Environment, feed: Feed, xml_of: Callable[[FeedEntry], str] = entry_xml) -> str:
+    """A feed as Atom XML: well-formed whatever its text (the template escapes; what XML cannot hold is replaced).
+    ``xml_of``: an entry's XML (entry_xml, or a store of it: the same entry is in several feeds)."""
+    entries = Markup("".join(xml_of(e) for e in feed.entries))
+    return NOT_XML.sub("\ufffd", env.get_template(TEMPLATE).render(feed=feed, entries=entries))
 
 
 def feed_files(env: Environment, notices: list[Notice], groups: Groups, registry: Registry, site_name: str,
                site_url: str | None) -> dict[str, str]:
     """Every feed and calendar file: {path relative to the site root: text}. Deterministic."""
-    files = {f.path: render_feed(env, f) for f in build_feeds(notices, groups, registry, site_name, site_url)}
+    written: dict[FeedEntry, str] = {}
+
+    def xml_of(entry: FeedEntry) -> str:
+        if entry not in written:
+            written[entry] = entry_xml(entry)
+        return written[entry]
+
+    files = {f.path: render_feed(env, f, xml_of) for f in build_feeds(notices, groups, registry, site_name, site_url)}
     for key, dep in sorted(registry.departments.items()):
         files[department_ics_path(key)] = NOT_ICS.sub("\ufffd", department_ics(
             dep.name, groups.departments.get(key, []), site_url, site_name))

@@ -47,6 +47,15 @@ class Groups:
     departments: dict[str, list[Entry]] = field(default_factory=dict)
     projects: dict[str, list[Entry]] = field(default_factory=dict)
     years: dict[int, list[Notice]] = field(default_factory=dict)
+    # Each notice's anchors as a set, made on first use: the index pages check every row's link against it.
+    _anchors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def has_anchor(self, notice: Notice, anchor: str) -> bool:
+        """Whether the notice's page has this anchor (Notice.anchors, built once per notice, not once per row)."""
+        anchors = self._anchors.get(notice.url)
+        if anchors is None:
+            anchors = self._anchors[notice.url] = frozenset(notice.anchors)
+        return anchor in anchors
 
     def by_year(self, entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
         """Newest first, grouped by year of issue."""

@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING
 
 import yaml
 from jinja2 import Environment
+from jinja2.filters import do_truncate
+from markupsafe import Markup
 
 from .cite import item_label
 from .deadlines import open_dues
+from .group import Entry
+from .markup import escape_text
 from .model import Notice
 from .urls import (
     ARCHIVE_PATH,
@@ -139,7 +143,7 @@ def render(site: Site, env: Environment, page: GeneratedPage) -> tuple[str, list
     or the model is wrong: every link comes from the helpers, which check their target)."""
     broken: list[str] = []
     html = env.get_template(page.template).render(site=site, registry=site.registry, groups=site.groups,
-                                                  month_names=MONTHS, **page_helpers(site, page, broken),
+                                                  month_names=MONTHS, **page_helpers(site, page, broken, env),
                                                   **page.context())
     return html, broken
 
@@ -167,7 +171,28 @@ def headings(html: str) -> list[dict]:
     return toc
 
 
-def page_helpers(site: Site, page: GeneratedPage, broken: list[str]) -> dict:
+def notice_row(n: Notice, href: str) -> str:
+    """A notice's line in a listing (home page, year pages), every value escaped."""
+    status = "" if n.status == "ban-hanh" else f" — <em>{escape_text(n.status_label)}</em>"
+    return (f'<li><a href="{escape_text(href)}">{escape_text(n.display_number)}, {escape_text(n.date.vn_short())}: '
+            f'{escape_text(n.title)}</a>{status}</li>\n')
+
+
+def department_row(e: Entry, href: str, text: str) -> str:
+    """An item's (or point's) line on a department's page: its label, the department's roles, its notice; ``text``
+    the item's heading or the point's text as shown (shortened)."""
+    return (f'<li><a href="{escape_text(href)}"><strong>{escape_text(e.label)}</strong></a> · {escape_text(e.role_label)} · '
+            f'Thông báo {escape_text(e.notice.display_number)}, {escape_text(e.notice.date.vn_short())}<br>\n'
+            f'{escape_text(text)}</li>\n')
+
+
+def project_row(e: Entry, href: str, text: str) -> str:
+    """An item's (or point's) line in a project's history: the meeting's day, the item, its notice."""
+    return (f'<li><strong>{escape_text(e.notice.meeting.date.vn_short())}</strong> — <a href="{escape_text(href)}">'
+            f'{escape_text(e.label)}, {escape_text(e.notice.display_number)}</a>: {escape_text(text)}</li>\n')
+
+
+def page_helpers(site: Site, page: GeneratedPage, broken: list[str], env: Environment | None = None) -> dict:
     """Functions for the generated-page templates: links relative to the page being written, to targets that exist.
 
     A link to a notice's anchor that the notice does not have, or to a page that is not published, is added to
@@ -185,10 +210,27 @@ def page_helpers(site: Site, page: GeneratedPage, broken: list[str]) -> dict:
 
     def link_notice(notice: Notice, anchor: str = "") -> str:
         url = notice.url + (f"#{anchor}" if anchor else "")
-        return checked(url, site.by_src.get(notice.src_uri) is notice and (not anchor or anchor in notice.anchors))
+        return checked(url, site.by_src.get(notice.src_uri) is notice
+                       and (not anchor or site.groups.has_anchor(notice, anchor)))
 
     def link_page(url: str) -> str:
         return checked(url, url in site.static_urls)
+
+    # The rows of the listings, written in Python (a Jinja loop over thousands of rows was most of these pages'
+    # time): the same HTML as the templates wrote, every value escaped, every link checked.
+    shortening = env or Environment()  # the truncate filter's policies (leeway) are the environment's
+
+    def shown(e: Entry) -> str:
+        return do_truncate(shortening, e.point.text if e.point else e.item.heading, 240)
+
+    def department_rows(entries: list[Entry]) -> Markup:
+        return Markup("".join(department_row(e, link_notice(e.notice, e.anchor), shown(e)) for e in entries))
+
+    def project_rows(entries: list[Entry]) -> Markup:
+        return Markup("".join(project_row(e, link_notice(e.notice, e.anchor), shown(e)) for e in entries))
+
+    def notice_rows(notices: list[Notice]) -> Markup:
+        return Markup("".join(notice_row(n, link_notice(n)) for n in notices))
 
     return {
         "link_notice": link_notice,
@@ -196,6 +238,9 @@ def page_helpers(site: Site, page: GeneratedPage, broken: list[str]) -> dict:
         "link_project": lambda key: checked(project_url(key), key in reg.projects),
         "link_year": lambda year: checked(year_url(year), year in years),
         "link_page": link_page,
+        "department_rows": department_rows,
+        "project_rows": project_rows,
+        "notice_rows": notice_rows,
         "item_label": item_label,
         "issuer_name": site.issuer_name,
     }

@@ -42,8 +42,10 @@ URL_ATTRIBUTES = {"a": "href", "img": "src"}  # the only elements with a destina
 ALLOWED_ATTRIBUTES = frozenset({"id", "class", "href", "src", "alt", "title"})
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 PLACEHOLDER = re.compile(f"{STX}(\\d+){ETX}")  # a backslash escape, as Markdown holds it until 'unescape'
-# Markdown parses a body only if it can hold a link, an image or an attribute list.
-MAY_LINK = re.compile(r"[\[<{]")
+# Markdown parses a body only if it can hold a link, an image or an attribute list: an inline link or image needs
+# "](" (Python-Markdown reads the destination's "(" right after the text's "]"), a reference one needs its
+# definition's "]:", an autolink "<", an attribute list "{". A footnote mark "[1]" holds none of them.
+MAY_LINK = re.compile(r"\]\(|\]:|[<{]")
 LOGGER = "mkdocs.plugins.notice_archive"  # a name only (the core does not import MkDocs): warnings fail --strict
 
 

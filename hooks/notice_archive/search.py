@@ -151,6 +151,11 @@ def abbreviated(a: Analysis, table: dict[str, list[str]]) -> list[str]:
     return out
 
 
+def split(text: str) -> list[str]:
+    """A text's whitespace-separated tokens, as the Vocabulary reads them (odd spaces are spaces)."""
+    return _spaces(text).split()
+
+
 class Numbering(dict):
     """Each key gets, on first sight, the next number (0, 1, …); ``list(numbering)`` is the keys in that order."""
 
@@ -172,20 +177,27 @@ class Vocabulary(dict):
         super().__init__()
         self.ids: Numbering = Numbering()
         self.extra: dict[str, tuple[int, ...]] = {}
+        self._names: list[str] = []
 
     @property
     def names(self) -> list[str]:
-        """The terms, by id."""
-        return list(self.ids)
+        """The terms, by id (kept as they come: read it, don't change it)."""
+        return self._names
 
     def __missing__(self, token: str) -> tuple[int, ...]:
         a = analyse(token)
-        self.extra[token] = tuple(map(self.ids.__getitem__, _extras(a)))
-        self[token] = found = tuple(map(self.ids.__getitem__, a.syllables))
+        self.extra[token] = tuple(map(self._id, _extras(a)))
+        self[token] = found = tuple(map(self._id, a.syllables))
+        return found
+
+    def _id(self, term: str) -> int:
+        found = self.ids[term]
+        if found == len(self._names):  # new
+            self._names.append(term)
         return found
 
     def split(self, text: str) -> tuple[list[int], list[int]]:
         """The ids of a text's syllables, in order (its bigrams are the adjacent pairs), and of its other terms."""
-        tokens = _spaces(text).split()
+        tokens = split(text)
         return (list(chain.from_iterable(map(self.__getitem__, tokens))),
                 list(chain.from_iterable(map(self.extra.__getitem__, tokens))))

@@ -36,13 +36,13 @@ import json
 import math
 import operator
 import re
+from array import array
 from dataclasses import dataclass
-
-import numpy as np
+from itertools import chain
 
 from .model import Notice
 from .registry import Registry
-from .search import EXACT, LETTERS, Numbering, Vocabulary, analyse, fold, shard_key
+from .search import EXACT, LETTERS, Numbering, Vocabulary, analyse, fold, shard_key, split
 from .urls import SEARCH_PATH
 
 OUTPUT = SEARCH_PATH
@@ -75,6 +75,28 @@ class SearchDoc:
     projects: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Words:
+    """The words of some documents' texts (each document's body, then its heading): their whitespace-separated
+    tokens (search.split), each distinct one once, in order of first sight, and each text's tokens as indices into
+    them. Arrays are int32 bytes: small and picklable."""
+
+    tokens: tuple[str, ...]
+    text_tokens: bytes  # every text's tokens, text after text
+    counts: bytes  # tokens per text
+
+
+@dataclass(frozen=True)
+class NoticeIndex:
+    """What one notice gives the index (notice_index): its search documents (``notice`` 0: its place among the
+    notices is the index's), the words of their texts, and its display data in results."""
+
+    docs: tuple[SearchDoc, ...]
+    words: Words
+    display: tuple[str, str, str, str]  # URL, number, date, title
+    year: int
+
+
 def _unique(keys) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in keys if k))
 
@@ -82,43 +104,68 @@ def _unique(keys) -> tuple[str, ...]:
 def documents(notices: list[Notice], registry: Registry) -> tuple[list[Notice], list[SearchDoc]]:
     """Notices in date order, and their search documents in that order (opening, items, closing)."""
     ordered = sorted(notices, key=Notice.sort_key)
+    return ordered, [doc for ni, n in enumerate(ordered) for doc in notice_documents(n, registry, ni)]
+
+
+def notice_documents(n: Notice, registry: Registry, ni: int = 0) -> list[SearchDoc]:
+    """One notice's search documents (opening, sections and items, closing); ``ni``: its place in date order."""
     docs: list[SearchDoc] = []
-    for ni, n in enumerate(ordered):
-        deps_of = {}
-        projs_of = {}
-        for item in n.items:
-            deps_of[item.anchor] = _unique([item.presented_by, *item.lead, *item.cooperating,
-                                            *(k for p in item.points for k in (*p.lead, *p.cooperating))])
-            projs_of[item.anchor] = _unique([*item.projects, *(k for p in item.points for k in p.projects)])
-        all_deps = _unique(k for ks in deps_of.values() for k in ks)
-        all_projs = _unique(k for ks in projs_of.values() for k in ks)
-        opening = n.preamble
-        if n.meeting.invitation and n.meeting.invitation not in opening:
-            opening += f"\nGiấy mời số {n.meeting.invitation}"
-        number = n.number_text if n.number is not None else ""
-        docs.append(SearchDoc(ni, "", n.title, f"{n.title} {number}", opening, all_deps, all_projs))
-        sections = {s.number: s for s in n.sections}
-        for item in n.items:
-            section = sections.pop(item.section, None) if item.section is not None else None
-            if section is not None:
-                docs.append(_section_doc(ni, section))
-            names = [name for k in deps_of[item.anchor] for name in registry.department_names(k)]
-            names += [name for k in projs_of[item.anchor] for name in registry.project_names(k)]
-            title = f"{item.number}. {item.heading}"
-            if len(title) > TITLE_CHARS:
-                title = title[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
-            docs.append(SearchDoc(ni, item.anchor, title, item.heading,
-                                  "\n".join([item.text, *dict.fromkeys(names)]),
-                                  deps_of[item.anchor], projs_of[item.anchor]))
-        docs += [_section_doc(ni, section) for section in sections.values()]  # sections without items
-        if n.closing:
-            docs.append(SearchDoc(ni, "", "Đoạn kết", "", n.closing, all_deps, all_projs))
-    return ordered, docs
+    deps_of = {}
+    projs_of = {}
+    for item in n.items:
+        deps_of[item.anchor] = _unique([item.presented_by, *item.lead, *item.cooperating,
+                                        *(k for p in item.points for k in (*p.lead, *p.cooperating))])
+        projs_of[item.anchor] = _unique([*item.projects, *(k for p in item.points for k in p.projects)])
+    all_deps = _unique(k for ks in deps_of.values() for k in ks)
+    all_projs = _unique(k for ks in projs_of.values() for k in ks)
+    opening = n.preamble
+    if n.meeting.invitation and n.meeting.invitation not in opening:
+        opening += f"\nGiấy mời số {n.meeting.invitation}"
+    number = n.number_text if n.number is not None else ""
+    docs.append(SearchDoc(ni, "", n.title, f"{n.title} {number}", opening, all_deps, all_projs))
+    sections = {s.number: s for s in n.sections}
+    for item in n.items:
+        section = sections.pop(item.section, None) if item.section is not None else None
+        if section is not None:
+            docs.append(_section_doc(ni, section))
+        names = [name for k in deps_of[item.anchor] for name in registry.department_names(k)]
+        names += [name for k in projs_of[item.anchor] for name in registry.project_names(k)]
+        title = f"{item.number}. {item.heading}"
+        if len(title) > TITLE_CHARS:
+            title = title[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+        docs.append(SearchDoc(ni, item.anchor, title, item.heading,
+                              "\n".join([item.text, *dict.fromkeys(names)]),
+                              deps_of[item.anchor], projs_of[item.anchor]))
+    docs += [_section_doc(ni, section) for section in sections.values()]  # sections without items
+    if n.closing:
+        docs.append(SearchDoc(ni, "", "Đoạn kết", "", n.closing, all_deps, all_projs))
+    return docs
 
 
 def _section_doc(notice: int, section) -> SearchDoc:
     return SearchDoc(notice, section.anchor, f"{section.numeral}. {section.title}"[:TITLE_CHARS], section.title,
                      section.text, (), ())
+
+
+def notice_index(n: Notice, registry: Registry) -> NoticeIndex:
+    """What one notice gives the index: a pure function of the notice and the registry (the names of the
+    departments and projects it names are text of its items), cacheable per notice."""
+    docs = tuple(notice_documents(n, registry))
+    return NoticeIndex(docs, words(docs), (n.url, n.display_number, n.date.vn_short(), n.title), n.date.year)
+
+
+def words(docs) -> Words:
+    """The words of the documents' texts (body, then heading, of each)."""
+    found: list[str] = []
+    counts = array("i")
+    for doc in docs:
+        for text in (doc.body, doc.heading):
+            tokens = split(text)
+            found += tokens
+            counts.append(len(tokens))
+    seen = dict.fromkeys(found)  # (C loops)
+    local = dict(zip(seen, range(len(seen)), strict=True))
+    return Words(tuple(seen), array("i", map(local.__getitem__, found)).tobytes(), counts.tobytes())
 
 
 def fnv1a(term: str) -> int:
@@ -139,115 +186,180 @@ def shard_count(raw_bytes: int) -> int:
 
 def postings(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None) -> dict[str, list[tuple[int, int]]]:
     """term -> [(document, quantised weight)] in document order, at most CAP per term (the heaviest)."""
-    return {term: list(zip(ids, weights, strict=True)) for term, (ids, weights) in _columns(docs, abbr)[0].items()}
+    index = _columns([words(docs)], abbr)
+    return {name: list(zip(index.top_docs[s:e], index.top_weights[s:e], strict=True))
+            for name, s, e in index.top_terms()}
 
 
 def tails(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None) -> dict[str, list[int]]:
     """term -> its documents beyond the CAP heaviest, ascending (terms with no more than CAP have none)."""
-    return _columns(docs, abbr)[1]
+    index = _columns([words(docs)], abbr)
+    return {name: index.tail_docs[s:e] for name, s, e in index.tail_terms()}
 
 
-def _columns(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None
-             ) -> tuple[dict[str, tuple[list[int], list[int]]], dict[str, list[int]]]:
-    """Per term, its CAP heaviest documents (ascending) and their weights; and, for terms with more, the other
-    documents (ascending).
+@dataclass
+class _Index:
+    """Per term, its CAP heaviest documents (ascending) and their weights, and the others (ascending): every term's
+    documents are the slice ``bounds[k]:bounds[k + 1]`` of the flat lists, for the k-th term (of ``terms``) that has
+    any."""
 
-    Every (term, document) becomes one integer, TERM_SHIFT bits of term id above BM25's term-frequency part (fixed
-    point, FRACTION) above the document number, so that sorting them groups each term's postings. Counting, sorting
-    and weighing are numpy's (C loops over ~20 million postings at 10,000 notices); documents are counted
-    2**CHUNK_BITS at a time, which bounds the temporaries.
+    names: list[str]  # by term id
+    df: list[int]  # documents per term id
+    top: list[int]  # term ids having documents in top, ascending
+    top_bounds: list[int]
+    top_docs: list[int]
+    top_gaps: list[int]  # each document's number less the one before it of the same term (the first: itself)
+    top_weights: list[int]
+    tail: list[int]
+    tail_bounds: list[int]
+    tail_docs: list[int]
+    tail_gaps: list[int]
+
+    def top_terms(self):
+        return zip(map(self.names.__getitem__, self.top), self.top_bounds[:-1], self.top_bounds[1:], strict=True)
+
+    def tail_terms(self):
+        return zip(map(self.names.__getitem__, self.tail), self.tail_bounds[:-1], self.tail_bounds[1:], strict=True)
+
+
+def _columns(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _Index:
+    """The index of the documents whose words are ``parts``, in order (each part, its documents in order).
+
+    Every (term, document) becomes one integer: term code, BM25's term-frequency part (fixed point, FRACTION),
+    document number. Counting, sorting and weighing are numpy's (C loops over ~20 million postings at 10,000
+    notices); documents are counted 2**CHUNK_BITS at a time, which bounds the temporaries, each chunk's postings
+    coming out sorted by (term, document), so that one merge (a stable sort of sorted runs) orders them all.
 
     abbr: abbreviation -> its meanings (folded syllables): a text holding a meaning side by side also holds the
     abbreviation as a term, once per occurrence (search.abbreviated), so a query of "gpmb" reads one posting list."""
-    vocabulary = Vocabulary()
-    meanings = [(vocabulary.ids[short], tuple(vocabulary.ids[x] for x in meaning.split(" ")))
+    import numpy as np
+
+    tokens = Numbering()  # token -> id across the parts
+    found, counts = [], []
+    for part in parts:
+        remap = np.fromiter(map(tokens.__getitem__, part.tokens), dtype=np.int64, count=len(part.tokens))
+        found.append(remap[np.frombuffer(part.text_tokens, dtype=np.int32)])
+        counts.append(np.frombuffer(part.counts, dtype=np.int32))
+    empty = np.zeros(0, dtype=np.int64)
+    found = np.concatenate([empty, *found])
+    token_at = np.r_[0, np.cumsum(np.concatenate([empty, *counts]))]  # where each text's tokens start
+    del counts
+    vocabulary = Vocabulary()  # each distinct token is analysed once
+    syllables, per_text = _expand(list(map(vocabulary.__getitem__, tokens)), found, token_at)
+    others, other_counts = _expand(list(map(vocabulary.extra.__getitem__, tokens)), found, token_at)
+    del found, token_at
+    ids = vocabulary.ids
+    meanings = [(ids[short], tuple(ids[x] for x in meaning.split(" ")))
                 for short, ms in sorted((abbr or {}).items()) for meaning in ms]
-    n = len(docs)
-    texts = []  # per chunk: syllable ids, other term ids, and per text (body, heading of each document) their counts
-    lengths = []
-    for start in range(0, n, 1 << CHUNK_BITS):
-        syllables: list[int] = []
-        others: list[int] = []
-        syllable_counts: list[int] = []
-        other_counts: list[int] = []
-        for doc in docs[start:start + (1 << CHUNK_BITS)]:
-            for text in (doc.body, doc.heading):
-                s, o = vocabulary.split(text)
-                syllables += s
-                others += o
-                syllable_counts.append(len(s))
-                other_counts.append(len(o))
-        per_text = np.array(syllable_counts, dtype=np.int64)
-        lengths.append(per_text[0::2] + HEADING_BOOST * per_text[1::2])
-        texts.append((start, np.array(syllables, dtype=np.int32), per_text, np.array(others, dtype=np.int32),
-                      np.array(other_counts, dtype=np.int64)))
+    n = len(per_text) // 2
     if n >= 1 << DOC_BITS:
         raise ValueError(f"chỉ mục tìm kiếm: {n} phần, tối đa {(1 << DOC_BITS) - 1}")
-    if len(vocabulary.ids) >= 1 << ID_BITS:
-        raise ValueError(f"chỉ mục tìm kiếm: {len(vocabulary.ids)} từ khóa đơn khác nhau, tối đa {(1 << ID_BITS) - 1}")
-    dl = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+    if len(ids) >= 1 << ID_BITS:
+        raise ValueError(f"chỉ mục tìm kiếm: {len(ids)} từ khóa đơn khác nhau, tối đa {(1 << ID_BITS) - 1}")
+    names = list(ids)  # (with the abbreviations)
+    dl = per_text[0::2] + HEADING_BOOST * per_text[1::2]
     avgdl = (sum(dl.tolist()) / n if n else 0) or 1.0  # (no word at all: no posting to weigh)
     norm = np.array([K1 * (1 - B + B * x / avgdl) for x in dl.tolist()], dtype=np.float64)
-    ids = Numbering()  # term code (a single term's id, or a bigram's pair) -> term id, in order of first sight
-    chunks = []
-    for i, chunk in enumerate(texts):
-        texts[i] = None  # freed as it goes
-        term, packed = _chunk_postings(*chunk, norm, ids, meanings)
-        if len(ids) >= 1 << (63 - TERM_SHIFT):  # (below 2**31 too: by_weight shifts term ids by 32)
-            raise ValueError(f"chỉ mục tìm kiếm: {len(ids)} từ khóa khác nhau, tối đa {(1 << (63 - TERM_SHIFT)) - 1}")
-        chunks.append(term << TERM_SHIFT | packed)
-    every = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
-    del chunks
-    if not len(every):
-        return {}, {}
-    doc_mask, tf_mask = (1 << DOC_BITS) - 1, (1 << TF_BITS) - 1
-    term = every >> TERM_SHIFT
-    df = np.bincount(term, minlength=len(ids))
+    syllable_at = np.r_[0, np.cumsum(per_text)]
+    other_at = np.r_[0, np.cumsum(other_counts)]
+    chunks = []  # per chunk: its term codes (ascending), how many documents each has, their packed postings
+    for start in range(0, n, 1 << CHUNK_BITS):
+        end = min(n, start + (1 << CHUNK_BITS))
+        chunks.append(_chunk_postings(start, syllables[syllable_at[2 * start]:syllable_at[2 * end]],
+                                      per_text[2 * start:2 * end], others[other_at[2 * start]:other_at[2 * end]],
+                                      other_counts[2 * start:2 * end], norm, meanings))
+    del syllables, others
+    codes = np.unique(np.concatenate([empty, *(code for code, _, _ in chunks)]))
+    if len(codes) >= 1 << (63 - TERM_SHIFT):  # (term ids shift by 32 below)
+        raise ValueError(f"chỉ mục tìm kiếm: {len(codes)} từ khóa khác nhau, tối đa {(1 << (63 - TERM_SHIFT)) - 1}")
+    single = (1 << ID_BITS) - 1
+    term_names = [names[code] if code <= single else f"{names[(code >> ID_BITS) - 1]} {names[code & single]}"
+                  for code in codes.tolist()]
+    df = np.zeros(len(codes), dtype=np.int64)
+    for i, (code, count, _) in enumerate(chunks):
+        term = np.searchsorted(codes, code)  # term ids ascend with codes: each chunk stays sorted by (term, doc)
+        df[term] += count
+        chunks[i] = (np.repeat(term, count), chunks[i][2])
     idf = np.array([math.log(1 + (n - f + 0.5) / (f + 0.5)) * SCALE / FRACTION for f in df.tolist()])
-    # min(255, max(1, round(idf * tf part))): numpy's rint rounds half to even, as round() does.
-    weight = np.clip(np.rint(idf[term] * ((every >> DOC_BITS) & tf_mask)), 1, 255).astype(np.int64)
-    # Heaviest last within each term (ties: the newer document), then each term's CAP last are its shard's.
-    by_weight = term << 32 | weight << DOC_BITS | (every & doc_mask)
-    del every, term, weight
-    by_weight.sort()
-    keep = np.ones(len(by_weight), dtype=bool)
-    over = np.flatnonzero(df > CAP)
-    for end, count in zip(np.cumsum(df)[over].tolist(), df[over].tolist(), strict=True):
-        keep[end - count:end - CAP] = False
-    top = by_weight[keep]
-    tail = by_weight[~keep]
-    del by_weight, keep
-    top = (top >> 32) << 32 | (top & doc_mask) << 8 | (top >> DOC_BITS) & 255  # term, document, weight
-    top.sort()
-    tail = (tail >> 32) << DOC_BITS | (tail & doc_mask)
-    tail.sort()
-    names, codes, single = vocabulary.names, list(ids), (1 << ID_BITS) - 1
-
-    def name(t: int) -> str:
-        code = codes[t]
-        return names[code] if code <= single else f"{names[(code >> ID_BITS) - 1]} {names[code & single]}"
-
-    out: dict[str, tuple[list[int], list[int]]] = {}
-    term = top >> 32
-    documents = ((top >> 8) & doc_mask).tolist()
-    weights = (top & 255).tolist()
-    bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True]).tolist()
-    for t, s, e in zip(term[bounds[:-1]].tolist(), bounds[:-1], bounds[1:], strict=True):
-        out[name(t)] = (documents[s:e], weights[s:e])
-    rest: dict[str, list[int]] = {}
+    doc_mask, tf_mask = (1 << DOC_BITS) - 1, (1 << TF_BITS) - 1
+    keys = [empty]
+    for i, (term, packed) in enumerate(chunks):
+        chunks[i] = None  # freed as it goes
+        # min(255, max(1, round(idf * tf part))): numpy's rint rounds half to even, as round() does.
+        weight = np.clip(np.rint(idf[term] * ((packed >> DOC_BITS) & tf_mask)), 1, 255).astype(np.int64)
+        keys.append(term << 32 | (packed & doc_mask) << 8 | weight)  # term, document, weight
+    key = np.concatenate(keys)
+    del keys
+    key.sort(kind="stable")  # sorted runs (one per chunk): a merge
+    term = key >> 32
+    weight = key & 255
+    keep = np.ones(len(key), dtype=bool)
+    over = df > CAP
+    if over.any():
+        # A capped term keeps its CAP heaviest, ties going to the newer documents: every document above some
+        # weight, and the newest of those at that weight. Per capped term, how many it has at each weight:
+        capped = np.flatnonzero(over[term])
+        which = (np.cumsum(over) - 1)[term[capped]]
+        hist = np.bincount(which * 256 + weight[capped], minlength=256 * int(over.sum())).reshape(-1, 256)
+        at_least = hist[:, ::-1].cumsum(axis=1)  # documents of weight >= 255 - j
+        col = np.argmax(at_least >= CAP, axis=1)
+        rows = np.arange(len(hist))
+        cut = np.full(len(df), -1, dtype=np.int64)
+        cut[over] = 255 - col  # the lowest weight kept
+        need = np.zeros(len(df), dtype=np.int64)
+        need[over] = CAP - (at_least[rows, col] - hist[rows, 255 - col])  # documents kept at that weight
+        del hist, at_least, which
+        w, t = weight[capped], term[capped]
+        keep[capped] = w > cut[t]
+        at_cut = capped[w == cut[t]]
+        t = term[at_cut]  # ascending; within a term, documents ascending: keep the last `need`
+        last = np.searchsorted(t, t, side="right") - 1 - np.arange(len(t))  # how many after it, same term
+        keep[at_cut] = last < need[t]
+        del capped, w, t, at_cut, last
+    top, tail = key[keep], key[~keep]
+    del key, term, weight, keep
+    out = _Index(term_names, df.tolist(), [], [0], [], [], [], [], [0], [], [])
+    if len(top):
+        out.top, out.top_bounds, out.top_docs, out.top_gaps = _lists(top >> 32, (top >> 8) & doc_mask)
+        out.top_weights = (top & 255).tolist()
     if len(tail):
-        term = tail >> DOC_BITS
-        documents = (tail & doc_mask).tolist()
-        bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True]).tolist()
-        for t, s, e in zip(term[bounds[:-1]].tolist(), bounds[:-1], bounds[1:], strict=True):
-            rest[name(t)] = documents[s:e]
-    return out, rest
+        out.tail, out.tail_bounds, out.tail_docs, out.tail_gaps = _lists(tail >> 32, (tail >> 8) & doc_mask)
+    return out
 
 
-def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, others: np.ndarray,
-                    other_counts: np.ndarray, norm: np.ndarray, ids: Numbering,
-                    meanings: list[tuple[int, tuple[int, ...]]] = ()) -> tuple[np.ndarray, np.ndarray]:
-    """The (term id, packed tf part and document) of each distinct (term, document) of one chunk of documents."""
+def _lists(term, doc) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Of postings sorted by (term, document): the terms, where each one's postings start (and the end), the
+    documents and their gaps."""
+    import numpy as np
+
+    bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True])
+    gaps = doc.copy()
+    gaps[1:] -= doc[:-1]
+    gaps[bounds[:-1]] = doc[bounds[:-1]]
+    return term[bounds[:-1]].tolist(), bounds.tolist(), doc.tolist(), gaps.tolist()
+
+
+def _expand(ids_of: list[tuple[int, ...]], found, token_at):
+    """The term ids of the tokens ``found`` (token ``k`` has ``ids_of[k]``), and how many of them each text has
+    (text ``t``'s tokens are ``found[token_at[t]:token_at[t + 1]]``)."""
+    import numpy as np
+
+    size = np.fromiter(map(len, ids_of), dtype=np.int64, count=len(ids_of))
+    flat = np.fromiter(chain.from_iterable(ids_of), dtype=np.int64, count=int(size.sum()))
+    first = np.cumsum(size) - size  # where each token's ids start in flat
+    length = size[found]
+    at = np.cumsum(length) - length  # where each found token's ids go
+    out = flat[np.arange(int(length.sum()), dtype=np.int64) + np.repeat(first[found] - at, length)]
+    ends = np.r_[0, np.cumsum(length)][token_at]
+    return out, np.diff(ends)
+
+
+def _chunk_postings(start: int, syllables, per_text, others, other_counts, norm,
+                    meanings: list[tuple[int, tuple[int, ...]]] = ()):
+    """One chunk of documents' distinct (term code, document): the codes (a single term's id, or a bigram's pair)
+    ascending, how many documents each has, and per (code, document) BM25's tf part and document, packed."""
+    import numpy as np
+
     text = np.arange(len(per_text), dtype=np.int64)  # document << 1 | 1 for its heading
     at = np.repeat(text, per_text)
     s = syllables.astype(np.int64)
@@ -269,8 +381,9 @@ def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, oth
     key = np.concatenate([s << shift | at, ((s[first] + 1) << ID_BITS | s[first + 1]) << shift | at[first],
                           others.astype(np.int64) << shift | np.repeat(text, other_counts), *abbreviated])
     del s, at, first, abbreviated, starts_of
+    empty = np.zeros(0, dtype=np.int64)
     if not len(key):  # documents without a word
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
     key.sort()
     heading = key & 1
     key >>= 1  # term code << CHUNK_BITS | document in the chunk
@@ -281,11 +394,10 @@ def _chunk_postings(start: int, syllables: np.ndarray, per_text: np.ndarray, oth
     code = key >> CHUNK_BITS
     doc = (key & ((1 << CHUNK_BITS) - 1)) + start
     del key, starts
-    new = np.r_[True, code[1:] != code[:-1]]  # sorted by code
-    term = np.fromiter(map(ids.__getitem__, code[new].tolist()), dtype=np.int64, count=int(new.sum()))
+    new = np.flatnonzero(np.r_[True, code[1:] != code[:-1], True])  # sorted by code
     # int(f * (K1 + 1) / (f + norm) * FRACTION): the same float operations, in the same order, as in Python.
     part = (tf * (K1 + 1) / (tf + norm[doc]) * FRACTION).astype(np.int64)
-    return term[np.cumsum(new) - 1], part << DOC_BITS | doc
+    return code[new[:-1]], np.diff(new), part << DOC_BITS | doc
 
 
 def _json(data) -> bytes:
@@ -330,48 +442,54 @@ def _upper(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-def _words(top: dict[str, tuple[list[int], list[int]]], rest: dict[str, list[int]]) -> list[str]:
+def _words(index: _Index) -> list[str]:
     """The archive's syllables of letters, most documents first (then alphabetical), at most WORDS."""
-    counts = {t: len(ids) + len(rest.get(t, ())) for t, (ids, _) in top.items() if t.isalpha()}
+    counts = {index.names[t]: index.df[t] for t in index.top if index.names[t].isalpha()}
     return sorted(counts, key=lambda t: (-counts[t], t))[:WORDS]
 
 
 def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     """Every file of the index, by path relative to the index folder."""
-    ordered, docs = documents(notices, registry)
+    return assemble([notice_index(n, registry) for n in sorted(notices, key=Notice.sort_key)], registry)
+
+
+def assemble(parts: list[NoticeIndex], registry: Registry) -> dict[str, bytes]:
+    """Every file of the index of the notices whose notice_index are ``parts``, in date order (Notice.sort_key)."""
+    docs = [doc for part in parts for doc in part.docs]
+    doc_notice = [ni for ni, part in enumerate(parts) for _ in part.docs]
     abbr = abbreviations(registry)
-    post, rest = _columns(docs, abbr)
-    encoded: dict[str, list[int]] = {}
-    for term, (ids, weights) in post.items():
-        flat = [0] * (2 * len(ids))
-        flat[0::2] = _deltas(ids)
-        flat[1::2] = weights
-        encoded[term] = flat
-    raw = sum(len(t) + 4 + 4 * len(flat) for t, flat in encoded.items())  # about the JSON's size
+    index = _columns([part.words for part in parts], abbr)
+    flat = [0] * (2 * len(index.top_docs))  # document gap, weight, …
+    flat[0::2] = index.top_gaps
+    flat[1::2] = index.top_weights
+    encoded = {term: flat[2 * s:2 * e] for term, s, e in index.top_terms()}
+    raw = sum(map(len, encoded)) + 4 * len(encoded) + 4 * len(flat)  # about the JSON's size
+    del flat
     # No more shards than about half the shard keys (a term goes with its first syllable: few keys, most shards
     # would be empty files otherwise).
-    shards = min(shard_count(raw), shard_count(len({shard_key(t) for t in encoded}) * SHARD_BYTES // 2))
+    shard_keys = {t: shard_key(t) for t in encoded}
+    shards = min(shard_count(raw), shard_count(len(set(shard_keys.values())) * SHARD_BYTES // 2))
+    hashes = {k: fnv1a(k) & (shards - 1) for k in set(shard_keys.values())}
     by_shard: dict[int, dict[str, dict]] = {k: {"p": {}, "n": {}} for k in range(shards)}  # (each one a file)
-    for term, flat in encoded.items():
-        by_shard[fnv1a(shard_key(term)) & (shards - 1)]["p"][term] = flat
+    for term, posted in encoded.items():
+        by_shard[hashes[shard_keys[term]]]["p"][term] = posted
     files = {}
     # Exact forms ("=đèn") only order results (a query's matches are its folded terms'): their heaviest are enough.
-    for k, term in enumerate(sorted(t for t in rest if not t.startswith(EXACT))):
-        ids = rest[term]
-        files[f"t/{k}.json"] = _json(_deltas(ids))
-        by_shard[fnv1a(shard_key(term)) & (shards - 1)]["n"][term] = [len(post[term][0]) + len(ids), k]
+    count = {index.names[t]: index.df[t] for t in index.tail}  # documents of a capped term, in all
+    tail = sorted((term, s, e) for term, s, e in index.tail_terms() if not term.startswith(EXACT))
+    for k, (term, s, e) in enumerate(tail):
+        files[f"t/{k}.json"] = _json(index.tail_gaps[s:e])
+        by_shard[hashes[shard_keys[term]]]["n"][term] = [count[term], k]
     files.update((f"i/{k}.json", _json(v)) for k, v in by_shard.items())
 
     for start in range(0, len(docs), CHUNK):
-        chunk = docs[start:start + CHUNK]
         local: dict[int, int] = {}
         notices_out, docs_out = [], []
-        for doc in chunk:
-            if doc.notice not in local:
-                local[doc.notice] = len(notices_out)
-                n = ordered[doc.notice]
-                notices_out.append([n.url, n.display_number, n.date.vn_short(), n.title])
-            docs_out.append([local[doc.notice], doc.anchor, doc.title])
+        for doc, ni in zip(docs[start:start + CHUNK], doc_notice[start:start + CHUNK], strict=True):
+            if ni not in local:
+                local[ni] = len(notices_out)
+                notices_out.append(list(parts[ni].display))
+            docs_out.append([local[ni], doc.anchor, doc.title])
         files[f"d/{start // CHUNK}.json"] = _json({"n": notices_out, "d": docs_out})
 
     filters: dict[str, list] = {"don-vi": [], "du-an": [], "nam": []}
@@ -385,8 +503,8 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
             filters[kind].append([key, names[key].name, len(members[key])])
             files[f"f/{kind}/{key}.json"] = _json(_deltas(members[key]))
     years: dict[int, list[int]] = {}
-    for doc_id, doc in enumerate(docs):
-        years.setdefault(ordered[doc.notice].date.year, []).append(doc_id)
+    for doc_id, ni in enumerate(doc_notice):
+        years.setdefault(parts[ni].year, []).append(doc_id)
     filters["nam"] = [[y, ids[0], ids[-1] + 1] for y, ids in sorted(years.items())]  # contiguous: date order
     files["f.json"] = _json(filters)
 
@@ -394,8 +512,8 @@ def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path] + b"\0")
     files["manifest.json"] = _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
-                                 "chunk": CHUNK, "docs": len(docs), "notices": len(ordered), "terms": len(post),
-                                 "cap": CAP, "capped": sum(1 for k in files if k.startswith("t/")), "scale": SCALE,
-                                 "words": _words(post, rest),
+                                 "chunk": CHUNK, "docs": len(docs), "notices": len(parts), "terms": len(encoded),
+                                 "cap": CAP, "capped": len(tail), "scale": SCALE, "words": _words(index),
                                  "abbr": abbr})
     return files
+

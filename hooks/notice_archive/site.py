@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from jinja2 import Environment
 
@@ -201,7 +201,7 @@ class Site:
         notice = self.by_src[src_uri]
         return self.part(notice, "page", digest(self.theme, self._number_digest),
                          lambda: notice_page.prepare(notice, self.docs_dir, self.registry, self.issuer_name(notice),
-                                                     self._number_index, self._item_meta))
+                                                     self._number_index))
 
     def anchored_markdown(self, src_uri: str, markdown: str, first_line: int) -> str:
         """A notice's body as Markdown with its anchors and citing links (notice_page.anchored_markdown)."""
@@ -221,11 +221,6 @@ class Site:
         """What a notice's page may link to (a cited number's notice): a page kept in the cache is made again when
         the archive's numbers or their files change."""
         return digest(*(f"{key}\0{n.src_uri}" for key, n in sorted(self._number_index.items(), key=repr)))
-
-    @cached_property
-    def _item_meta(self) -> Any:
-        """The item-metadata macro, compiled once per build from the theme's environment."""
-        return self._env().get_template("partials/item-meta.html").module.item_meta
 
     def _env(self) -> Environment:
         if self.env is None:

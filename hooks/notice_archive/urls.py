@@ -82,5 +82,15 @@ def href(path: str, site_url: str | None, from_file: str) -> str:
     if base:
         return base + path
     page, _, anchor = path.partition("#")
-    rel = posixpath.relpath(page or ".", posixpath.dirname(from_file)) + ("/" if page.endswith("/") else "")
+    folder = posixpath.dirname(from_file)
+    if _plain(page.removesuffix("/")) and _plain(folder) and page.split("/", 1)[0] != folder.split("/", 1)[0]:
+        # Two clean paths that share no folder: up to the root, then down (what relpath gives, without its cost:
+        # a feed's or open-data file's thousands of links).
+        return "../" * (folder.count("/") + 1) + page + (f"#{anchor}" if anchor else "")
+    rel = posixpath.relpath(page or ".", folder) + ("/" if page.endswith("/") else "")
     return rel + (f"#{anchor}" if anchor else "")
+
+
+def _plain(path: str) -> bool:
+    """A relative path whose every segment is a name (no empty, "." or ".." segment)."""
+    return bool(path) and not path.startswith("/") and all(s not in ("", ".", "..") for s in path.split("/"))
