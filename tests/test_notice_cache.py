@@ -10,6 +10,8 @@ from conftest import build, make_archive, minimal_notice
 
 from notice_archive import archive as archive_module
 from notice_archive.archive import load_archive
+from notice_archive.notice_cache import NoticeCache
+from notice_archive.notice_check import Checked
 
 DAY = dt.date(2026, 12, 2)
 NEW = "ubnd-tp-lang-son/2021/tb-7.md"
@@ -94,11 +96,49 @@ def test_a_cached_build_is_byte_for_byte_a_cold_build(tiny_archive, tmp_path):
     warm = build(root, site=tmp_path / "warm", env=cache)
     assert warm.returncode == 0 and filling.returncode == 0, warm.output
     assert len(list((tmp_path / "cache").rglob("*.pickle"))) == 2  # the seed and the new notice
-    files = sorted(p.relative_to(cold.site) for p in cold.site.rglob("*") if p.is_file())
     for site in (filling.site, warm.site):
-        assert sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file()) == files
-        for rel in files:
-            assert (site / rel).read_bytes() == (cold.site / rel).read_bytes(), rel
+        _assert_same_site(site, cold.site)
+    # One notice edited (title, body, a new item): what the cache kept of it (its page, open data, search
+    # document...) is made again; every other notice's parts come from the cache; the site is the cold build's.
+    notice = root / "notices" / NEW
+    notice.write_text(minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01",
+                                     title="Kết luận đã sửa về chiếu sáng",
+                                     body="Nội dung đã sửa, nhắc Thông báo số 123/TB-UBND ngày 20/11/2020."),
+                      encoding="utf-8")
+    cold_edit = build(root, site=tmp_path / "cold-edit", env={**env, "NOTICE_ARCHIVE_CACHE": "off"})
+    warm_edit = build(root, site=tmp_path / "warm-edit", env=cache)
+    assert cold_edit.returncode == 0 and warm_edit.returncode == 0, cold_edit.output + warm_edit.output
+    assert "Kết luận đã sửa về chiếu sáng" in (warm_edit.site / "index.html").read_text(encoding="utf-8")
+    _assert_same_site(warm_edit.site, cold_edit.site)
+
+
+def _assert_same_site(site: Path, cold: Path) -> None:
+    files = sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file()) == files
+    for rel in files:
+        assert (site / rel).read_bytes() == (cold / rel).read_bytes(), rel
+
+
+def test_parts_are_kept_per_notice_and_context_and_made_again_when_either_changes(tmp_path):
+    docs = make_archive(tmp_path) / "notices"
+    raw = b"---\ntitle: x\n---\n"
+    made: list[str] = []
+
+    def make(value: str):
+        return lambda: made.append(value) or value
+
+    first = NoticeCache(tmp_path / "cache", str(docs), "_registry", DAY, "notices")
+    first.put("a.md", raw, Checked(None, []))
+    assert first.part("a.md", "page", b"ctx", make("one")) == "one"
+    assert first.part("a.md", "page", b"ctx", make("two")) == "one"  # kept for this build
+    assert first.part("b.md", "page", b"ctx", make("b")) == "b" and made == ["one", "b"]  # not in the cache: made
+    first.flush()
+    second = NoticeCache(tmp_path / "cache", str(docs), "_registry", DAY, "notices")
+    assert second.get("a.md", raw) is not None
+    assert second.part("a.md", "page", b"ctx", make("three")) == "one"  # from the entry the first build wrote
+    assert second.part("a.md", "page", b"other", make("four")) == "four"  # another context: made again
+    assert second.get("a.md", raw + b"\n") is None  # other bytes: another entry
+    assert made == ["one", "b", "four"]
 
 
 def test_a_notice_that_keeps_an_original_is_checked_against_it_every_time(tmp_path, monkeypatch, counted):

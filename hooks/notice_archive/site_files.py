@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import posixpath
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
-from .export import iter_export_files
+from .export import export_files_from, notice_data
 from .feeds import feed_files
+from .model import Notice
+from .notice_cache import digest
 from .search_index import OUTPUT as SEARCH_FOLDER
-from .search_index import build as build_search_index
+from .search_index import assemble, notice_index
 from .site import Site
 from .urls import (
     ARCHIVE_PATH,
@@ -33,11 +36,17 @@ OWNED = (SEARCH_PATH, OPEN_DATA, FEEDS)  # top-level folders these files own: wr
 
 
 def write_site_files(site: Site, site_dir: str | Path, site_name: str, site_url: str | None) -> dict:
-    """Write the open data, the search index and the feeds into the site; figures for the build log."""
+    """Write the open data, the search index and the feeds into the site; figures for the build log. Each notice's
+    share of them is made once per content (Site.part: the per-notice cache), then joined."""
     site_dir = Path(site_dir)
-    archive = site.archive
-    files = write_files(site_dir, OPEN_DATA, iter_export_files(archive.notices, archive.registry, site_url))
-    search = build_search_index(archive.notices, archive.registry)
+    archive, registry = site.archive, site.registry
+    by_url = sorted(archive.notices, key=lambda n: n.url)
+    address = digest("site_url", site_url or "")  # the open data's links are absolute when the site has an address
+    shares = [site.part(n, "open-data", address, partial(notice_data, n, registry, site_url)) for n in by_url]
+    files = write_files(site_dir, OPEN_DATA, export_files_from(shares, registry, site_url))
+    entries = [site.part(n, "search", b"", partial(notice_index, n, registry))
+               for n in sorted(archive.notices, key=Notice.sort_key)]
+    search = assemble(entries, registry)
     files += write_files(site_dir, SEARCH_FOLDER, ((f"{SEARCH_FOLDER}/{rel}", data) for rel, data in search.items()))
     files += write_files(site_dir, FEEDS, feeds(site, site_name, site_url).items())
     return {"files": files, "search_docs": json.loads(search["manifest.json"])["docs"], "search_files": len(search),
