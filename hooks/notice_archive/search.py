@@ -68,7 +68,12 @@ def _tone_place(word: str) -> str:
 
 def fold(text: str) -> str:
     """Accent-free lower case: what a phone user types. "Đèn Led" -> "den led"."""
-    text = unicodedata.normalize("NFD", canon(text))
+    return _fold_canonical(canon(text))
+
+
+def _fold_canonical(text: str) -> str:
+    """fold() of a text already canon()."""
+    text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.replace("đ", "d").replace("Đ", "D").lower()
 
@@ -80,8 +85,9 @@ def _word(word: str) -> tuple[tuple[str, ...], tuple[str | None, ...], str | Non
     syllable, so applying it per syllable here gives what it gives on the whole text."""
     folded, exact = [], []
     for part in PART.findall(word):
-        f = fold(part)
-        e = canon(part).lower()
+        c = canon(part)  # (once: fold() would canon() it again)
+        f = _fold_canonical(c)
+        e = c.lower()
         folded.append(LEADING_ZEROS.sub("", f))
         exact.append(e if e != f else None)
     number = LEADING_ZEROS.sub("", fold(word)) if len(folded) > 1 and DIGIT.search(word) else None
