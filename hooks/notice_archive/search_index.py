@@ -39,6 +39,7 @@ import re
 from array import array
 from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 from .model import Notice
 from .registry import Registry
@@ -75,23 +76,33 @@ class SearchDoc:
     projects: tuple[str, ...]
 
 
+class Landing(NamedTuple):
+    """A search document as results show it and filters select it (its text is in the notice's Words)."""
+
+    anchor: str
+    title: str
+    departments: tuple[str, ...]
+    projects: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Words:
     """The words of some documents' texts (each document's body, then its heading): their whitespace-separated
     tokens (search.split), each distinct one once, in order of first sight, and each text's tokens as indices into
     them. Arrays are int32 bytes: small and picklable."""
 
-    tokens: tuple[str, ...]
-    text_tokens: bytes  # every text's tokens, text after text
-    counts: bytes  # tokens per text
+    tokens: str  # the distinct tokens, joined by spaces (a token holds no white space)
+    text_tokens: bytes  # every text's tokens, text after text, as an array of ``typecode``
+    counts: bytes  # tokens per text (array "i")
+    typecode: str = "H"  # of text_tokens: "H" (2 bytes), or "I" for more than 65,536 distinct tokens
 
 
 @dataclass(frozen=True)
 class NoticeIndex:
-    """What one notice gives the index (notice_index): its search documents (``notice`` 0: its place among the
-    notices is the index's), the words of their texts, and its display data in results."""
+    """What one notice gives the index (notice_index): its search documents, the words of their texts, and its
+    display data in results."""
 
-    docs: tuple[SearchDoc, ...]
+    docs: tuple[Landing, ...]
     words: Words
     display: tuple[str, str, str, str]  # URL, number, date, title
     year: int
@@ -150,8 +161,9 @@ def _section_doc(notice: int, section) -> SearchDoc:
 def notice_index(n: Notice, registry: Registry) -> NoticeIndex:
     """What one notice gives the index: a pure function of the notice and the registry (the names of the
     departments and projects it names are text of its items), cacheable per notice."""
-    docs = tuple(notice_documents(n, registry))
-    return NoticeIndex(docs, words(docs), (n.url, n.display_number, n.date.vn_short(), n.title), n.date.year)
+    docs = notice_documents(n, registry)
+    return NoticeIndex(tuple(Landing(d.anchor, d.title, d.departments, d.projects) for d in docs), words(docs),
+                       (n.url, n.display_number, n.date.vn_short(), n.title), n.date.year)
 
 
 def words(docs) -> Words:
@@ -165,7 +177,9 @@ def words(docs) -> Words:
             counts.append(len(tokens))
     seen = dict.fromkeys(found)  # (C loops)
     local = dict(zip(seen, range(len(seen)), strict=True))
-    return Words(tuple(seen), array("i", map(local.__getitem__, found)).tobytes(), counts.tobytes())
+    typecode = "H" if len(seen) <= 1 << 16 else "I"
+    return Words(" ".join(seen), array(typecode, map(local.__getitem__, found)).tobytes(), counts.tobytes(),
+                 typecode)
 
 
 def fnv1a(term: str) -> int:
@@ -237,8 +251,8 @@ def _columns(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _I
     tokens = Numbering()  # token -> id across the parts
     found, counts = [], []
     for part in parts:
-        remap = np.fromiter(map(tokens.__getitem__, part.tokens), dtype=np.int64, count=len(part.tokens))
-        found.append(remap[np.frombuffer(part.text_tokens, dtype=np.int32)])
+        remap = np.fromiter(map(tokens.__getitem__, part.tokens.split()), dtype=np.int64)
+        found.append(remap[np.frombuffer(part.text_tokens, dtype=part.typecode)])
         counts.append(np.frombuffer(part.counts, dtype=np.int32))
     empty = np.zeros(0, dtype=np.int64)
     found = np.concatenate([empty, *found])
