@@ -45,6 +45,8 @@ EXACT = "="  # prefix of exact-form terms
 
 def canon(text: str) -> str:
     """NFC, plain spaces, no zero-width characters, tone marks in the old (official) place. Keeps case and marks."""
+    if text.isascii():  # (nothing to do: the odd spaces and the marks are all beyond ASCII)
+        return text
     text = unicodedata.normalize("NFC", text)
     text = ZERO_WIDTH.sub("", SPACES.sub(" ", text))
     return LETTERS.sub(lambda m: _tone_place(m.group(0)), text)
@@ -73,6 +75,8 @@ def fold(text: str) -> str:
 
 def _fold_canonical(text: str) -> str:
     """fold() of a text already canon()."""
+    if text.isascii():  # (no marks, no "đ")
+        return text.lower()
     text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.replace("đ", "d").replace("Đ", "D").lower()
