@@ -26,6 +26,10 @@ are in a file of their own, fetched only to count every match or show more. File
 - ``f.json`` and ``f/<kind>/<key>.json``: the filters (departments, projects: names and document lists; years:
   document ranges, documents being ordered by date), loaded only when the filter panel is opened.
 
+Two steps, so that a rebuild redoes only what changed: notice_index(notice, registry) is what one notice gives
+(its documents' anchors, titles and filters, the tokens of their texts, its display data: a small picklable value the
+per-notice cache can keep), and assemble(parts, registry) makes every file from those of all notices in date order.
+
 Everything is deterministic (sorted keys, documents in date order); nothing comes from a third party.
 """
 
