@@ -341,3 +341,15 @@ def test_loading_the_index_builder_does_not_load_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(NOTICES.parent / "hooks"))
     assert out.stdout.strip() == "False"
+
+
+def test_a_part_with_more_tokens_than_two_bytes_count_keeps_them_all():
+    """Token indices take 2 bytes up to 65,536 distinct tokens in a notice, 4 beyond: both read back the same."""
+    many = [f"x{i}" for i in range(70_000)]
+    docs = [doc("", " ".join(many[:40_000])), doc("x7", " ".join(many[40_000:]))]
+    part = si.words(docs)
+    assert part.typecode == "I" and si.words(docs[:1]).typecode == "H"
+    index = si._columns([part])
+    post = {t: index.top_docs[s:e] for t, s, e in index.top_terms()}
+    assert post["x0"] == [0] and post["x69999"] == [1] and post["x7"] == [0, 1] and post["x40000 x40001"] == [1]
+    assert "x39999 x40000" not in post  # (two texts)
