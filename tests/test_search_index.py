@@ -327,8 +327,9 @@ def test_postings_are_the_same_however_the_documents_are_split_into_parts(monkey
     bounds = [0, *cuts, len(docs)]
     parts = [si.words(docs[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
     index = si._columns(parts, ABBR)
-    post = {t: list(zip(index.top_docs[s:e], index.top_weights[s:e], strict=True)) for t, s, e in index.top_terms()}
-    rest = {t: index.tail_docs[s:e] for t, s, e in index.tail_terms()}
+    top, weights, tail = index.top_docs.tolist(), index.top_weights.tolist(), index.tail_docs.tolist()
+    post = {t: list(zip(top[s:e], weights[s:e], strict=True)) for t, s, e in index.top_terms()}
+    rest = {t: tail[s:e] for t, s, e in index.tail_terms()}
     assert (post, rest) == reference_postings(docs, ABBR)
 
 
@@ -350,6 +351,6 @@ def test_a_part_with_more_tokens_than_two_bytes_count_keeps_them_all():
     part = si.words(docs)
     assert part.typecode == "I" and si.words(docs[:1]).typecode == "H"
     index = si._columns([part])
-    post = {t: index.top_docs[s:e] for t, s, e in index.top_terms()}
+    post = {t: index.top_docs[s:e].tolist() for t, s, e in index.top_terms()}
     assert post["x0"] == [0] and post["x69999"] == [1] and post["x7"] == [0, 1] and post["x40000 x40001"] == [1]
     assert "x39999 x40000" not in post  # (two texts)
