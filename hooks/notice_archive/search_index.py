@@ -93,7 +93,7 @@ class Landing(NamedTuple):
 class Words:
     """The words of some documents' texts (each document's body, then its heading): their whitespace-separated
     tokens (search.split), each distinct one once, in order of first sight, and each text's tokens as indices into
-    them. Arrays are int32 bytes: small and picklable."""
+    them. Arrays as bytes: small and picklable (~6 KB a notice)."""
 
     tokens: str  # the distinct tokens, joined by spaces (a token holds no white space)
     text_tokens: bytes  # every text's tokens, text after text, as an array of ``typecode``
