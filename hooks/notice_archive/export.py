@@ -357,7 +357,9 @@ def _csv_lines(columns: tuple[str, ...], rows: list[dict]) -> str:
     """Rows as CSV lines (CRLF), each cell csv_safe."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([csv_safe(row[c]) for c in columns] for row in rows)
+    # csv_safe, inline: it runs on every cell (~150,000 per 1,000 notices).
+    writer.writerows([("'" + t if (t := "" if (v := row[c]) is None else str(v)).startswith(FORMULA_START) else t)
+                      for c in columns] for row in rows)
     return out.getvalue()
 
 

@@ -168,24 +168,16 @@ def entry_xml(e: FeedEntry) -> str:
                        f'    <summary type="text">{escape_text(e.summary)}</summary>\n  </entry>')
 
 
-def render_feed(env: Environment, feed: Feed, xml_of: Callable[[FeedEntry], str] = entry_xml) -> str:
-    """A feed as Atom XML: well-formed whatever its text (the template escapes; what XML cannot hold is replaced).
-    ``xml_of``: an entry's XML (entry_xml, or a store of it: the same entry is in several feeds)."""
-    entries = Markup("".join(xml_of(e) for e in feed.entries))
+def render_feed(env: Environment, feed: Feed) -> str:
+    """A feed as Atom XML: well-formed whatever its text (the template escapes; what XML cannot hold is replaced)."""
+    entries = Markup("".join(map(entry_xml, feed.entries)))
     return NOT_XML.sub("\ufffd", env.get_template(TEMPLATE).render(feed=feed, entries=entries))
 
 
 def feed_files(env: Environment, notices: list[Notice], groups: Groups, registry: Registry, site_name: str,
                site_url: str | None) -> dict[str, str]:
     """Every feed and calendar file: {path relative to the site root: text}. Deterministic."""
-    written: dict[FeedEntry, str] = {}
-
-    def xml_of(entry: FeedEntry) -> str:
-        if entry not in written:
-            written[entry] = entry_xml(entry)
-        return written[entry]
-
-    files = {f.path: render_feed(env, f, xml_of) for f in build_feeds(notices, groups, registry, site_name, site_url)}
+    files = {f.path: render_feed(env, f) for f in build_feeds(notices, groups, registry, site_name, site_url)}
     for key, dep in sorted(registry.departments.items()):
         files[department_ics_path(key)] = NOT_ICS.sub("\ufffd", department_ics(
             dep.name, groups.departments.get(key, []), site_url, site_name))
