@@ -389,3 +389,38 @@ def test_generated_page_table_of_contents_follows_its_headings():
          "children": [{"level": 3, "id": "thang-11", "name": "Tháng 11", "children": []}]},
         {"level": 2, "id": "nam-2019", "name": "Năm 2019", "children": []},
     ]
+
+
+# The listings' rows are written in Python (index_pages.*_row): the HTML the templates wrote, every value escaped.
+ROW_TEMPLATES = {
+    "department": '<li><a href="{{ href }}"><strong>{{ e.label }}</strong></a> · {{ e.role_label }} · Thông báo '
+                  '{{ e.notice.display_number }}, {{ e.notice.date.vn_short() }}<br>\n{{ text }}</li>\n',
+    "project": '<li><strong>{{ e.notice.meeting.date.vn_short() }}</strong> — <a href="{{ href }}">{{ e.label }}, '
+               '{{ e.notice.display_number }}</a>: {{ text }}</li>\n',
+    "notice": '<li><a href="{{ href }}">{{ n.display_number }}, {{ n.date.vn_short() }}: {{ n.title }}</a>'
+              '{% if n.status != "ban-hanh" %} — <em>{{ n.status_label }}</em>{% endif %}</li>\n',
+}
+
+
+def test_listing_rows_are_the_autoescaped_template_text_whatever_the_input(tiny_archive):
+    import dataclasses
+
+    from jinja2 import Environment
+
+    from notice_archive.group import Entry
+    from notice_archive.index_pages import department_row, notice_row, project_row
+
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370})
+    site = Site.load(str(root / "notices"), today=dt.date(2026, 11, 28))
+    hostile = "<script>x</script> & \"q\" 's' &amp; <b>"
+    env = Environment(autoescape=True, keep_trailing_newline=True)
+    entry = site.groups.departments["phong-kinh-te"][0]
+    notice = dataclasses.replace(entry.notice, title=hostile, number_text=f"370/{hostile}")
+    for status in ("ban-hanh", "chua-so"):
+        n = dataclasses.replace(notice, status=status)
+        e = Entry(n, dataclasses.replace(entry.item, heading=hostile), entry.point, entry.roles)
+        href = f'../../{n.url}#a"b<c>'
+        for kind, row in (("department", department_row(e, href, hostile)),
+                          ("project", project_row(e, href, hostile)), ("notice", notice_row(n, href))):
+            assert row == env.from_string(ROW_TEMPLATES[kind]).render(e=e, n=n, href=href, text=hostile), kind
+            assert "<script>" not in row and "&lt;script&gt;" in row and 'b<c>' not in row
