@@ -321,6 +321,7 @@ def export_files_from(data: list[NoticeData], registry: Registry,
                       site_url: str | None = None) -> Iterator[tuple[str, str]]:
     """The open-data files from each notice's share (notice_data, in URL order): concatenations, nothing encoded
     twice. The archive file and each notice's file carry the same notice text."""
+    # Each head is an object whose closing brace is cut off ([:-1]) to append the notices' text.
     head = _json({"$schema": href(ARCHIVE_SCHEMA_PATH, site_url, ARCHIVE_PATH), "version": VERSION,
                   **_registries(registry)})
     yield ARCHIVE_PATH, f'{head[:-1]},"notices":[{",".join(d.json for d in data)}]}}\n'
