@@ -389,3 +389,19 @@ def test_generated_page_table_of_contents_follows_its_headings():
          "children": [{"level": 3, "id": "thang-11", "name": "Tháng 11", "children": []}]},
         {"level": 2, "id": "nam-2019", "name": "Năm 2019", "children": []},
     ]
+
+
+def test_cited_numbers_are_linked_on_each_line_that_cites_them(tiny_archive):
+    from notice_archive.notice_page import link_citations, number_index
+
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
+                         "ubnd-tp-lang-son/2020/tb-371.md": CITING_371})
+    archive = load_archive(str(root / "notices"))
+    assert not archive.errors, archive.errors
+    citing = next(n for n in archive.notices if n.number == 371)
+    ref, link = "370/TB-UBND ngày 15/10/2020", "[370/TB-UBND ngày 15/10/2020](tb-370.md)"
+    markdown = (f"Mở đầu 12/10/2020.\n\nTheo {ref}.\nKhông: 370/TB-UBND.\n\n### 1. Mục theo {ref}\n\n"
+                f"a) Theo {ref} và {ref} của UBND tỉnh; {ref} của UBND thành phố.\n\nCuối {ref}")
+    assert link_citations(citing, markdown, archive.registry, number_index(archive.notices)).split("\n") == [
+        "Mở đầu 12/10/2020.", "", f"Theo {link}.", "Không: 370/TB-UBND.", "", f"### 1. Mục theo {ref}", "",
+        f"a) Theo {link} và {ref} của UBND tỉnh; {link} của UBND thành phố.", "", f"Cuối {link}"]

@@ -520,13 +520,17 @@ def test_markup_bounds_whole_text_check_passes_only_texts_no_paragraph_breaks(te
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123/-TBUNDĐđx ngày", max_size=30))
-def test_may_cite_finds_every_text_cited_finds(text: str) -> None:
-    from notice_archive.notice_page import MAY_CITE
+@given(st.text(alphabet="0123/-TBUNDĐđx ngày\n", max_size=40))
+def test_may_cite_finds_every_line_cited_finds(text: str) -> None:
+    from notice_archive.notice_page import MAY_CITE, _lines_that_may_cite
     from notice_archive.references import CITED
 
     if CITED.search(text) is not None:
         assert MAY_CITE.search(text) is not None
+    found = _lines_that_may_cite(text)
+    for number, line in enumerate(text.split("\n")):
+        if CITED.search(line) is not None:
+            assert number in found
 
 
 @pytest.mark.parametrize("text", ["370/TB-UBND ngày 15/10/2020", "81-CV/TU", "12/UBND-VX", "5/ĐU-Đ", "1-QĐ/TW-BTC"])
