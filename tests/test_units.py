@@ -485,7 +485,8 @@ def test_a_point_ends_where_the_next_item_section_or_closing_begins(body: str) -
 
 @pytest.mark.parametrize("text", [
     "", " ", "\n", "Phòng Quản lý đô thị", "Giao Phòng\nQuản lý  đô thị", " đầu", "cuối ", "a\tb", "a\u00a0b",
-    "a\u2003b", "a\x1cb", "a\r\nb", "ĐÔ THỊ\n\nMỚI", "Straße ǅ İ", "a \n b",
+    "a\u2003b", "a\x1cb", "a\r\nb", "ĐÔ THỊ\n\nMỚI", "Straße ǅ İ", "a \n b", "  ", "\n\n\n", "a" + " " * 37 + "b",
+    "a\n\n\n\n\nb  c   d", "\n a \n", "a\u3000b", "a\u0085b", "a\u2028b",
 ])
 def test_casefold_vi_collapses_white_space_as_split_and_join_do(text):
     """The fast path (single spaces already) gives exactly what the plain definition gives."""
