@@ -102,7 +102,7 @@ def _marker_problems(src: Source) -> list[Problem]:
             out.append(Problem(src.path, scalar.line, f"trường {dotted(path)} còn chờ biên tập viên điền (dấu "
                                f"{MARKER} do công cụ nhập để lại): {hint or 'điền giá trị như bản gốc'}",
                                "error", "chua-dien"))
-    for offset, line in enumerate(src.body.split("\n")):
+    for offset, line in enumerate(src.body.split("\n") if MARKER + ":" in src.body else ()):
         if line.startswith(MARKER + ":"):
             out.append(Problem(src.path, src.body_line + offset, "nội dung còn dòng chờ biên tập viên điền (dấu "
                                f"{MARKER}): {line[len(MARKER) + 1:].strip()}", "error", "chua-dien"))
