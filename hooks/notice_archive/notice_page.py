@@ -8,7 +8,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
@@ -42,9 +42,17 @@ class NoticePage:
 def prepare(notice: Notice, docs_dir: str, registry: Registry, issuer: str,
             by_number: dict[tuple, Notice]) -> NoticePage:
     """What a notice's page needs besides the engine's rendering (made as MkDocs reads the page,
-    on_page_read_source): the anchored Markdown, each item's metadata (departments, projects and citation, as
-    HTML: item_meta) and each item's and point's citation, escaped for an HTML attribute. ``issuer``: the issuer's
-    short name, as citations give it."""
+    on_page_read_source): own_page, with the links to the notices it cites (``by_number``: number_index)."""
+    page = own_page(notice, *notice_source(docs_dir, notice.src_uri), registry, issuer)
+    return replace(page, source=link_citations(notice, page.source, registry, by_number))
+
+
+def own_page(notice: Notice, markdown: str, first_line: int, registry: Registry, issuer: str) -> NoticePage:
+    """What a notice's page needs from the notice alone: its body (``markdown``, from the file line ``first_line``:
+    notice_source) anchored, each item's metadata (departments, projects and citation, as HTML: item_meta) and each
+    item's and point's citation, escaped for an HTML attribute. ``issuer``: the issuer's short name, as citations
+    give it. A pure function of the notice's file and the registry; the links to cited notices, which depend on the
+    other notices, are added after it (link_citations)."""
     cited = {}
     for item in notice.items:
         cited[item.anchor] = citation(notice, issuer, item)
@@ -52,8 +60,8 @@ def prepare(notice: Notice, docs_dir: str, registry: Registry, issuer: str,
             cited[point.anchor] = citation(notice, issuer, item, point)
     base = to_root(notice.url)
     meta = {item.anchor: item_meta(item, registry, cited[item.anchor], base) for item in notice.items}
-    return NoticePage(anchored_markdown(notice, *notice_source(docs_dir, notice.src_uri), registry, by_number),
-                      meta, {anchor: escape(text) for anchor, text in cited.items()})
+    return NoticePage(anchored_source(notice, markdown, first_line), meta,
+                      {anchor: escape(text) for anchor, text in cited.items()})
 
 
 def item_meta(item: Item, registry: Registry, cite: str, base: str) -> str:
@@ -78,11 +86,16 @@ def item_meta(item: Item, registry: Registry, cite: str, base: str) -> str:
 
 
 def notice_source(docs_dir: str, src_uri: str) -> tuple[str, int]:
-    """A notice's body as the engine renders it (the text after the front matter, leading blank lines
-    dropped), read without parsing the front matter a second time: the archive already holds it; and the file
-    line of its first line."""
+    """A notice's body as the engine renders it, from its file: body_source."""
     with open(os.path.join(docs_dir, src_uri), encoding="utf-8") as fh:
-        lines = fh.read().split("\n")
+        return body_source(fh.read())
+
+
+def body_source(text: str) -> tuple[str, int]:
+    """The body of a notice file's text as the engine renders it (the text after the front matter, leading blank
+    lines dropped), found without parsing the front matter a second time: the archive already holds it; and the
+    file line of its first line."""
+    lines = text.split("\n")
     start = (front_matter_end(lines) or 0) + 1
     while start < len(lines) and not lines[start]:
         start += 1
@@ -93,10 +106,15 @@ def anchored_markdown(notice: Notice, markdown: str, first_line: int, registry: 
                       by_number: dict[tuple, Notice]) -> str:
     """The notice body as Markdown (its first line at ``first_line`` of the file), with item and point anchors
     and links to cited notices (``by_number``: the archive's notices by number, number_index)."""
+    return link_citations(notice, anchored_source(notice, markdown, first_line), registry, by_number)
+
+
+def anchored_source(notice: Notice, markdown: str, first_line: int) -> str:
+    """The notice body as Markdown (its first line at ``first_line`` of the file), with item and point anchors."""
     layout: BodyLayout | ParsedBody = BodyLayout(first_line, notice.sections, notice.items)
     if not same_layout(markdown.split("\n"), layout):
         layout = parse_body(notice.src_uri, markdown, 1)[0]  # not the text the archive read: find the items again
-    return link_citations(notice, render_markdown(markdown, layout), registry, by_number)
+    return render_markdown(markdown, layout)
 
 
 def number_index(notices: list[Notice]) -> dict[tuple, Notice]:
