@@ -493,6 +493,12 @@ def test_casefold_vi_collapses_white_space_as_split_and_join_do(text):
     assert casefold_vi(text) == " ".join(nfc(text).casefold().split())
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \n\t\u00a0\u3000aĐđ", max_size=30))
+def test_casefold_vi_collapses_any_white_space_as_split_and_join_do(text: str) -> None:
+    assert casefold_vi(text) == " ".join(nfc(text).casefold().split())
+
+
 # The bounds of a body's paragraphs, asked of the whole text first (reader._markup_within_bounds) ------------------
 
 def _at_bounds() -> list[str]:
