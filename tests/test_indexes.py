@@ -389,3 +389,75 @@ def test_generated_page_table_of_contents_follows_its_headings():
          "children": [{"level": 3, "id": "thang-11", "name": "Tháng 11", "children": []}]},
         {"level": 2, "id": "nam-2019", "name": "Năm 2019", "children": []},
     ]
+
+
+# The listings' rows are written in Python (index_pages.*_row): the HTML the templates wrote, every value escaped.
+ROW_TEMPLATES = {
+    "department": '<li><a href="{{ href }}"><strong>{{ e.label }}</strong></a> · {{ e.role_label }} · Thông báo '
+                  '{{ e.notice.display_number }}, {{ e.notice.date.vn_short() }}<br>\n{{ text }}</li>\n',
+    "project": '<li><strong>{{ e.notice.meeting.date.vn_short() }}</strong> — <a href="{{ href }}">{{ e.label }}, '
+               '{{ e.notice.display_number }}</a>: {{ text }}</li>\n',
+    "notice": '<li><a href="{{ href }}">{{ n.display_number }}, {{ n.date.vn_short() }}: {{ n.title }}</a>'
+              '{% if n.status != "ban-hanh" %} — <em>{{ n.status_label }}</em>{% endif %}</li>\n',
+}
+
+
+def test_listing_rows_are_the_autoescaped_template_text_whatever_the_input(tiny_archive):
+    import dataclasses
+
+    from jinja2 import Environment
+
+    from notice_archive.group import Entry
+    from notice_archive.index_pages import department_row, notice_row, project_row
+
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370})
+    site = Site.load(str(root / "notices"), today=dt.date(2026, 11, 28))
+    hostile = "<script>x</script> & \"q\" 's' &amp; <b>"
+    env = Environment(autoescape=True, keep_trailing_newline=True)
+    entry = site.groups.departments["phong-kinh-te"][0]
+    notice = dataclasses.replace(entry.notice, title=hostile, number_text=f"370/{hostile}")
+    for status in ("ban-hanh", "chua-so"):
+        n = dataclasses.replace(notice, status=status)
+        e = Entry(n, dataclasses.replace(entry.item, heading=hostile), entry.point, entry.roles)
+        href = f'../../{n.url}#a"b<c>'
+        for kind, row in (("department", department_row(e, href, hostile)),
+                          ("project", project_row(e, href, hostile)), ("notice", notice_row(n, href))):
+            assert row == env.from_string(ROW_TEMPLATES[kind]).render(e=e, n=n, href=href, text=hostile), kind
+            assert "<script>" not in row and "&lt;script&gt;" in row and 'b<c>' not in row
+
+
+def test_cited_numbers_are_linked_on_each_line_that_cites_them(tiny_archive):
+    from notice_archive.notice_page import link_citations, number_index
+
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
+                         "ubnd-tp-lang-son/2020/tb-371.md": CITING_371})
+    archive = load_archive(str(root / "notices"))
+    assert not archive.errors, archive.errors
+    citing = next(n for n in archive.notices if n.number == 371)
+    ref, link = "370/TB-UBND ngày 15/10/2020", "[370/TB-UBND ngày 15/10/2020](tb-370.md)"
+    markdown = (f"Mở đầu 12/10/2020.\n\nTheo {ref}.\nKhông: 370/TB-UBND.\n\n### 1. Mục theo {ref}\n\n"
+                f"a) Theo {ref} và {ref} của UBND tỉnh; {ref} của UBND thành phố.\n\nCuối {ref}")
+    assert link_citations(citing, markdown, archive.registry, number_index(archive.notices)).split("\n") == [
+        "Mở đầu 12/10/2020.", "", f"Theo {link}.", "Không: 370/TB-UBND.", "", f"### 1. Mục theo {ref}", "",
+        f"a) Theo {link} và {ref} của UBND tỉnh; {link} của UBND thành phố.", "", f"Cuối {link}"]
+
+
+def test_a_page_is_the_notices_own_part_and_then_its_links_to_other_notices(tiny_archive):
+    """own_page depends on the notice's file and the registry alone (the per-notice cache can keep it); only the
+    links to cited notices depend on the others."""
+    from notice_archive.notice_page import body_source, number_index, own_page, prepare
+
+    root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
+                         "ubnd-tp-lang-son/2020/tb-371.md": CITING_371})
+    docs = str(root / "notices")
+    archive = load_archive(docs)
+    citing = next(n for n in archive.notices if n.number == 371)
+    text = (root / "notices" / citing.src_uri).read_text(encoding="utf-8")
+    own = own_page(citing, *body_source(text), archive.registry, "UBND thành phố Lạng Sơn")
+    alone = prepare(citing, docs, archive.registry, "UBND thành phố Lạng Sơn", {})
+    linked = prepare(citing, docs, archive.registry, "UBND thành phố Lạng Sơn", number_index(archive.notices))
+    assert own == alone
+    assert (linked.item_meta, linked.cites) == (own.item_meta, own.cites) and own.item_meta and own.cites
+    link = "[370/TB-UBND ngày 15/10/2020](tb-370.md)"
+    assert link not in own.source and linked.source == own.source.replace(
+        "370/TB-UBND ngày 15/10/2020 của UBND thành phố", link + " của UBND thành phố")

@@ -277,3 +277,80 @@ def test_the_text_of_a_section_is_searchable_where_it_lands(tmp_path):
     assert [d for d, _ in decode(shard_of(files, "tai dinh")["tai dinh"])] == [1]
     assert [d for d, _ in decode(shard_of(files, "chuyen doi")["chuyen doi"])] == [3]
     assert docs[1].title == "I. Công tác giải phóng mặt bằng"
+
+
+@pytest.fixture(scope="module")
+def synthetic_archive(tmp_path_factory):
+    """Sixty synthetic notices (tests/benchmarks/synthetic.py): several notices, departments, projects, years."""
+    import datetime as dt
+
+    from benchmarks.synthetic import generate
+
+    from notice_archive.archive import load_archive
+
+    root = generate(tmp_path_factory.mktemp("synth"), 60)
+    archive = load_archive(str(root / "notices"), today=dt.date(2026, 1, 1))
+    assert not archive.errors and len(archive.notices) == 60
+    return archive
+
+
+def test_the_index_is_assembled_from_per_notice_parts_a_cache_can_keep(synthetic_archive):
+    """What a notice gives the index depends on it (and the registry) alone: each part computed on its own, kept
+    (pickled, as the per-notice cache does) and assembled gives the whole build, byte for byte; after one notice
+    changed, the kept parts of the others and the new part of that one give the new archive's build."""
+    import dataclasses
+    import pickle
+
+    notices, registry = list(synthetic_archive.notices), synthetic_archive.registry
+    whole = si.build(notices, registry)
+    ordered = sorted(notices, key=si.Notice.sort_key)
+    kept = {n.url: pickle.loads(pickle.dumps(si.notice_index(n, registry))) for n in reversed(ordered)}
+    assert si.assemble([kept[n.url] for n in ordered], registry) == whole
+
+    changed = dataclasses.replace(ordered[7], closing="Giao Phòng Kinh tế rà soát đèn chiếu sáng hẻm 42/7.")
+    assert si.notice_index(changed, registry) != kept[changed.url]
+    kept[changed.url] = si.notice_index(changed, registry)
+    notices = [changed if n.url == changed.url else n for n in notices]
+    rebuilt = si.build(notices, registry)
+    assert si.assemble([kept[n.url] for n in ordered], registry) == rebuilt != whole
+    assert "42/7" in shard_of(rebuilt, "42/7")
+
+
+@pytest.mark.parametrize("cuts", [(1,), (3, 4, 90), tuple(range(1, 151))])
+def test_postings_are_the_same_however_the_documents_are_split_into_parts(monkeypatch, cuts):
+    """Each part numbers its own tokens; the index maps them to one numbering (chunks crossing parts too)."""
+    monkeypatch.setattr(si, "CAP", 4)
+    monkeypatch.setattr(si, "CHUNK_BITS", 3)
+    rng = random.Random(len(cuts))
+    docs = [doc(" ".join(rng.choices(WORDS, k=rng.randrange(0, 5))),
+                " ".join(rng.choices(WORDS, k=rng.randrange(0, 40)))) for _ in range(150)]
+    bounds = [0, *cuts, len(docs)]
+    parts = [si.words(docs[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    index = si._columns(parts, ABBR)
+    top, weights, tail = index.top_docs.tolist(), index.top_weights.tolist(), index.tail_docs.tolist()
+    post = {t: list(zip(top[s:e], weights[s:e], strict=True)) for t, s, e in index.top_terms()}
+    rest = {t: tail[s:e] for t, s, e in index.tail_terms()}
+    assert (post, rest) == reference_postings(docs, ABBR)
+
+
+def test_loading_the_index_builder_does_not_load_numpy():
+    """numpy is imported when an index is built, not when the hooks load (mkdocs serve, a build with errors)."""
+    import subprocess
+    import sys
+
+    code = "import sys; import notice_archive.site_files; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(NOTICES.parent / "hooks"))
+    assert out.stdout.strip() == "False"
+
+
+def test_a_part_with_more_tokens_than_two_bytes_count_keeps_them_all():
+    """Token indices take 2 bytes up to 65,536 distinct tokens in a notice, 4 beyond: both read back the same."""
+    many = [f"x{i}" for i in range(70_000)]
+    docs = [doc("", " ".join(many[:40_000])), doc("x7", " ".join(many[40_000:]))]
+    part = si.words(docs)
+    assert part.typecode == "I" and si.words(docs[:1]).typecode == "H"
+    index = si._columns([part])
+    post = {t: index.top_docs[s:e].tolist() for t, s, e in index.top_terms()}
+    assert post["x0"] == [0] and post["x69999"] == [1] and post["x7"] == [0, 1] and post["x40000 x40001"] == [1]
+    assert "x39999 x40000" not in post  # (two texts)

@@ -321,6 +321,7 @@ def export_files_from(data: list[NoticeData], registry: Registry,
                       site_url: str | None = None) -> Iterator[tuple[str, str]]:
     """The open-data files from each notice's share (notice_data, in URL order): concatenations, nothing encoded
     twice. The archive file and each notice's file carry the same notice text."""
+    # Each head is an object whose closing brace is cut off ([:-1]) to append the notices' text.
     head = _json({"$schema": href(ARCHIVE_SCHEMA_PATH, site_url, ARCHIVE_PATH), "version": VERSION,
                   **_registries(registry)})
     yield ARCHIVE_PATH, f'{head[:-1]},"notices":[{",".join(d.json for d in data)}]}}\n'
@@ -357,7 +358,9 @@ def _csv_lines(columns: tuple[str, ...], rows: list[dict]) -> str:
     """Rows as CSV lines (CRLF), each cell csv_safe."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([csv_safe(row[c]) for c in columns] for row in rows)
+    # csv_safe, inline: it runs on every cell (~150,000 per 1,000 notices).
+    writer.writerows([("'" + t if (t := "" if (v := row[c]) is None else str(v)).startswith(FORMULA_START) else t)
+                      for c in columns] for row in rows)
     return out.getvalue()
 
 

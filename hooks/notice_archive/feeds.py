@@ -22,13 +22,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from jinja2 import Environment
-from markupsafe import Markup
 
 from . import urls
 from .cite import item_label
 from .deadlines import ID_NAMESPACE, department_ics
 from .group import Entry, Groups
-from .markup import escape_text
 from .model import Item, Notice, Point
 from .registry import Registry
 from .urls import (
@@ -159,33 +157,15 @@ def build_feeds(notices: list[Notice], groups: Groups, registry: Registry, site_
     return feeds
 
 
-def entry_xml(e: FeedEntry) -> str:
-    """An entry of an Atom feed, every value escaped, what XML cannot hold replaced; the template places it."""
-    category = f'\n    <category term="{escape_text(e.category)}"/>' if e.category else ""
-    return NOT_XML.sub("\ufffd", f"\n  <entry>\n    <id>{escape_text(e.id)}</id>\n    <title>{escape_text(e.title)}</title>\n"
-                       f'    <link rel="alternate" type="text/html" href="{escape_text(e.href)}"/>\n'
-                       f"    <updated>{escape_text(e.updated)}</updated>{category}\n"
-                       f'    <summary type="text">{escape_text(e.summary)}</summary>\n  </entry>')
-
-
-def render_feed(env: Environment, feed: Feed, xml_of: Callable[[FeedEntry], str] = entry_xml) -> str:
-    """A feed as Atom XML: well-formed whatever its text (the template escapes; what XML cannot hold is replaced).
-    ``xml_of``: an entry's XML (entry_xml, or a store of it: the same entry is in several feeds)."""
-    entries = Markup("".join(xml_of(e) for e in feed.entries))
-    return NOT_XML.sub("\ufffd", env.get_template(TEMPLATE).render(feed=feed, entries=entries))
+def render_feed(env: Environment, feed: Feed) -> str:
+    """A feed as Atom XML: well-formed whatever its text (the template escapes; what XML cannot hold is replaced)."""
+    return NOT_XML.sub("\ufffd", env.get_template(TEMPLATE).render(feed=feed))
 
 
 def feed_files(env: Environment, notices: list[Notice], groups: Groups, registry: Registry, site_name: str,
                site_url: str | None) -> dict[str, str]:
     """Every feed and calendar file: {path relative to the site root: text}. Deterministic."""
-    written: dict[FeedEntry, str] = {}
-
-    def xml_of(entry: FeedEntry) -> str:
-        if entry not in written:
-            written[entry] = entry_xml(entry)
-        return written[entry]
-
-    files = {f.path: render_feed(env, f, xml_of) for f in build_feeds(notices, groups, registry, site_name, site_url)}
+    files = {f.path: render_feed(env, f) for f in build_feeds(notices, groups, registry, site_name, site_url)}
     for key, dep in sorted(registry.departments.items()):
         files[department_ics_path(key)] = NOT_ICS.sub("\ufffd", department_ics(
             dep.name, groups.departments.get(key, []), site_url, site_name))

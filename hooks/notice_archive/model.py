@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .dates import PartialDate
 from .originals import Original
@@ -112,8 +113,9 @@ class Notice:
     def display_number(self) -> str:
         return self.number_text if self.number is not None else f"…/{self.series} (chưa ghi số)"
 
-    @property
+    @cached_property
     def anchors(self) -> tuple[str, ...]:
+        """Every anchor of the page, in order: worked out once (index pages ask at every link to the notice)."""
         out = [s.anchor for s in self.sections]
         for item in self.items:
             out.append(item.anchor)

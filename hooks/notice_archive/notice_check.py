@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from types import SimpleNamespace
 from typing import Annotated, Any
 
@@ -38,10 +39,13 @@ def check_notice(display: str, src_uri: str, raw: bytes, registry: Registry,
     return checked.notice, checked.problems
 
 
-# One adapter per front-matter field: when some fields are wrong, the others are still checked (all problems at
-# once), from values validated exactly as the model validates them.
-_FIELD_ADAPTERS = {name: TypeAdapter(Annotated[info.annotation, info])
-                   for name, info in FrontMatter.model_fields.items()}
+@cache
+def _field_adapter(name: str) -> TypeAdapter:
+    """One adapter per front-matter field: when some fields are wrong, the others are still checked (all problems
+    at once), from values validated exactly as the model validates them. Built when a notice first needs it (one
+    with a wrong field), not at import: building them is most of this module's import time."""
+    info = FrontMatter.model_fields[name]
+    return TypeAdapter(Annotated[info.annotation, info])
 
 
 def _partial(data: dict[str, Any], exc: ValidationError) -> SimpleNamespace:
@@ -52,7 +56,7 @@ def _partial(data: dict[str, Any], exc: ValidationError) -> SimpleNamespace:
         if name in bad:
             values[name] = None
         elif name in data:
-            values[name] = _FIELD_ADAPTERS[name].validate_python(data[name])
+            values[name] = _field_adapter(name).validate_python(data[name])
         else:
             values[name] = None if info.is_required() else info.get_default(call_default_factory=True)
     return SimpleNamespace(**values)
@@ -98,7 +102,7 @@ def _marker_problems(src: Source) -> list[Problem]:
             out.append(Problem(src.path, scalar.line, f"trường {dotted(path)} còn chờ biên tập viên điền (dấu "
                                f"{MARKER} do công cụ nhập để lại): {hint or 'điền giá trị như bản gốc'}",
                                "error", "chua-dien"))
-    for offset, line in enumerate(src.body.split("\n")):
+    for offset, line in enumerate(src.body.split("\n") if MARKER + ":" in src.body else ()):
         if line.startswith(MARKER + ":"):
             out.append(Problem(src.path, src.body_line + offset, "nội dung còn dòng chờ biên tập viên điền (dấu "
                                f"{MARKER}): {line[len(MARKER) + 1:].strip()}", "error", "chua-dien"))

@@ -8,15 +8,15 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from .body import ITEM, POINT, SECTION, BodyLayout, ParsedBody, parse_body, render_markdown
 from .cite import citation
 from .model import Item, Notice
 from .reader import front_matter_end
-from .references import CITED, find_references
+from .references import find_references
 from .registry import Registry
 from .text import casefold_vi
 from .urls import department_url, project_url, to_root
@@ -36,15 +36,24 @@ ITEM_HEADING = re.compile(r'<h([23])\b[^>]*\sid="((?:phan-\d+-)?muc-\d+)"[^>]*>.
 class NoticePage:
     source: str  # the Markdown the engine renders: the body with anchors and links to cited notices
     item_meta: dict[str, str]  # item anchor -> the HTML put under its heading (decorate_html)
-    cites: dict[str, Markup]  # item or point anchor -> its ready-made citation, escaped (decorate_html)
+    cites: dict[str, str]  # item or point anchor -> its ready-made citation, escaped (decorate_html); plain str, not
+    # Markup: a page is kept in the per-notice cache, and a Markup object costs ~10x a str to unpickle
 
 
 def prepare(notice: Notice, docs_dir: str, registry: Registry, issuer: str,
             by_number: dict[tuple, Notice]) -> NoticePage:
     """What a notice's page needs besides the engine's rendering (made as MkDocs reads the page,
-    on_page_read_source): the anchored Markdown, each item's metadata (departments, projects and citation, as
-    HTML: item_meta) and each item's and point's citation, escaped for an HTML attribute. ``issuer``: the issuer's
-    short name, as citations give it."""
+    on_page_read_source): own_page, with the links to the notices it cites (``by_number``: number_index)."""
+    page = own_page(notice, *notice_source(docs_dir, notice.src_uri), registry, issuer)
+    return replace(page, source=link_citations(notice, page.source, registry, by_number))
+
+
+def own_page(notice: Notice, markdown: str, first_line: int, registry: Registry, issuer: str) -> NoticePage:
+    """What a notice's page needs from the notice alone: its body (``markdown``, from the file line ``first_line``:
+    notice_source) anchored, each item's metadata (departments, projects and citation, as HTML: item_meta) and each
+    item's and point's citation, escaped for an HTML attribute. ``issuer``: the issuer's short name, as citations
+    give it. A pure function of the notice's file and the registry; the links to cited notices, which depend on the
+    other notices, are added after it (link_citations)."""
     cited = {}
     for item in notice.items:
         cited[item.anchor] = citation(notice, issuer, item)
@@ -52,8 +61,8 @@ def prepare(notice: Notice, docs_dir: str, registry: Registry, issuer: str,
             cited[point.anchor] = citation(notice, issuer, item, point)
     base = to_root(notice.url)
     meta = {item.anchor: item_meta(item, registry, cited[item.anchor], base) for item in notice.items}
-    return NoticePage(anchored_markdown(notice, *notice_source(docs_dir, notice.src_uri), registry, by_number),
-                      meta, {anchor: escape(text) for anchor, text in cited.items()})
+    return NoticePage(anchored_source(notice, markdown, first_line), meta,
+                      {anchor: str(escape(text)) for anchor, text in cited.items()})
 
 
 def item_meta(item: Item, registry: Registry, cite: str, base: str) -> str:
@@ -78,11 +87,16 @@ def item_meta(item: Item, registry: Registry, cite: str, base: str) -> str:
 
 
 def notice_source(docs_dir: str, src_uri: str) -> tuple[str, int]:
-    """A notice's body as the engine renders it (the text after the front matter, leading blank lines
-    dropped), read without parsing the front matter a second time: the archive already holds it; and the file
-    line of its first line."""
+    """A notice's body as the engine renders it, from its file: body_source."""
     with open(os.path.join(docs_dir, src_uri), encoding="utf-8") as fh:
-        lines = fh.read().split("\n")
+        return body_source(fh.read())
+
+
+def body_source(text: str) -> tuple[str, int]:
+    """The body of a notice file's text as the engine renders it (the text after the front matter, leading blank
+    lines dropped), found without parsing the front matter a second time: the archive already holds it; and the
+    file line of its first line."""
+    lines = text.split("\n")
     start = (front_matter_end(lines) or 0) + 1
     while start < len(lines) and not lines[start]:
         start += 1
@@ -93,10 +107,15 @@ def anchored_markdown(notice: Notice, markdown: str, first_line: int, registry: 
                       by_number: dict[tuple, Notice]) -> str:
     """The notice body as Markdown (its first line at ``first_line`` of the file), with item and point anchors
     and links to cited notices (``by_number``: the archive's notices by number, number_index)."""
+    return link_citations(notice, anchored_source(notice, markdown, first_line), registry, by_number)
+
+
+def anchored_source(notice: Notice, markdown: str, first_line: int) -> str:
+    """The notice body as Markdown (its first line at ``first_line`` of the file), with item and point anchors."""
     layout: BodyLayout | ParsedBody = BodyLayout(first_line, notice.sections, notice.items)
     if not same_layout(markdown.split("\n"), layout):
         layout = parse_body(notice.src_uri, markdown, 1)[0]  # not the text the archive read: find the items again
-    return link_citations(notice, render_markdown(markdown, layout), registry, by_number)
+    return render_markdown(markdown, layout)
 
 
 def number_index(notices: list[Notice]) -> dict[tuple, Notice]:
@@ -117,14 +136,16 @@ def link_citations(notice: Notice, markdown: str, registry: Registry, by_number:
     only when its date is written ("370/TB-UBND ngày 15/10/2020") and any "của …" after it names the citing
     notice's own issuer ("của UBND thành phố"). Otherwise the text stays as it is: no link beats a wrong one.
     """
-    if MAY_CITE.search(markdown) is None or CITED.search(markdown) is None:  # most bodies cite no document number
+    cited_lines = _lines_that_may_cite(markdown)
+    if not cited_lines:  # most bodies cite no document number at all
         return markdown
     issuer = registry.issuers[notice.issuer]
     own_names = [casefold_vi(issuer.short_name), casefold_vi(issuer.name)]
     out = []
-    for line in markdown.split("\n"):
+    for number, line in enumerate(markdown.split("\n")):
         # Only a reference with its date is linked, and its date is written "ngày …" on the same line.
-        if "ngày" not in line or line.startswith("#") or line.startswith("{:") or "](" in line:
+        if (number not in cited_lines or "ngày" not in line or line.startswith("#") or line.startswith("{:")
+                or "](" in line):
             out.append(line)
             continue
         pieces, last = [], 0
@@ -141,6 +162,19 @@ def link_citations(notice: Notice, markdown: str, registry: Registry, by_number:
             last = ref.end
         out.append("".join(pieces) + line[last:])
     return "\n".join(out)
+
+
+def _lines_that_may_cite(markdown: str) -> set[int]:
+    """The lines (from 0) that can hold a cited document number: those with a match of MAY_CITE, which every match
+    of CITED holds and which never spans lines. One pass over the text (CITED, asked line by line, was most of the
+    cost of preparing a page)."""
+    out: set[int] = set()
+    line, last = 0, 0
+    for m in MAY_CITE.finditer(markdown):
+        line += markdown.count("\n", last, m.start())
+        last = m.start()
+        out.add(line)
+    return out
 
 
 def decorate_html(html: str, page: NoticePage) -> str:

@@ -45,6 +45,8 @@ EXACT = "="  # prefix of exact-form terms
 
 def canon(text: str) -> str:
     """NFC, plain spaces, no zero-width characters, tone marks in the old (official) place. Keeps case and marks."""
+    if text.isascii():  # (nothing to do: the odd spaces and the marks are all beyond ASCII)
+        return text
     text = unicodedata.normalize("NFC", text)
     text = ZERO_WIDTH.sub("", SPACES.sub(" ", text))
     return LETTERS.sub(lambda m: _tone_place(m.group(0)), text)
@@ -68,7 +70,14 @@ def _tone_place(word: str) -> str:
 
 def fold(text: str) -> str:
     """Accent-free lower case: what a phone user types. "Đèn Led" -> "den led"."""
-    text = unicodedata.normalize("NFD", canon(text))
+    return _fold_canonical(canon(text))
+
+
+def _fold_canonical(text: str) -> str:
+    """fold() of a text already canon()."""
+    if text.isascii():  # (no marks, no "đ")
+        return text.lower()
+    text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.replace("đ", "d").replace("Đ", "D").lower()
 
@@ -80,8 +89,9 @@ def _word(word: str) -> tuple[tuple[str, ...], tuple[str | None, ...], str | Non
     syllable, so applying it per syllable here gives what it gives on the whole text."""
     folded, exact = [], []
     for part in PART.findall(word):
-        f = fold(part)
-        e = canon(part).lower()
+        c = canon(part)  # (once: fold() would canon() it again)
+        f = _fold_canonical(c)
+        e = c.lower()
         folded.append(LEADING_ZEROS.sub("", f))
         exact.append(e if e != f else None)
     number = LEADING_ZEROS.sub("", fold(word)) if len(folded) > 1 and DIGIT.search(word) else None

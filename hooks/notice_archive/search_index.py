@@ -26,6 +26,10 @@ are in a file of their own, fetched only to count every match or show more. File
 - ``f.json`` and ``f/<kind>/<key>.json``: the filters (departments, projects: names and document lists; years:
   document ranges, documents being ordered by date), loaded only when the filter panel is opened.
 
+Two steps, so that a rebuild redoes only what changed: notice_index(notice, registry) is what one notice gives
+(its documents' anchors, titles and filters, the tokens of their texts, its display data: a small picklable value the
+per-notice cache can keep), and assemble(parts, registry) makes every file from those of all notices in date order.
+
 Everything is deterministic (sorted keys, documents in date order); nothing comes from a third party.
 """
 
@@ -39,6 +43,7 @@ import re
 from array import array
 from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 from .model import Notice
 from .registry import Registry
@@ -75,23 +80,33 @@ class SearchDoc:
     projects: tuple[str, ...]
 
 
+class Landing(NamedTuple):
+    """A search document as results show it and filters select it (its text is in the notice's Words)."""
+
+    anchor: str
+    title: str
+    departments: tuple[str, ...]
+    projects: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Words:
     """The words of some documents' texts (each document's body, then its heading): their whitespace-separated
     tokens (search.split), each distinct one once, in order of first sight, and each text's tokens as indices into
-    them. Arrays are int32 bytes: small and picklable."""
+    them. Arrays as bytes: small and picklable (~6 KB a notice)."""
 
-    tokens: tuple[str, ...]
-    text_tokens: bytes  # every text's tokens, text after text
-    counts: bytes  # tokens per text
+    tokens: str  # the distinct tokens, joined by spaces (a token holds no white space)
+    text_tokens: bytes  # every text's tokens, text after text, as an array of ``typecode``
+    counts: bytes  # tokens per text (array "i")
+    typecode: str = "H"  # of text_tokens: "H" (2 bytes), or "I" for more than 65,536 distinct tokens
 
 
 @dataclass(frozen=True)
 class NoticeIndex:
-    """What one notice gives the index (notice_index): its search documents (``notice`` 0: its place among the
-    notices is the index's), the words of their texts, and its display data in results."""
+    """What one notice gives the index (notice_index): its search documents, the words of their texts, and its
+    display data in results."""
 
-    docs: tuple[SearchDoc, ...]
+    docs: tuple[Landing, ...]
     words: Words
     display: tuple[str, str, str, str]  # URL, number, date, title
     year: int
@@ -150,8 +165,9 @@ def _section_doc(notice: int, section) -> SearchDoc:
 def notice_index(n: Notice, registry: Registry) -> NoticeIndex:
     """What one notice gives the index: a pure function of the notice and the registry (the names of the
     departments and projects it names are text of its items), cacheable per notice."""
-    docs = tuple(notice_documents(n, registry))
-    return NoticeIndex(docs, words(docs), (n.url, n.display_number, n.date.vn_short(), n.title), n.date.year)
+    docs = notice_documents(n, registry)
+    return NoticeIndex(tuple(Landing(d.anchor, d.title, d.departments, d.projects) for d in docs), words(docs),
+                       (n.url, n.display_number, n.date.vn_short(), n.title), n.date.year)
 
 
 def words(docs) -> Words:
@@ -165,7 +181,9 @@ def words(docs) -> Words:
             counts.append(len(tokens))
     seen = dict.fromkeys(found)  # (C loops)
     local = dict(zip(seen, range(len(seen)), strict=True))
-    return Words(tuple(seen), array("i", map(local.__getitem__, found)).tobytes(), counts.tobytes())
+    typecode = "H" if len(seen) <= 1 << 16 else "I"
+    return Words(" ".join(seen), array(typecode, map(local.__getitem__, found)).tobytes(), counts.tobytes(),
+                 typecode)
 
 
 def fnv1a(term: str) -> int:
@@ -187,33 +205,34 @@ def shard_count(raw_bytes: int) -> int:
 def postings(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None) -> dict[str, list[tuple[int, int]]]:
     """term -> [(document, quantised weight)] in document order, at most CAP per term (the heaviest)."""
     index = _columns([words(docs)], abbr)
-    return {name: list(zip(index.top_docs[s:e], index.top_weights[s:e], strict=True))
-            for name, s, e in index.top_terms()}
+    documents, weights = index.top_docs.tolist(), index.top_weights.tolist()
+    return {name: list(zip(documents[s:e], weights[s:e], strict=True)) for name, s, e in index.top_terms()}
 
 
 def tails(docs: list[SearchDoc], abbr: dict[str, list[str]] | None = None) -> dict[str, list[int]]:
     """term -> its documents beyond the CAP heaviest, ascending (terms with no more than CAP have none)."""
     index = _columns([words(docs)], abbr)
-    return {name: index.tail_docs[s:e] for name, s, e in index.tail_terms()}
+    documents = index.tail_docs.tolist()
+    return {name: documents[s:e] for name, s, e in index.tail_terms()}
 
 
 @dataclass
 class _Index:
-    """Per term, its CAP heaviest documents (ascending) and their weights, and the others (ascending): every term's
-    documents are the slice ``bounds[k]:bounds[k + 1]`` of the flat lists, for the k-th term (of ``terms``) that has
-    any."""
+    """Per term, its CAP heaviest documents (ascending) and their weights, and the others (ascending): the k-th term
+    of ``top`` has the slice ``top_bounds[k]:top_bounds[k + 1]`` of the top arrays (numpy), and so for the tails.
+    Gaps: each document's number less the one before it of the same term (the first: itself)."""
 
     names: list[str]  # by term id
     df: list[int]  # documents per term id
     top: list[int]  # term ids having documents in top, ascending
     top_bounds: list[int]
-    top_docs: list[int]
-    top_gaps: list[int]  # each document's number less the one before it of the same term (the first: itself)
-    top_weights: list[int]
+    top_docs: object
+    top_gaps: object
+    top_weights: object
     tail: list[int]
     tail_bounds: list[int]
-    tail_docs: list[int]
-    tail_gaps: list[int]
+    tail_docs: object
+    tail_gaps: object
 
     def top_terms(self):
         return zip(map(self.names.__getitem__, self.top), self.top_bounds[:-1], self.top_bounds[1:], strict=True)
@@ -237,8 +256,8 @@ def _columns(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _I
     tokens = Numbering()  # token -> id across the parts
     found, counts = [], []
     for part in parts:
-        remap = np.fromiter(map(tokens.__getitem__, part.tokens), dtype=np.int64, count=len(part.tokens))
-        found.append(remap[np.frombuffer(part.text_tokens, dtype=np.int32)])
+        remap = np.fromiter(map(tokens.__getitem__, part.tokens.split()), dtype=np.int64)
+        found.append(remap[np.frombuffer(part.text_tokens, dtype=part.typecode)])
         counts.append(np.frombuffer(part.counts, dtype=np.int32))
     empty = np.zeros(0, dtype=np.int64)
     found = np.concatenate([empty, *found])
@@ -318,25 +337,22 @@ def _columns(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _I
         del capped, w, t, at_cut, last
     top, tail = key[keep], key[~keep]
     del key, term, weight, keep
-    out = _Index(term_names, df.tolist(), [], [0], [], [], [], [], [0], [], [])
-    if len(top):
-        out.top, out.top_bounds, out.top_docs, out.top_gaps = _lists(top >> 32, (top >> 8) & doc_mask)
-        out.top_weights = (top & 255).tolist()
-    if len(tail):
-        out.tail, out.tail_bounds, out.tail_docs, out.tail_gaps = _lists(tail >> 32, (tail >> 8) & doc_mask)
-    return out
+    return _Index(term_names, df.tolist(), *_lists(top >> 32, (top >> 8) & doc_mask), top & 255,
+                  *_lists(tail >> 32, (tail >> 8) & doc_mask))
 
 
-def _lists(term, doc) -> tuple[list[int], list[int], list[int], list[int]]:
+def _lists(term, doc) -> tuple[list[int], list[int], object, object]:
     """Of postings sorted by (term, document): the terms, where each one's postings start (and the end), the
     documents and their gaps."""
     import numpy as np
 
+    if not len(term):
+        return [], [0], doc, doc
     bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True])
     gaps = doc.copy()
     gaps[1:] -= doc[:-1]
     gaps[bounds[:-1]] = doc[bounds[:-1]]
-    return term[bounds[:-1]].tolist(), bounds.tolist(), doc.tolist(), gaps.tolist()
+    return term[bounds[:-1]].tolist(), bounds.tolist(), doc, gaps
 
 
 def _expand(ids_of: list[tuple[int, ...]], found, token_at):
@@ -459,9 +475,12 @@ def assemble(parts: list[NoticeIndex], registry: Registry) -> dict[str, bytes]:
     doc_notice = [ni for ni, part in enumerate(parts) for _ in part.docs]
     abbr = abbreviations(registry)
     index = _columns([part.words for part in parts], abbr)
-    flat = [0] * (2 * len(index.top_docs))  # document gap, weight, …
+    import numpy as np
+
+    flat = np.empty(2 * len(index.top_docs), dtype=np.int64)  # document gap, weight, …
     flat[0::2] = index.top_gaps
     flat[1::2] = index.top_weights
+    flat = flat.tolist()
     encoded = {term: flat[2 * s:2 * e] for term, s, e in index.top_terms()}
     raw = sum(map(len, encoded)) + 4 * len(encoded) + 4 * len(flat)  # about the JSON's size
     del flat
@@ -477,8 +496,9 @@ def assemble(parts: list[NoticeIndex], registry: Registry) -> dict[str, bytes]:
     # Exact forms ("=đèn") only order results (a query's matches are its folded terms'): their heaviest are enough.
     count = {index.names[t]: index.df[t] for t in index.tail}  # documents of a capped term, in all
     tail = sorted((term, s, e) for term, s, e in index.tail_terms() if not term.startswith(EXACT))
+    gaps = index.tail_gaps.tolist()
     for k, (term, s, e) in enumerate(tail):
-        files[f"t/{k}.json"] = _json(index.tail_gaps[s:e])
+        files[f"t/{k}.json"] = _json(gaps[s:e])
         by_shard[hashes[shard_keys[term]]]["n"][term] = [count[term], k]
     files.update((f"i/{k}.json", _json(v)) for k, v in by_shard.items())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TypeVar
 
@@ -22,7 +22,7 @@ from .group import Groups, group
 from .history import last_changes
 from .index_pages import GeneratedPage
 from .model import Notice
-from .notice_cache import NoticeCache, digest
+from .notice_cache import NoticeCache
 from .notice_page import NoticePage
 from .problems import Problem
 from .text import casefold_vi
@@ -199,9 +199,12 @@ class Site:
     def notice_page(self, src_uri: str) -> NoticePage:
         """What a notice's page needs besides the engine's rendering (notice_page.prepare)."""
         notice = self.by_src[src_uri]
-        return self.part(notice, "page", digest(self.theme, self._number_digest),
-                         lambda: notice_page.prepare(notice, self.docs_dir, self.registry, self.issuer_name(notice),
-                                                     self._number_index))
+        # What the page needs from the notice alone is kept per notice (own_page); the links to the notices it cites
+        # depend on the others, and are added each build (cheap: most bodies cite no number).
+        own = self.part(notice, "page", b"", lambda: notice_page.own_page(
+            notice, *notice_page.notice_source(self.docs_dir, notice.src_uri), self.registry,
+            self.issuer_name(notice)))
+        return replace(own, source=notice_page.link_citations(notice, own.source, self.registry, self._number_index))
 
     def anchored_markdown(self, src_uri: str, markdown: str, first_line: int) -> str:
         """A notice's body as Markdown with its anchors and citing links (notice_page.anchored_markdown)."""
@@ -215,12 +218,6 @@ class Site:
     @cached_property
     def _number_index(self) -> dict[tuple, Notice]:
         return notice_page.number_index(self.archive.notices)
-
-    @cached_property
-    def _number_digest(self) -> bytes:
-        """What a notice's page may link to (a cited number's notice): a page kept in the cache is made again when
-        the archive's numbers or their files change."""
-        return digest(*(f"{key}\0{n.src_uri}" for key, n in sorted(self._number_index.items(), key=repr)))
 
     def _env(self) -> Environment:
         if self.env is None:
