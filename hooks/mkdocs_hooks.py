@@ -218,8 +218,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         figures = write_site_files(site, config.site_dir, config.site_name, config.site_url)
         log.info(f"{figures['files']} tệp dữ liệu mở, tìm kiếm và nguồn tin; tìm kiếm: {figures['search_docs']} "
                  f"phần ({figures['search_files']} tệp, {figures['search_kb']} KB)")
-    if site.cache is not None:
-        site.cache.flush()  # the parts of the site this build made from each notice, for the next build
 
 
 def _vietnamese_redirects(config: MkDocsConfig) -> None:

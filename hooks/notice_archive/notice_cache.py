@@ -19,14 +19,12 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    from .notice_check import Checked
+from .notice_check import Checked
 
 T = TypeVar("T")
 
@@ -69,22 +67,14 @@ def templates_digest(folders: Iterable[str | Path]) -> bytes:
     return out.digest()
 
 
-@dataclass
-class Entry:
-    """One notice's entry: what checking it gave, and the parts derived from it (name -> (context, value))."""
-
-    checked: Checked
-    parts: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
-
-
 class NoticeCache:
-    """Checked notices by (path, bytes), for one context: the registries' files, the build day, the code; and the
-    parts derived from each. One build's object: it remembers which entries the build read or changed."""
+    """Checked notices by (path, bytes), for one context: the registries' files, the build day, the code; and, each
+    in a file of its own beside the notice's entry, the parts made from it. One build's object: it knows which
+    notices it read or wrote, and holds no part in memory (10,000 notices' parts would be a gigabyte)."""
 
     def __init__(self, folder: Path, docs_dir: str, registry_dir: str, today: dt.date, display_root: str):
         self.folder = folder
-        self._entries: dict[str, tuple[Path, Entry]] = {}  # src_uri -> (its file, its entry), as this build has it
-        self._changed: set[str] = set()
+        self._keys: dict[str, str] = {}  # src_uri -> its entry's key, for the notices this build read or wrote
         context = hashlib.sha256(f"{code_version()}\0{today.isoformat()}\0{display_root}".encode())
         registries = Path(docs_dir) / registry_dir
         for path in sorted(registries.glob("*.yml")) if registries.is_dir() else ():
@@ -101,55 +91,56 @@ class NoticeCache:
         folder = Path(setting) if setting else Path(base) / "notice-archive"
         return cls(folder / "notices", docs_dir, registry_dir, today, display_root)
 
-    def _path(self, src_uri: str, raw: bytes) -> Path:
-        key = hashlib.sha256(self.context + src_uri.encode() + b"\0" + raw).hexdigest()
-        return self.folder / key[:2] / f"{key}.pickle"
+    def _key(self, src_uri: str, raw: bytes) -> str:
+        return hashlib.sha256(self.context + src_uri.encode() + b"\0" + raw).hexdigest()
+
+    def _path(self, key: str, part: str = "") -> Path:
+        return self.folder / key[:2] / f"{key}{'.' + part if part else ''}.pickle"
 
     def get(self, src_uri: str, raw: bytes) -> Checked | None:
-        path = self._path(src_uri, raw)
-        try:
-            with open(path, "rb") as fh:
-                entry = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        key = self._key(src_uri, raw)
+        checked = self._read(self._path(key))
+        if not isinstance(checked, Checked):
             return None  # none yet, or unreadable: check the notice again
-        if not isinstance(entry, Entry):
-            return None
-        self._entries[src_uri] = path, entry
-        return entry.checked
+        self._keys[src_uri] = key
+        return checked
 
     def put(self, src_uri: str, raw: bytes, checked: Checked) -> None:
-        path = self._path(src_uri, raw)
-        entry = Entry(checked)
-        self._entries[src_uri] = path, entry
-        self._write(path, entry)
+        key = self._key(src_uri, raw)
+        self._keys[src_uri] = key
+        self._write(self._path(key), checked)
 
     def part(self, src_uri: str, name: str, context: bytes, make: Callable[[], T]) -> T:
         """A part of the site made from one notice (``make``) and ``context`` (digest(): whatever else it is made
-        from): from the notice's entry when it holds this part for this context, else made and kept (flush)."""
-        found = self._entries.get(src_uri)
-        if found is None:
+        from): read from the notice's entry when it holds this part for this context, else made and written."""
+        key = self._keys.get(src_uri)
+        if key is None:
             return make()  # a notice the cache does not hold (one that keeps an original)
-        kept = found[1].parts.get(name)
-        if kept is not None and kept[0] == context:
+        path = self._path(key, name)
+        kept = self._read(path)
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == context:
             return kept[1]
         value = make()
-        found[1].parts[name] = context, value
-        self._changed.add(src_uri)
+        self._write(path, (context, value))
         return value
 
-    def flush(self) -> None:
-        """Write the entries that got new parts in this build."""
-        for src_uri in sorted(self._changed):
-            self._write(*self._entries[src_uri])
-        self._changed.clear()
+    @staticmethod
+    def _read(path: Path) -> Any:
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError,
+                IndexError, KeyError):
+            return None
 
-    def _write(self, path: Path, entry: Entry) -> None:
+    @staticmethod
+    def _write(path: Path, value: object) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Written whole or not at all: a build stopped half way leaves no broken entry.
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written is only slower
