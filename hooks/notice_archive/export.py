@@ -286,11 +286,6 @@ def _registries(reg: Registry) -> dict[str, list]:
     }
 
 
-def _dump(model: BaseModel) -> str:
-    """A model as its file's text: compact, by pydantic's own (Rust) encoder, with a final line break."""
-    return model.model_dump_json(by_alias=True) + "\n"
-
-
 def schemas(site_url: str | None = None) -> dict[str, str]:
     """The published JSON Schemas (Draft 2020-12), generated from the models above."""
     base = site_base(site_url)
