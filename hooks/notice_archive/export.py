@@ -319,7 +319,11 @@ def export_files_from(data: list[NoticeData], registry: Registry,
     # Each head is an object whose closing brace is cut off ([:-1]) to append the notices' text.
     head = _json({"$schema": href(ARCHIVE_SCHEMA_PATH, site_url, ARCHIVE_PATH), "version": VERSION,
                   **_registries(registry)})
-    yield ARCHIVE_PATH, f'{head[:-1]},"notices":[{",".join(d.json for d in data)}]}}\n'
+    pieces = [f'{head[:-1]},"notices":[']
+    for i, d in enumerate(data):
+        pieces += [",", d.json] if i else [d.json]
+    yield ARCHIVE_PATH, "".join([*pieces, "]}\n"])  # one join: the archive's text is copied once, not twice
+    del pieces
     yield from csv_files_from(data).items()
     for d in data:
         path = notice_json_path(d.url)
@@ -364,7 +368,7 @@ def _csv(columns: tuple[str, ...], lines: Iterable[str]) -> str:
     # and garbles every Vietnamese letter; LibreOffice and csv readers opened with "utf-8-sig" skip it.
     head = io.StringIO()
     csv.writer(head, lineterminator="\r\n").writerow(columns)
-    return "\ufeff" + head.getvalue() + "".join(lines)
+    return "".join(["\ufeff", head.getvalue(), *lines])
 
 
 def _unique(values: list[str]) -> list[str]:
