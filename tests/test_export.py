@@ -12,7 +12,6 @@ import pytest
 import yaml
 from conftest import build, make_archive
 
-from notice_archive import export
 from notice_archive.export import ARCHIVE_PATH, ARCHIVE_SCHEMA_PATH, NOTICE_SCHEMA_PATH, VERSION, export_files
 from notice_archive.site import Site
 
@@ -198,11 +197,3 @@ def test_absolute_urls_when_site_url_is_set(tmp_path):
     issued = next(n for n in archive["notices"] if n["number"] == 5)
     assert issued["items"][1]["points"][4]["link"]["url"] == \
         "https://thongbao.example.vn/kho/ubnd-tp-lang-son/2020/5-tb-ubnd/#phan-2-muc-1-dd"
-
-
-@pytest.mark.parametrize("text", ["Đèn Led \"Mục 4\" <b> & \\", "\x07\x1f\x7f\t\n\r\b\f", "\u2028\u2029 \U0001F600", ""])
-def test_open_data_text_is_what_the_json_module_writes(text: str) -> None:
-    """pydantic's encoder writes the open data: byte for byte what json.dumps (UTF-8, compact) writes."""
-    model = export.PersonOut(name=text, title=text)
-    expected = json.dumps(model.model_dump(mode="json", by_alias=True), ensure_ascii=False, separators=(",", ":"))
-    assert export._dump(model) == expected + "\n"

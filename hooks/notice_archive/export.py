@@ -286,11 +286,6 @@ def _registries(reg: Registry) -> dict[str, list]:
     }
 
 
-def _dump(model: BaseModel) -> str:
-    """A model as its file's text: compact, by pydantic's own (Rust) encoder, with a final line break."""
-    return model.model_dump_json(by_alias=True) + "\n"
-
-
 def schemas(site_url: str | None = None) -> dict[str, str]:
     """The published JSON Schemas (Draft 2020-12), generated from the models above."""
     base = site_base(site_url)
@@ -324,7 +319,11 @@ def export_files_from(data: list[NoticeData], registry: Registry,
     # Each head is an object whose closing brace is cut off ([:-1]) to append the notices' text.
     head = _json({"$schema": href(ARCHIVE_SCHEMA_PATH, site_url, ARCHIVE_PATH), "version": VERSION,
                   **_registries(registry)})
-    yield ARCHIVE_PATH, f'{head[:-1]},"notices":[{",".join(d.json for d in data)}]}}\n'
+    pieces = [f'{head[:-1]},"notices":[']
+    for i, d in enumerate(data):
+        pieces += [",", d.json] if i else [d.json]
+    yield ARCHIVE_PATH, "".join([*pieces, "]}\n"])  # one join: the archive's text is copied once, not twice
+    del pieces
     yield from csv_files_from(data).items()
     for d in data:
         path = notice_json_path(d.url)
@@ -369,7 +368,7 @@ def _csv(columns: tuple[str, ...], lines: Iterable[str]) -> str:
     # and garbles every Vietnamese letter; LibreOffice and csv readers opened with "utf-8-sig" skip it.
     head = io.StringIO()
     csv.writer(head, lineterminator="\r\n").writerow(columns)
-    return "\ufeff" + head.getvalue() + "".join(lines)
+    return "".join(["\ufeff", head.getvalue(), *lines])
 
 
 def _unique(values: list[str]) -> list[str]:

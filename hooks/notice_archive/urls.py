@@ -93,4 +93,5 @@ def href(path: str, site_url: str | None, from_file: str) -> str:
 
 def _plain(path: str) -> bool:
     """A relative path whose every segment is a name (no empty, "." or ".." segment)."""
-    return bool(path) and not path.startswith("/") and all(s not in ("", ".", "..") for s in path.split("/"))
+    segments = path.split("/")
+    return "" not in segments and "." not in segments and ".." not in segments
