@@ -21,11 +21,9 @@ def build_notice(src_uri: str, fm: FrontMatter, parsed: ParsedBody, number: int 
     for raw in parsed.items:
         im = meta[raw.anchor]
         pts = tuple(
-            m.Point(p.letter, p.anchor, p.full_text, p.line,
-                    tuple(meta[p.anchor].lead) if p.anchor in meta else (),
-                    tuple(meta[p.anchor].cooperating) if p.anchor in meta else (),
-                    tuple(meta[p.anchor].projects) if p.anchor in meta else (),
-                    _deadlines(meta[p.anchor]) if p.anchor in meta else ())
+            m.Point(p.letter, p.anchor, p.full_text, p.line, tuple(pm.lead), tuple(pm.cooperating),
+                    tuple(pm.projects), _deadlines(pm)) if (pm := meta.get(p.anchor)) is not None
+            else m.Point(p.letter, p.anchor, p.full_text, p.line)
             for p in raw.points)
         items.append(m.Item(raw.number, raw.section, raw.anchor, raw.heading, "\n".join(raw.lines).strip(),
                             raw.line, pts, im.presented_by, tuple(im.lead), tuple(im.cooperating),
