@@ -9,7 +9,9 @@ from notice_archive.site_files import write_files
 
 def test_a_rebuild_rewrites_what_changed_and_removes_what_is_gone(tmp_path):
     assert write_files(tmp_path, "tim-kiem", [("tim-kiem/a.json", "một"), ("tim-kiem/x/b.json", b"hai"),
-                                              ("tim-kiem/x/c.json", "ba"), ("tb/index.json", "bốn")]) == 4
+                                              ("tim-kiem/x/c.json", "ba"), ("tb/index.json", "bốn"),
+                                              ("tim-kiem/all.json", iter([b"[", "năm".encode(), b"]"]))]) == 5
+    assert (tmp_path / "tim-kiem" / "all.json").read_text(encoding="utf-8") == "[năm]"  # pieces, one after another
     same, changed = tmp_path / "tim-kiem" / "a.json", tmp_path / "tim-kiem" / "x" / "b.json"
     os.utime(same, (1, 1))
     os.utime(changed, (1, 1))

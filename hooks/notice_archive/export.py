@@ -200,12 +200,14 @@ class NoticeExport(_Out):
 
 @dataclass(frozen=True)
 class NoticeData:
-    """One notice's share of the open data, as text: what notice_data gives (picklable, cacheable per notice)."""
+    """One notice's share of the open data, as UTF-8 (picklable, cacheable per notice): what notice_data gives. Bytes,
+    not str: 10,000 notices' shares are held together while the files are written, and Vietnamese text takes two
+    bytes a character in a Python str, about one and a half in UTF-8; the files are written from them as they are."""
 
     url: str  # the notice's URL (its JSON file is notice_json_path(url))
-    json: str  # the notice object, compact JSON (an element of "notices"; "notice" of its own file)
-    notice_row: str  # its line of thong-bao.csv
-    item_rows: str  # its lines of cac-muc.csv (one per item)
+    json: bytes  # the notice object, compact JSON (an element of "notices"; "notice" of its own file)
+    notice_row: bytes  # its line of thong-bao.csv
+    item_rows: bytes  # its lines of cac-muc.csv (one per item)
 
 
 def _json(data: Any) -> str:
@@ -269,8 +271,8 @@ def notice_data(n: m.Notice, reg: Registry, site_url: str | None) -> NoticeData:
     """One notice's share of the open data (its JSON object and its CSV lines). Pure: depends on the notice, the
     registry (issuer, department and project names) and site_url only."""
     record = notice_record(n, reg, site_url)
-    return NoticeData(n.url, _json(record), _csv_lines(NOTICE_COLUMNS, [notice_row(record)]),
-                      _csv_lines(ITEM_COLUMNS, [item_row(record, item, reg) for item in record["items"]]))
+    return NoticeData(n.url, to_json(record), _csv_lines(NOTICE_COLUMNS, [notice_row(record)]).encode(),
+                      _csv_lines(ITEM_COLUMNS, [item_row(record, item, reg) for item in record["items"]]).encode())
 
 
 def _registries(reg: Registry) -> dict[str, list]:
@@ -302,34 +304,46 @@ def schemas(site_url: str | None = None) -> dict[str, str]:
 
 def export_files(notices: list[m.Notice], registry: Registry, site_url: str | None = None) -> dict[str, str]:
     """Every open-data file of the site: {path relative to the site root: JSON text}. Deterministic."""
-    return dict(iter_export_files(notices, registry, site_url))
+    return {path: data.decode() if isinstance(data, bytes) else b"".join(data).decode()
+            for path, data in iter_export_files(notices, registry, site_url)}
 
 
 def iter_export_files(notices: list[m.Notice], registry: Registry,
-                      site_url: str | None = None) -> Iterator[tuple[str, str]]:
+                      site_url: str | None = None) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     """The same files one at a time, so a writer need not hold 10,000 of them in memory."""
     return export_files_from(sorted((notice_data(n, registry, site_url) for n in notices), key=lambda d: d.url),
                              registry, site_url)
 
 
 def export_files_from(data: list[NoticeData], registry: Registry,
-                      site_url: str | None = None) -> Iterator[tuple[str, str]]:
-    """The open-data files from each notice's share (notice_data, in URL order): concatenations, nothing encoded
-    twice. The archive file and each notice's file carry the same notice text."""
+                      site_url: str | None = None) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+    """The open-data files from each notice's share (notice_data, in URL order), as UTF-8: concatenations, nothing
+    encoded twice. The archive file and the CSVs, which hold every notice, come as pieces to be written one after
+    the other (never joined: at 10,000 notices each would be another hundred megabytes held at once); the archive
+    file and each notice's file carry the same notice text."""
     # Each head is an object whose closing brace is cut off ([:-1]) to append the notices' text.
     head = _json({"$schema": href(ARCHIVE_SCHEMA_PATH, site_url, ARCHIVE_PATH), "version": VERSION,
                   **_registries(registry)})
-    pieces = [f'{head[:-1]},"notices":[']
-    for i, d in enumerate(data):
-        pieces += [",", d.json] if i else [d.json]
-    yield ARCHIVE_PATH, "".join([*pieces, "]}\n"])  # one join: the archive's text is copied once, not twice
-    del pieces
-    yield from csv_files_from(data).items()
+    yield ARCHIVE_PATH, _joined(f'{head[:-1]},"notices":['.encode(), (d.json for d in data), b",", b"]}\n")
+    yield NOTICES_CSV_PATH, _joined(_csv_head(NOTICE_COLUMNS), (d.notice_row for d in data))
+    yield ITEMS_CSV_PATH, _joined(_csv_head(ITEM_COLUMNS), (d.item_rows for d in data))
     for d in data:
         path = notice_json_path(d.url)
         one = _json({"$schema": href(NOTICE_SCHEMA_PATH, site_url, path), "version": VERSION})
-        yield path, f'{one[:-1]},"notice":{d.json}}}\n'
-    yield from schemas(site_url).items()
+        yield path, b"".join([one[:-1].encode(), b',"notice":', d.json, b"}\n"])
+    for path, text in schemas(site_url).items():
+        yield path, text.encode()
+
+
+def _joined(head: bytes, parts: Iterable[bytes], separator: bytes = b"", tail: bytes = b"") -> Iterator[bytes]:
+    """head, the parts with the separator between them, tail: the pieces of one file."""
+    yield head
+    for i, part in enumerate(parts):
+        if i and separator:
+            yield separator
+        yield part
+    if tail:
+        yield tail
 
 
 # CSV: the same records as the JSON, flattened for spreadsheets ----------------------------------------------------
@@ -363,12 +377,12 @@ def _csv_lines(columns: tuple[str, ...], rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def _csv(columns: tuple[str, ...], lines: Iterable[str]) -> str:
+def _csv_head(columns: tuple[str, ...]) -> bytes:
     # UTF-8 with a byte-order mark: Excel (the office's spreadsheet) reads a CSV without one as the local code page
     # and garbles every Vietnamese letter; LibreOffice and csv readers opened with "utf-8-sig" skip it.
     head = io.StringIO()
     csv.writer(head, lineterminator="\r\n").writerow(columns)
-    return "".join(["\ufeff", head.getvalue(), *lines])
+    return ("\ufeff" + head.getvalue()).encode()
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -411,9 +425,3 @@ def notice_row(notice: dict) -> dict:
         "signer_name": notice["signer"]["name"], "departments": SEP.join(notice["departments"]),
         "projects": SEP.join(notice["projects"]), "items": len(notice["items"]),
     }
-
-
-def csv_files_from(data: list[NoticeData]) -> dict[str, str]:
-    """The two CSV files of the open data, from each notice's lines (notice_data), in the JSON's order."""
-    return {NOTICES_CSV_PATH: _csv(NOTICE_COLUMNS, (d.notice_row for d in data)),
-            ITEMS_CSV_PATH: _csv(ITEM_COLUMNS, (d.item_rows for d in data))}

@@ -70,22 +70,27 @@ def clashes(site: Site, dest_uris: Iterable[str]) -> set[str]:
     return {uri for uri in dest_uris if uri.split("/")[0] in OWNED or uri in notice_json}
 
 
-def write_files(site_dir: Path, owned: str, files: Iterable[tuple[str, str | bytes]]) -> int:
+def write_files(site_dir: Path, owned: str, files: Iterable[tuple[str, str | bytes | Iterable[bytes]]]) -> int:
     """Write files (paths relative to the site); a file whose bytes are there already is left alone (a preview's
     dirty rebuild rewrites what changed), and any other file in the folder ``owned`` is removed: a rebuild leaves
-    no stale file behind. How many files there are."""
+    no stale file behind. A file given as pieces (bytes one after the other: the open data's files that hold every
+    notice) is written piece by piece, never held whole. How many files there are."""
     folders: set[Path] = set()
     kept: set[Path] = set()
     for rel, data in files:
         path = site_dir / rel
-        content = data if isinstance(data, bytes) else data.encode("utf-8")
         kept.add(path)
-        if _holds(path, content):
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        if isinstance(content, bytes) and _holds(path, content):
             continue
         if path.parent not in folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             folders.add(path.parent)
-        path.write_bytes(content)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            with open(path, "wb") as fh:
+                fh.writelines(content)
     for path in sorted((site_dir / owned).rglob("*"), reverse=True):
         if path.is_dir():
             if not any(path.iterdir()):
