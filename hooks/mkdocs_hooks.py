@@ -21,7 +21,7 @@ import posixpath
 from functools import partial
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -45,6 +45,7 @@ STATE = "notice_archive_site"  # keys on the per-build config object: no module-
 PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notice page to decorating its HTML
 ONCE = "notice_archive_once"  # parts of notice pages that are the same across a folder, by (part, folder): main.html
 PROBLEMS = "notice_archive_problems"  # a preview's list of the notices' errors, as HTML put on every page ("" if none)
+TEMPLATES = "notice_archive_templates"  # the folder of compiled templates beside the per-notice cache (or None)
 ARTICLE = '<article class="md-content__inner md-typeset">'  # where Material's pages (and its 404 page) begin
 
 
@@ -61,6 +62,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Each notice is checked, and its parts of the site made, once per content (notice_cache): a rebuild (mkdocs
     # serve) checks and derives what was edited. Parts rendered with the theme depend on its files and settings.
     cache = NoticeCache.for_build(config.docs_dir, REGISTRY_DIR, today)
+    config[TEMPLATES] = cache.templates_folder() if cache is not None else None
+    _keep_compiled(env, config)
     theme = digest(templates_digest(config.theme.dirs), config.site_url or "", config.site_name, str(config.strict))
     site = Site.load(config.docs_dir, today, env=env, cache=cache, theme=theme)
     for problem in site.problems:
@@ -162,7 +165,13 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return decorate_html(html, config[PREPARED].pop(page.file.src_uri))
 
 
+def _keep_compiled(env: Environment, config: MkDocsConfig) -> None:
+    if config[TEMPLATES]:
+        env.bytecode_cache = FileSystemBytecodeCache(config[TEMPLATES])
+
+
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    _keep_compiled(env, config)
     # Templates call folder_once(part, render) for the parts of a page that do not name it: it renders them, except
     # on notice pages, whose context has one that renders each part once per folder (on_page_context).
     env.globals["folder_once"] = _render

@@ -461,3 +461,19 @@ def test_a_page_is_the_notices_own_part_and_then_its_links_to_other_notices(tiny
     link = "[370/TB-UBND ngày 15/10/2020](tb-370.md)"
     assert link not in own.source and linked.source == own.source.replace(
         "370/TB-UBND ngày 15/10/2020 của UBND thành phố", link + " của UBND thành phố")
+
+
+def test_the_autoescaped_environment_never_reads_the_theme_s_compiled_templates(tmp_path):
+    """The theme's environment keeps compiled templates on disk (a rebuild compiles none again); a bytecode
+    cache's key is a template's name and source, so the generated pages' autoescaped environment must not share it:
+    it would run a template compiled without autoescape."""
+    from jinja2 import DictLoader, Environment, FileSystemBytecodeCache
+
+    from notice_archive.index_pages import autoescaped
+
+    theme = Environment(loader=DictLoader({"t.html": "{{ x }}"}), bytecode_cache=FileSystemBytecodeCache(str(tmp_path)))
+    assert theme.get_template("t.html").render(x="<b>") == "<b>"
+    assert any(tmp_path.iterdir())  # compiled, and kept
+    pages = autoescaped(theme)
+    assert pages.bytecode_cache is None
+    assert pages.get_template("t.html").render(x="<b>") == "&lt;b&gt;"

@@ -134,8 +134,10 @@ def static_urls(site: Site) -> frozenset[str]:
 
 def autoescaped(env: Environment) -> Environment:
     """The theme's Jinja environment with autoescape on: generated pages are HTML, every value is escaped."""
-    # A cache of its own: the theme's compiled templates (no autoescape) must never be reused here.
-    return env.overlay(autoescape=True, trim_blocks=True, lstrip_blocks=True, cache_size=100)
+    # A cache of its own: the theme's compiled templates (no autoescape) must never be reused here; nor those kept
+    # on disk for the theme's environment (a bytecode cache's key is the template's name and source, not its
+    # environment's settings).
+    return env.overlay(autoescape=True, trim_blocks=True, lstrip_blocks=True, cache_size=100, bytecode_cache=None)
 
 
 def render(site: Site, env: Environment, page: GeneratedPage) -> tuple[str, list[str]]:

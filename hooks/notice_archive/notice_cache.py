@@ -91,6 +91,16 @@ class NoticeCache:
         folder = Path(setting) if setting else Path(base) / "notice-archive"
         return cls(folder / "notices", docs_dir, registry_dir, today, display_root)
 
+    def templates_folder(self) -> str | None:
+        """Where the theme's compiled templates are kept (Jinja's FileSystemBytecodeCache, keyed by each template's
+        source): a rebuild compiles none of the ~50 it renders again. None if it cannot be made."""
+        folder = self.folder.parent / "templates"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return str(folder)
+
     def _key(self, src_uri: str, raw: bytes) -> str:
         return hashlib.sha256(self.context + src_uri.encode() + b"\0" + raw).hexdigest()
 
