@@ -221,3 +221,28 @@ def test_a_registry_that_cannot_be_read_fails_the_build_with_messages_not_a_trac
     assert result.returncode == 1 and "Traceback" not in result.output
     assert "notices/_registry/departments.yml:1: YAML: không dùng neo '&a'" in result.output
     assert "notices/_registry/projects.yml:4: dự án 'gpmb-du-an-trong-diem': 'lead'" in result.output
+
+
+# Lists nested on one line ("- - - … x") or by indentation inside a quote ("> " + tabs + "- x") recurse in
+# Markdown's block parser (RecursionError from ~500 levels) with no long line, deep indentation or marker run.
+NESTED_LISTS = [
+    ("- " * 600 + "x", 23),
+    ("1. " * 600 + "x", 23),
+    ("> - " + "- " * 600 + "x", 23),
+    ("\n\n".join("> " + "\t" * k + "- x" for k in range(700)), 23 + 2 * 9),
+]
+
+
+@pytest.mark.parametrize(("body", "line"), NESTED_LISTS)
+def test_lists_nested_too_deep_are_refused_before_markdown_reads_them(body: str, line: int):
+    src = read_bytes("notices/x.md", minimal_notice(body="### 1. Mục\n\n" + body).encode())
+    assert [p.code for p in src.problems] == ["qua-lon"] and src.problems[0].line == line, src.problems[:3]
+
+
+@pytest.mark.build
+def test_a_notice_with_lists_nested_too_deep_fails_the_build_with_a_message_not_a_traceback(tmp_path: Path):
+    root = make_archive(tmp_path, {"ubnd-tp-lang-son/2020/sau.md": minimal_notice(
+        number="124/TB-UBND", body="Nội dung.\n\n" + "- " * 600 + "x")})
+    result = build(root)
+    assert result.returncode == 1 and "Traceback" not in result.output and "RecursionError" not in result.output
+    assert "notices/ubnd-tp-lang-son/2020/sau.md:23: " in result.output
