@@ -236,7 +236,8 @@ NESTED_LISTS = [
 @pytest.mark.parametrize(("body", "line"), NESTED_LISTS)
 def test_lists_nested_too_deep_are_refused_before_markdown_reads_them(body: str, line: int):
     src = read_bytes("notices/x.md", minimal_notice(body="### 1. Mục\n\n" + body).encode())
-    assert [p.code for p in src.problems] == ["qua-lon"] and src.problems[0].line == line, src.problems[:3]
+    # one message per paragraph (the quoted case has 700)
+    assert {p.code for p in src.problems} == {"qua-lon"} and src.problems[0].line == line, src.problems[:3]
 
 
 @pytest.mark.build
