@@ -247,3 +247,31 @@ def test_a_notice_with_lists_nested_too_deep_fails_the_build_with_a_message_not_
     result = build(root)
     assert result.returncode == 1 and "Traceback" not in result.output and "RecursionError" not in result.output
     assert "notices/ubnd-tp-lang-son/2020/sau.md:23: " in result.output
+
+
+@pytest.mark.parametrize("cache", [False, True])
+@pytest.mark.parametrize("name", [b"tb-\xff.md", b"tb-\xed\xa0\x80.md", b"\xc3(/tb-1.md"])
+def test_a_file_name_that_is_not_utf8_is_refused_not_a_crash(tmp_path: Path, monkeypatch, name: bytes, cache: bool):
+    # Git keeps a file name's bytes: a pull request can hold one that is not UTF-8 (Python reads it with surrogates,
+    # which the cache's key and every UTF-8 write refused with a UnicodeEncodeError).
+    monkeypatch.setenv("NOTICE_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    root = make_archive(tmp_path)
+    folder = os.fsencode(root / "notices/ubnd-tp-lang-son/2020")
+    os.makedirs(os.path.dirname(os.path.join(folder, name)), exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as fh:
+        fh.write(minimal_notice(number="124/TB-UBND").encode())
+    archive = load_archive(str(root / "notices"), today=dt.date(2026, 12, 2), cache=cache)
+    errors = [p for p in archive.problems if p.severity == "error"]
+    assert [(p.line, p.code) for p in errors] == [(1, "ten-tep")], errors
+    assert errors[0].format().encode("utf-8")  # printable: no surrogate left in the message
+    assert not any("124" in n.number_text for n in archive.notices)
+
+
+@pytest.mark.build
+def test_a_file_name_that_is_not_utf8_fails_the_build_with_a_message_not_a_traceback(tmp_path: Path):
+    root = make_archive(tmp_path)
+    with open(os.path.join(os.fsencode(root / "notices/ubnd-tp-lang-son/2020"), b"tb-\xff.md"), "wb") as fh:
+        fh.write(minimal_notice(number="124/TB-UBND").encode())
+    result = build(root)
+    assert result.returncode == 1 and "Traceback" not in result.output, result.output[-2000:]
+    assert "notices/ubnd-tp-lang-son/2020/tb-<U+DCFF>.md:1: " in result.output
