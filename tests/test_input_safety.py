@@ -275,3 +275,17 @@ def test_a_file_name_that_is_not_utf8_fails_the_build_with_a_message_not_a_trace
     result = build(root)
     assert result.returncode == 1 and "Traceback" not in result.output, result.output[-2000:]
     assert "notices/ubnd-tp-lang-son/2020/tb-<U+DCFF>.md:1: " in result.output
+
+
+@pytest.mark.parametrize("rule", ["- " * 12, "* " * 12, "> " + "- " * 12, "-  " * 12])
+def test_a_rule_of_spaced_dashes_or_stars_is_not_taken_for_nested_lists(rule: str):
+    # Markdown reads a line of one marker and spaces as a horizontal rule, before any list: nothing nests.
+    src = read_bytes("notices/x.md", minimal_notice(body="Nội dung.\n\n" + rule + "\n\nTiếp.").encode())
+    assert not src.problems, src.problems
+
+
+@pytest.mark.parametrize("line", ["-\t" * 600 + "-", "-   " * 600, "- * " * 300])
+def test_marker_lines_markdown_does_not_read_as_a_rule_are_nested_lists(line: str):
+    # A rule allows at most two spaces between its marks and one kind of mark: these nest 300-600 lists.
+    src = read_bytes("notices/x.md", minimal_notice(body="Nội dung.\n\n" + line).encode())
+    assert [(p.line, p.code) for p in src.problems] == [(23, "qua-lon")], src.problems

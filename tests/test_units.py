@@ -515,6 +515,9 @@ def _at_bounds() -> list[str]:
         " \t" * 5 + "x", "\t" * 8 + "\u00a0" + "x", "a\n" + " " * 40 + "x", " " * 40,
         "*" * limits.MAX_MARKER_RUN, "*" * (limits.MAX_MARKER_RUN + 1), "x\n" + ">" * 9 + "_" * 9,
         "Đoạn thường.\n\n### 1. Mục\n\na) Điểm [1]",
+        "- " * limits.MAX_LIST_DEPTH + "x", "- " * (limits.MAX_LIST_DEPTH + 1) + "x", "a\n" + "1. " * 9 + "x",
+        "> - " * 9 + "x", "> " + "\t" * 8 + "x", "> " + "\t" * 9 + "x", ">" + " " * 33 + "x", " > >" + " " * 33 + "x",
+        "- " * 9, "- - -\n* * *",
     ]
 
 
