@@ -176,6 +176,9 @@ DEEP_INDENT = re.compile(f"\n[ \t>]*[ \t]{{{limits.MAX_INDENT // 4 + 1}}}")
 # Markdown's recursion. A marker is followed by a space or tab, and no marker character is one of "[ \t>]": one way
 # to match, linear time.
 NESTED_LISTS = re.compile(f"\n[ \t>]*(?:(?:[-*+]|\\d+\\.)[ \t][ \t>]*){{{limits.MAX_LIST_DEPTH + 1}}}")
+# A line Markdown reads as a horizontal rule before any list (one kind of mark, at most two spaces between them; tabs
+# expanded), in a quote or not: it nests nothing.
+RULE = re.compile(r"[ >]*(?:-(?: {0,2}-){2,}|\*(?: {0,2}\*){2,}) *")
 
 
 def _markup_problems(text: str, first: int) -> list[tuple[int, str]]:
@@ -210,7 +213,7 @@ def _paragraph_problems(text: str, first: int) -> list[tuple[int, str]]:
             reported.add("indent")
             out.append((number, f"dòng thụt vào {indent} khoảng trắng, quá giới hạn {limits.MAX_INDENT} (danh sách "
                         "lồng quá 8 cấp); bỏ bớt khoảng trắng đầu dòng"))
-        if NESTED_LISTS.match("\n" + line) and "lists" not in reported:
+        if NESTED_LISTS.match("\n" + line) and not RULE.fullmatch(line.expandtabs(4)) and "lists" not in reported:
             reported.add("lists")
             out.append((number, f"dòng mở hơn {limits.MAX_LIST_DEPTH} danh sách lồng nhau ('- - - …'); viết mỗi ý "
                         "một dòng"))
