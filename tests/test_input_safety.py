@@ -221,3 +221,71 @@ def test_a_registry_that_cannot_be_read_fails_the_build_with_messages_not_a_trac
     assert result.returncode == 1 and "Traceback" not in result.output
     assert "notices/_registry/departments.yml:1: YAML: không dùng neo '&a'" in result.output
     assert "notices/_registry/projects.yml:4: dự án 'gpmb-du-an-trong-diem': 'lead'" in result.output
+
+
+# Lists nested on one line ("- - - … x") or by indentation inside a quote ("> " + tabs + "- x") recurse in
+# Markdown's block parser (RecursionError from ~500 levels) with no long line, deep indentation or marker run.
+NESTED_LISTS = [
+    ("- " * 600 + "x", 23),
+    ("1. " * 600 + "x", 23),
+    ("> - " + "- " * 600 + "x", 23),
+    ("\n\n".join("> " + "\t" * k + "- x" for k in range(700)), 23 + 2 * 9),
+]
+
+
+@pytest.mark.parametrize(("body", "line"), NESTED_LISTS)
+def test_lists_nested_too_deep_are_refused_before_markdown_reads_them(body: str, line: int):
+    src = read_bytes("notices/x.md", minimal_notice(body="### 1. Mục\n\n" + body).encode())
+    # one message per paragraph (the quoted case has 700)
+    assert {p.code for p in src.problems} == {"qua-lon"} and src.problems[0].line == line, src.problems[:3]
+
+
+@pytest.mark.build
+def test_a_notice_with_lists_nested_too_deep_fails_the_build_with_a_message_not_a_traceback(tmp_path: Path):
+    root = make_archive(tmp_path, {"ubnd-tp-lang-son/2020/sau.md": minimal_notice(
+        number="124/TB-UBND", body="Nội dung.\n\n" + "- " * 600 + "x")})
+    result = build(root)
+    assert result.returncode == 1 and "Traceback" not in result.output and "RecursionError" not in result.output
+    assert "notices/ubnd-tp-lang-son/2020/sau.md:23: " in result.output
+
+
+@pytest.mark.parametrize("cache", [False, True])
+@pytest.mark.parametrize("name", [b"tb-\xff.md", b"tb-\xed\xa0\x80.md", b"\xc3(/tb-1.md"])
+def test_a_file_name_that_is_not_utf8_is_refused_not_a_crash(tmp_path: Path, monkeypatch, name: bytes, cache: bool):
+    # Git keeps a file name's bytes: a pull request can hold one that is not UTF-8 (Python reads it with surrogates,
+    # which the cache's key and every UTF-8 write refused with a UnicodeEncodeError).
+    monkeypatch.setenv("NOTICE_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    root = make_archive(tmp_path)
+    folder = os.fsencode(root / "notices/ubnd-tp-lang-son/2020")
+    os.makedirs(os.path.dirname(os.path.join(folder, name)), exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as fh:
+        fh.write(minimal_notice(number="124/TB-UBND").encode())
+    archive = load_archive(str(root / "notices"), today=dt.date(2026, 12, 2), cache=cache)
+    errors = [p for p in archive.problems if p.severity == "error"]
+    assert [(p.line, p.code) for p in errors] == [(1, "ten-tep")], errors
+    assert errors[0].format().encode("utf-8")  # printable: no surrogate left in the message
+    assert not any("124" in n.number_text for n in archive.notices)
+
+
+@pytest.mark.build
+def test_a_file_name_that_is_not_utf8_fails_the_build_with_a_message_not_a_traceback(tmp_path: Path):
+    root = make_archive(tmp_path)
+    with open(os.path.join(os.fsencode(root / "notices/ubnd-tp-lang-son/2020"), b"tb-\xff.md"), "wb") as fh:
+        fh.write(minimal_notice(number="124/TB-UBND").encode())
+    result = build(root)
+    assert result.returncode == 1 and "Traceback" not in result.output, result.output[-2000:]
+    assert "notices/ubnd-tp-lang-son/2020/tb-<U+DCFF>.md:1: " in result.output
+
+
+@pytest.mark.parametrize("rule", ["- " * 12, "* " * 12, "> " + "- " * 12, "-  " * 12])
+def test_a_rule_of_spaced_dashes_or_stars_is_not_taken_for_nested_lists(rule: str):
+    # Markdown reads a line of one marker and spaces as a horizontal rule, before any list: nothing nests.
+    src = read_bytes("notices/x.md", minimal_notice(body="Nội dung.\n\n" + rule + "\n\nTiếp.").encode())
+    assert not src.problems, src.problems
+
+
+@pytest.mark.parametrize("line", ["-\t" * 600 + "-", "-   " * 600, "- * " * 300])
+def test_marker_lines_markdown_does_not_read_as_a_rule_are_nested_lists(line: str):
+    # A rule allows at most two spaces between its marks and one kind of mark: these nest 300-600 lists.
+    src = read_bytes("notices/x.md", minimal_notice(body="Nội dung.\n\n" + line).encode())
+    assert [(p.line, p.code) for p in src.problems] == [(23, "qua-lon")], src.problems

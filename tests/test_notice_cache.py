@@ -158,3 +158,25 @@ def test_a_notice_that_keeps_an_original_is_checked_against_it_every_time(tmp_pa
     changed = _load(docs)
     assert counted == [NEW]
     assert [p.code for p in changed.errors] == ["ban-goc"] and "sha256" in changed.errors[0].message
+
+
+@pytest.mark.parametrize("key", ['"original"', "'original'", "original ", '"origin\\x61l"'])
+def test_an_original_named_in_any_yaml_spelling_is_checked_against_it_every_time(tmp_path, monkeypatch, counted,
+                                                                                  key):
+    # YAML reads a quoted key, a space before the colon or an escape in a double-quoted key as the same field: the
+    # notice keeps an original all the same, so a changed PDF must still fail its hash (not pass from the cache).
+    import hashlib
+
+    monkeypatch.setenv("NOTICE_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    pdf = b"%PDF-1.7\n% ban goc\n"
+    extra = f"{key}:\n  file: tb-7.pdf\n  sha256: {hashlib.sha256(pdf).hexdigest()}\n  size: {len(pdf)}\n"
+    docs = make_archive(tmp_path, {NEW: minimal_notice(number="07/TB-UBND", date="2021-03-02",
+                                                       meeting="2021-03-01", extra=extra)}) / "notices"
+    (docs / NEW).with_suffix(".pdf").write_bytes(pdf)
+    first = _load(docs)
+    assert not first.errors and any(n.original for n in first.notices)
+    counted.clear()
+    (docs / NEW).with_suffix(".pdf").write_bytes(pdf.replace(b"ban", b"BAN"))
+    changed = _load(docs)
+    assert counted == [NEW]
+    assert [p.code for p in changed.errors] == ["ban-goc"] and "sha256" in changed.errors[0].message

@@ -344,6 +344,8 @@ LINK_SHAPES = [
     "[a]\n\n[a]:\n  javascript:x", "> [a](javascript:x)", "- [a]\n  (javascript:x)", "![ảnh](https://x/y.png)",
     "![ảnh][r]\n\n[r]: //x/y.png", "<javascript:alert(1)>", "Đoạn {: onclick=x }", "[1] chú thích [2]",
     "[a\\](javascript:x)", "[a]\\(javascript:x)", "`[a](javascript:x)`", "[[a]](javascript:x)", "[a]]:(x)",
+    # Markdown deletes STX and ETX (its own placeholder marks) before it parses: "]\x02(" is "](" to it.
+    "[a]\x02(javascript:x)", "![a]\x03(https://x/y.png)", "[a][r]\n\n[r]\x02\x03: javascript:x",
 ]
 
 
@@ -357,7 +359,7 @@ def test_refusals_fast_path_skips_only_bodies_without_a_refusal(body: str) -> No
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="[]()!:<>{}\\`#*- \nax", max_size=40).map(lambda s: s.replace("x", "javascript:x")))
+@given(st.text(alphabet="[]()!:<>{}\\`#*- \nax\x02\x03", max_size=40).map(lambda s: s.replace("x", "javascript:x")))
 def test_refusals_fast_path_agrees_with_markdown_on_any_bracket_soup(body: str) -> None:
     from notice_archive.safe_markdown import refusals
 
@@ -513,6 +515,9 @@ def _at_bounds() -> list[str]:
         " \t" * 5 + "x", "\t" * 8 + "\u00a0" + "x", "a\n" + " " * 40 + "x", " " * 40,
         "*" * limits.MAX_MARKER_RUN, "*" * (limits.MAX_MARKER_RUN + 1), "x\n" + ">" * 9 + "_" * 9,
         "Đoạn thường.\n\n### 1. Mục\n\na) Điểm [1]",
+        "- " * limits.MAX_LIST_DEPTH + "x", "- " * (limits.MAX_LIST_DEPTH + 1) + "x", "a\n" + "1. " * 9 + "x",
+        "> - " * 9 + "x", "> " + "\t" * 8 + "x", "> " + "\t" * 9 + "x", ">" + " " * 33 + "x", " > >" + " " * 33 + "x",
+        "- " * 9, "- - -\n* * *",
     ]
 
 

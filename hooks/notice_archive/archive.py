@@ -97,15 +97,20 @@ def inspect_paths(docs_dir: str, paths: list[str], registry: Registry, today: dt
             out.append(Checked(None, _inspect_manifest(docs_dir, rel, display, raw, base)))
             continue
         # A notice that keeps an original is checked against that file too, which its own bytes do not key: never
-        # from the cache.
-        cacheable = cache is not None and b"\noriginal:" not in raw
+        # from the cache. YAML spells the key many ways ("original":, original :, an escape in quotes): the bytes
+        # rule out most, and a notice whose check found an original is never kept.
+        cacheable = cache is not None and b"original" not in raw
         checked = cache.get(rel, raw) if cacheable else None
         if checked is None:
             checked = inspect_notice(display, rel, raw, registry, today, docs_dir)
-            if cacheable:
+            if cacheable and not _keeps_original(checked):
                 cache.put(rel, raw, checked)
         out.append(checked)
     return out
+
+
+def _keeps_original(checked: Checked) -> bool:
+    return checked.notice is not None and checked.notice.original is not None
 
 
 def _inspect_manifest(docs_dir: str, rel: str, display: str, raw: bytes, base: str | None) -> list[Problem]:

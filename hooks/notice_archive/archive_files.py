@@ -52,6 +52,9 @@ GENERATED_AT_ROOT = frozenset({"index.md", "index.html", "404.md", "404.html", "
                                "robots.txt"})
 # Characters a file name may not hold: they end up in URLs, HTML attributes (the edit link) and messages.
 NAME_TROUBLE = re.compile(r"[<>\"'`\\#?%&{}|^\[\]]")
+# A name whose bytes are not UTF-8: Python reads each such byte as a lone surrogate (U+DC80-U+DCFF), which no UTF-8
+# text (a page, a message, the cache's key) can hold.
+NOT_UTF8 = re.compile("[\ud800-\udfff]")
 
 NOTICE, MANIFEST_FILE, ATTACHMENT, REFUSED = "notice", "manifest", "attachment", "refused"
 
@@ -92,7 +95,7 @@ def entries(docs_dir: str) -> list[str]:
 
 def judge(docs_dir: str, rel: str, display_root: str = "notices") -> Entry:
     """What the archive makes of one path: a notice to read, the manifest, an attachment, or a refusal."""
-    shown_path = f"{display_root}/{shown(rel)}"
+    shown_path = f"{display_root}/{shown(NOT_UTF8.sub(lambda m: f'<U+{ord(m.group(0)):04X}>', rel))}"
     if rel == MANIFEST and not os.path.lexists(os.path.join(docs_dir, rel)):
         return Entry(rel, MANIFEST_FILE)  # read as empty
     try:
@@ -113,6 +116,9 @@ def judge(docs_dir: str, rel: str, display_root: str = "notices") -> Entry:
         return _refuse(rel, shown_path, "không phải tệp thường (FIFO, socket hay thiết bị); xóa khỏi kho", "tep-la")
     parts = rel.split("/")
     name = parts[-1]
+    if NOT_UTF8.search(rel):
+        return _refuse(rel, shown_path, "tên tệp hoặc thư mục không phải chữ UTF-8 (có byte lạ, thường do đặt tên trên "
+                       "máy dùng bảng mã cũ); đặt lại tên bằng chữ, số và '-'", "ten-tep")
     if UNSEEN.search(rel) or NAME_TROUBLE.search(rel):
         return _refuse(rel, shown_path, "tên tệp hoặc thư mục có ký tự không được dùng (ký tự vô hình, điều khiển, "
                        "hay một trong < > \" ' ` \\ # ? % & { } | ^ [ ]); đặt lại tên bằng chữ, số và '-'",

@@ -25,5 +25,6 @@ MAX_ITEMS = 2_000  # entries of one list or mapping in front matter
 MAX_PARAGRAPH_CHARS = 20_000  # one paragraph (a long real one is ~3,000)
 MAX_OPENERS = 32  # '[' and '<' in one paragraph, each
 MAX_INDENT = 32  # leading spaces of a line (a tab counts 4): 8 levels of nested lists
+MAX_LIST_DEPTH = 8  # lists opened on one line ("- - x"): Markdown recurses per level (RecursionError at ~500)
 MAX_MARKER_RUN = 16  # a run of '*', '_' or '>' (emphasis, quotes): "***" is a separator line
 GIT_TIMEOUT_SECONDS = 30  # `git show` of the base branch's manifest (permanence against history)

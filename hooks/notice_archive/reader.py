@@ -167,9 +167,18 @@ def within_bounds(src: Source, text: str, markdown_from: int | None = None) -> b
 
 
 MARKER_RUN = re.compile(f"[*_>]{{{limits.MAX_MARKER_RUN + 1},}}")
-# A line indented past MAX_INDENT starts with more than MAX_INDENT / 4 spaces or tabs (a tab counts 4 at most);
-# looked for after a line break (SRE then skips to each "\n"), the text's first line apart.
-DEEP_INDENT = re.compile(f"\n[ \t]{{{limits.MAX_INDENT // 4 + 1}}}")
+# A line's quote marks and indentation: inside a quote ("> ") the indentation after the last ">" nests lists too.
+LEAD = re.compile(r"[ \t>]*")
+# A line indented past MAX_INDENT (at its start or after a quote mark) holds more than MAX_INDENT / 4 spaces or tabs
+# in a row there (a tab counts 4 at most); looked for after a line break (SRE then skips to each "\n").
+DEEP_INDENT = re.compile(f"\n[ \t>]*[ \t]{{{limits.MAX_INDENT // 4 + 1}}}")
+# A line opening more than MAX_LIST_DEPTH lists at once ("- - - x", "1. 1. x", "> - > - x"): each is a level of
+# Markdown's recursion. A marker is followed by a space or tab, and no marker character is one of "[ \t>]": one way
+# to match, linear time.
+NESTED_LISTS = re.compile(f"\n[ \t>]*(?:(?:[-*+]|\\d+\\.)[ \t][ \t>]*){{{limits.MAX_LIST_DEPTH + 1}}}")
+# A line Markdown reads as a horizontal rule before any list (one kind of mark, at most two spaces between them; tabs
+# expanded), in a quote or not: it nests nothing.
+RULE = re.compile(r"[ >]*(?:-(?: {0,2}-){2,}|\*(?: {0,2}\*){2,}) *")
 
 
 def _markup_problems(text: str, first: int) -> list[tuple[int, str]]:
@@ -199,11 +208,15 @@ def _paragraph_problems(text: str, first: int) -> list[tuple[int, str]]:
                 reported.add(opener)
                 out.append((number, f"đoạn văn có hơn {limits.MAX_OPENERS} dấu '{opener}' (từ dòng {start}); văn bản "
                             "không cần nhiều như vậy — kiểm tra xem có dán nhầm không"))
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        indent = max(len(part.expandtabs(4)) for part in LEAD.match(line).group().split(">"))
         if indent > limits.MAX_INDENT and "indent" not in reported:
             reported.add("indent")
             out.append((number, f"dòng thụt vào {indent} khoảng trắng, quá giới hạn {limits.MAX_INDENT} (danh sách "
                         "lồng quá 8 cấp); bỏ bớt khoảng trắng đầu dòng"))
+        if NESTED_LISTS.match("\n" + line) and not RULE.fullmatch(line.expandtabs(4)) and "lists" not in reported:
+            reported.add("lists")
+            out.append((number, f"dòng mở hơn {limits.MAX_LIST_DEPTH} danh sách lồng nhau ('- - - …'); viết mỗi ý "
+                        "một dòng"))
         if (run := MARKER_RUN.search(line)) and "run" not in reported:
             reported.add("run")
             out.append((number, f"dãy {len(run.group(0))} ký tự '{run.group(0)[0]}' liền nhau, quá giới hạn "
@@ -214,9 +227,10 @@ def _paragraph_problems(text: str, first: int) -> list[tuple[int, str]]:
 def _markup_within_bounds(text: str) -> bool:
     """Whether no paragraph of the text can break a bound of _markup_problems, asked of the whole text at once
     (a usual notice): no paragraph is longer than the text, nor holds more brackets than it; an indented line or a
-    marker run lies within one line."""
+    marker run or a line's nested lists lie within one line."""
     return (len(text) < limits.MAX_PARAGRAPH_CHARS and text.count("[") <= limits.MAX_OPENERS
             and text.count("<") <= limits.MAX_OPENERS and DEEP_INDENT.search("\n" + text) is None
+            and NESTED_LISTS.search("\n" + text) is None
             and (text.count("*") + text.count("_") + text.count(">") <= limits.MAX_MARKER_RUN
                  or MARKER_RUN.search(text) is None))
 
