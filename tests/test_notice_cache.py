@@ -180,3 +180,17 @@ def test_an_original_named_in_any_yaml_spelling_is_checked_against_it_every_time
     changed = _load(docs)
     assert counted == [NEW]
     assert [p.code for p in changed.errors] == ["ban-goc"] and "sha256" in changed.errors[0].message
+
+
+def test_a_cache_inside_the_repository_is_never_used(tmp_path):
+    """Its entries are pickles: a cache folder a pull request could fill (a relative setting, or one inside the
+    checkout) turns the cache off instead."""
+    docs = make_archive(tmp_path) / "notices"
+    repository = docs.parent
+    for setting in (str(repository / ".cache"), str(docs / "x"), str(repository)):
+        assert NoticeCache.for_build(str(docs), "_registry", DAY, environ={"NOTICE_ARCHIVE_CACHE": setting}) is None
+    assert NoticeCache.for_build(str(docs), "_registry", DAY,
+                                 environ={"XDG_CACHE_HOME": str(repository / "c")}) is None
+    outside = NoticeCache.for_build(str(docs), "_registry", DAY,
+                                    environ={"NOTICE_ARCHIVE_CACHE": str(tmp_path / "elsewhere")})
+    assert outside is not None

@@ -88,7 +88,10 @@ class NoticeCache:
         if setting.lower() in ("off", "0", "no"):
             return None
         base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = Path(setting) if setting else Path(base) / "notice-archive"
+        folder = (Path(setting) if setting else Path(base) / "notice-archive").resolve()
+        repository = Path(docs_dir).resolve().parent
+        if folder == repository or repository in folder.parents:
+            return None  # a cache a pull request could fill is never read: its entries are pickles
         return cls(folder / "notices", docs_dir, registry_dir, today, display_root)
 
     def templates_folder(self) -> str | None:
