@@ -66,7 +66,7 @@ TF_BITS = 14  # BM25's term-frequency part in fixed point is below (K1 + 1) * FR
 TERM_SHIFT = DOC_BITS + TF_BITS
 ID_BITS = 21  # single terms (syllables, numbers, exact forms) have ids below 2**21; a bigram is (a + 1) << 21 | b
 CHUNK_BITS = 10  # documents counted at a time: 1,024 (~40 MB of temporaries at 10,000 notices; faster sorts)
-BLOCK = 1 << 20  # postings weighed at a time (a range of terms): ~50 MB of temporaries
+BLOCK = 1 << 18  # postings weighed at a time (a range of terms): ~15 MB of temporaries
 DIGITS = 1 << 18  # numbers written as JSON text at a time (_json_lists): ~15 MB of temporaries
 WORDS = 20_000  # syllables listed in the manifest for completing a half-typed word (the most frequent)
 HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # a word of letters, or several joined by "-"
@@ -252,8 +252,7 @@ def _columns(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _I
 
     found = _count(parts, abbr)
     keys, keeps = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=bool)]
-    for first, last in found.ranges():
-        key = found.weighed(first, last)
+    for key in found.weighed():
         keys.append(key)
         keeps.append(found.heaviest(key))
     key, keep = np.concatenate(keys), np.concatenate(keeps)
@@ -266,49 +265,41 @@ def _columns(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _I
 @dataclass
 class _Postings:
     """Every (term, document) of the documents, counted a chunk of 2**CHUNK_BITS documents at a time and kept packed
-    (4 bytes a posting: BM25's term-frequency part in fixed point, the document in its chunk), so that the weighed,
-    sorted postings of a range of terms are made when needed (weighed) and freed once written: what the index holds
-    at once is ~4 bytes a posting, not the ~40 of Python objects or the ~50 of whole-archive numpy temporaries.
+    (4 bytes a posting: BM25's term-frequency part in fixed point, the document in its chunk), by range of terms,
+    so that the weighed, sorted postings of a range of terms are made when needed (weighed) and the packed ones
+    freed: what the index holds at once is ~4 bytes a posting, less as it goes, not the ~40 of Python objects or
+    the ~50 of whole-archive numpy temporaries.
 
     Term ids ascend with term codes (a single term's id, or a bigram's pair): each chunk's postings are sorted by
-    (term, document), the postings of terms ``first .. last - 1`` are one slice of each."""
+    (term, document), the postings of a range of terms are one slice of each."""
 
     names: list[str]  # by term id
     df: object  # documents per term id (numpy)
     idf: object  # BM25's idf per term id, times SCALE / FRACTION (numpy)
     over: object  # the terms with more documents than CAP (numpy bool)
-    chunks: list[tuple[int, object, object, object]]  # first document, term ids, where each one's postings start
-    # (and the end), packed postings
+    ranges: list[list[tuple[int, object, object, object]]]  # per range of terms (ascending), per chunk having
+    # postings of it: its first document, its term ids, where each one's postings start (and the end), packed
 
-    def ranges(self):
-        """Ranges of term ids (first, last + 1) having about BLOCK postings each (a term's postings are never split)."""
+    def weighed(self) -> Iterator:
+        """The postings of each range of terms in turn, sorted: term << 32 | document << 8 | quantised weight (each
+        range's packed postings are freed as it is weighed)."""
         import numpy as np
 
-        total = np.cumsum(self.df)
-        if not len(total):
-            return []
-        cuts = np.searchsorted(total, np.arange(BLOCK, int(total[-1]), BLOCK, dtype=np.int64), side="right")
-        bounds = np.unique(np.r_[0, cuts, len(total)]).tolist()
-        return list(zip(bounds[:-1], bounds[1:], strict=True))
-
-    def weighed(self, first: int, last: int):
-        """The postings of terms first .. last - 1, sorted: term << 32 | document << 8 | quantised weight."""
-        import numpy as np
-
-        pieces = [np.zeros(0, dtype=np.int64)]
         local = (1 << CHUNK_BITS) - 1
-        for start, term, at, packed in self.chunks:
-            i, j = np.searchsorted(term, (first, last)).tolist()
-            if i == j:
-                continue
-            t = np.repeat(term[i:j].astype(np.int64), np.diff(at[i:j + 1]))
-            p = packed[at[i]:at[j]].astype(np.int64)
-            # min(255, max(1, round(idf * tf part))): numpy's rint rounds half to even, as round() does.
-            weight = np.clip(np.rint(self.idf[t] * (p >> CHUNK_BITS)), 1, 255).astype(np.int64)
-            pieces.append(t << 32 | ((p & local) + start) << 8 | weight)
-        key = np.concatenate(pieces)
-        key.sort(kind="stable")  # sorted runs (one per chunk, the chunks in document order): a merge
-        return key
+        for r, chunks in enumerate(self.ranges):
+            self.ranges[r] = []
+            pieces = [np.zeros(0, dtype=np.int64)]
+            for start, term, at, packed in chunks:
+                t = np.repeat(term.astype(np.int64), np.diff(at))
+                p = packed.astype(np.int64)
+                # min(255, max(1, round(idf * tf part))): numpy's rint rounds half to even, as round() does.
+                weight = np.clip(np.rint(self.idf[t] * (p >> CHUNK_BITS)), 1, 255).astype(np.int64)
+                pieces.append(t << 32 | ((p & local) + start) << 8 | weight)
+            del chunks  # (the packed postings of the range: freed)
+            key = np.concatenate(pieces)
+            del pieces
+            key.sort(kind="stable")  # sorted runs (one per chunk, the chunks in document order): a merge
+            yield key
 
     def heaviest(self, key):
         """Which of these weighed postings (whole terms) are in their term's CAP heaviest: a capped term keeps every
@@ -351,14 +342,8 @@ def _count(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _Pos
     import numpy as np
 
     tokens = Numbering()  # token -> id across the parts
-    found = np.empty(sum(len(part.text_tokens) // array(part.typecode).itemsize for part in parts), dtype=np.int32)
-    counts, at = [], 0
-    for part in parts:
-        remap = np.fromiter(map(tokens.__getitem__, part.tokens.split()), dtype=np.int32)
-        mine = np.frombuffer(part.text_tokens, dtype=part.typecode)
-        found[at:at + len(mine)] = remap[mine]
-        at += len(mine)
-        counts.append(np.frombuffer(part.counts, dtype=np.int32))
+    found = _Tokens(parts, tokens)
+    counts = [np.frombuffer(part.counts, dtype=np.int32) for part in parts]
     token_at = np.r_[0, np.cumsum(np.concatenate([np.zeros(0, dtype=np.int64), *counts]))]  # each text's first
     del counts
     vocabulary = Vocabulary()  # each distinct token is analysed once
@@ -401,7 +386,18 @@ def _count(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _Pos
         df[term] += count
         counted[i] = (start, term.astype(np.int32), np.r_[0, np.cumsum(count)].astype(np.int32), packed)
     idf = np.array([math.log(1 + (n - f + 0.5) / (f + 0.5)) * SCALE / FRACTION for f in df.tolist()])
-    return _Postings(term_names, df, idf, df > CAP, counted)
+    # Ranges of terms having about BLOCK postings each (a term's postings are never split); each chunk cut by them.
+    total = np.cumsum(df)
+    cuts = np.searchsorted(total, np.arange(BLOCK, int(total[-1]) if len(total) else 0, BLOCK), side="right")
+    bounds = np.unique(np.r_[0, cuts, len(total)])
+    ranges: list[list] = [[] for _ in range(len(bounds) - 1)]
+    for i, (start, term, at, packed) in enumerate(counted):
+        counted[i] = None  # (freed as it is cut)
+        cut = np.searchsorted(term, bounds).tolist()
+        for r, (a, b) in enumerate(zip(cut[:-1], cut[1:], strict=True)):
+            if a < b:
+                ranges[r].append((start, term[a:b].copy(), at[a:b + 1] - at[a], packed[at[a]:at[b]].copy()))
+    return _Postings(term_names, df, idf, df > CAP, ranges)
 
 
 def _lists(term, doc) -> tuple[list[int], list[int], object, object]:
@@ -421,6 +417,32 @@ def _gaps(doc, starts):
     gaps[1:] -= doc[:-1]
     gaps[starts] = doc[starts]
     return gaps
+
+
+class _Tokens:
+    """The parts' tokens (text after text) as ids across the parts (``numbering``), made a slice at a time from the
+    parts' own arrays: never all at once (4 bytes a token: ~50 MB at 10,000 notices)."""
+
+    def __init__(self, parts: list[Words], numbering: Numbering) -> None:
+        import numpy as np
+
+        self.parts = parts
+        self.ids = [np.fromiter(map(numbering.__getitem__, part.tokens.split()), dtype=np.int32) for part in parts]
+        sizes = np.fromiter((len(p.text_tokens) // array(p.typecode).itemsize for p in parts), dtype=np.int64,
+                            count=len(parts))
+        self.at = np.r_[0, np.cumsum(sizes)]  # where each part's tokens start
+
+    def __getitem__(self, where: slice):
+        import numpy as np
+
+        first, end = int(where.start), int(where.stop)
+        if first >= end:
+            return np.zeros(0, dtype=np.int32)
+        i = int(np.searchsorted(self.at, first, side="right")) - 1  # the parts holding tokens first .. end - 1
+        j = int(np.searchsorted(self.at, end, side="left"))
+        found = np.concatenate([self.ids[k][np.frombuffer(self.parts[k].text_tokens, dtype=self.parts[k].typecode)]
+                                for k in range(i, j)])
+        return found[first - int(self.at[i]):end - int(self.at[i])]
 
 
 class _Expansion:
@@ -617,8 +639,7 @@ def assemble(parts: list[NoticeIndex], registry: Registry) -> Iterator[tuple[str
     written[list(tail_file)] = True
     doc_mask = (1 << DOC_BITS) - 1
     tops, tail_texts = [np.zeros(0, dtype=np.int64)], {}
-    for first, last in index.ranges():  # a range of terms at a time: its heaviest postings kept, its tails written
-        key = index.weighed(first, last)
+    for key in index.weighed():  # a range of terms at a time: its heaviest postings kept, its tails written
         keep = index.heaviest(key)
         tops.append(key[keep])
         key = key[~keep]
