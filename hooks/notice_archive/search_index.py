@@ -28,7 +28,8 @@ are in a file of their own, fetched only to count every match or show more. File
 
 Two steps, so that a rebuild redoes only what changed: notice_index(notice, registry) is what one notice gives
 (its documents' anchors, titles and filters, the tokens of their texts, its display data: a small picklable value the
-per-notice cache can keep), and assemble(parts, registry) makes every file from those of all notices in date order.
+per-notice cache can keep), and assemble(parts, registry) makes every file from those of all notices in date order,
+one file at a time (a range of terms at a time: its memory grows by ~4 bytes a posting, not by the whole index).
 
 Everything is deterministic (sorted keys, documents in date order); nothing comes from a third party.
 """
