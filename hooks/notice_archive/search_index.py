@@ -62,7 +62,7 @@ K1, B = 1.2, 0.75  # BM25
 SCALE = 10  # quantised weight = round(BM25 * SCALE), clamped to 1..255
 SHARD_BYTES = 6000  # aim for this much JSON (about 2 KB gzip) in an average shard
 TITLE_CHARS = 160  # item titles in results are cut here
-FRACTION, DOC_BITS = 4096, 24  # postings packed as integers while the index is built (_columns)
+FRACTION, DOC_BITS = 4096, 24  # postings packed as integers while the index is built (_Postings)
 TF_BITS = 14  # BM25's term-frequency part in fixed point is below (K1 + 1) * FRACTION < 2**14
 TERM_SHIFT = DOC_BITS + TF_BITS
 ID_BITS = 21  # single terms (syllables, numbers, exact forms) have ids below 2**21; a bigram is (a + 1) << 21 | b
@@ -247,8 +247,8 @@ class _Index:
 
 
 def _columns(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _Index:
-    """The whole index of the documents whose words are ``parts`` at once (the tests' view; assemble() goes through
-    _Postings a block of terms at a time)."""
+    """The whole index of the documents whose words are ``parts`` at once (the tests' view; assemble() writes each
+    range of terms of _Postings as it comes)."""
     import numpy as np
 
     found = _count(parts, abbr)
