@@ -206,12 +206,15 @@ WORDS = ["thành", "phố", "Lạng", "Sơn", "đèn", "den", "họp", "giao", "
 ABBR = {"tp": ["thanh pho"], "ktd": ["kinh te dem", "kinh te"], "hth": ["hoa thanh pho"]}
 
 
-@pytest.mark.parametrize(("cap", "chunk_bits"), [(si.CAP, si.CHUNK_BITS), (3, 2), (1, 0), (4, 5)])
-def test_postings_are_the_reference_weights_whatever_the_chunks(monkeypatch, cap, chunk_bits):
-    """Documents are counted a chunk at a time: the result must be the index of all documents at once, split into
-    each term's heaviest and its tail (many chunks, caps that bite in every chunk, or in none)."""
+@pytest.mark.parametrize(("cap", "chunk_bits", "block"),
+                         [(si.CAP, si.CHUNK_BITS, si.BLOCK), (3, 2, si.BLOCK), (1, 0, 1), (4, 5, 7), (3, 2, 40)])
+def test_postings_are_the_reference_weights_whatever_the_chunks(monkeypatch, cap, chunk_bits, block):
+    """Documents are counted a chunk at a time and weighed a range of terms at a time: the result must be the index
+    of all documents at once, split into each term's heaviest and its tail (many chunks, caps that bite in every
+    chunk, or in none; ranges of one term each, or of several)."""
     monkeypatch.setattr(si, "CAP", cap)
     monkeypatch.setattr(si, "CHUNK_BITS", chunk_bits)
+    monkeypatch.setattr(si, "BLOCK", block)
     rng = random.Random(cap * 100 + chunk_bits)
     docs = [doc(" ".join(rng.choices(WORDS, k=rng.randrange(0, 5))),
                 " ".join(rng.choices(WORDS, k=rng.randrange(0, 40)))) for _ in range(150)]
@@ -305,15 +308,60 @@ def test_the_index_is_assembled_from_per_notice_parts_a_cache_can_keep(synthetic
     whole = si.build(notices, registry)
     ordered = sorted(notices, key=si.Notice.sort_key)
     kept = {n.url: pickle.loads(pickle.dumps(si.notice_index(n, registry))) for n in reversed(ordered)}
-    assert si.assemble([kept[n.url] for n in ordered], registry) == whole
+    assert dict(si.assemble([kept[n.url] for n in ordered], registry)) == whole
 
     changed = dataclasses.replace(ordered[7], closing="Giao Phòng Kinh tế rà soát đèn chiếu sáng hẻm 42/7.")
     assert si.notice_index(changed, registry) != kept[changed.url]
     kept[changed.url] = si.notice_index(changed, registry)
     notices = [changed if n.url == changed.url else n for n in notices]
     rebuilt = si.build(notices, registry)
-    assert si.assemble([kept[n.url] for n in ordered], registry) == rebuilt != whole
+    assert dict(si.assemble([kept[n.url] for n in ordered], registry)) == rebuilt != whole
     assert "42/7" in shard_of(rebuilt, "42/7")
+
+
+def test_the_index_files_are_the_same_however_its_work_is_divided(monkeypatch, synthetic_archive):
+    """assemble counts a chunk of documents, weighs a range of terms and writes a slice of numbers at a time, to
+    bound its memory: the files (tails and shards included) must not depend on those sizes, one term a range and a
+    few numbers a slice giving the same bytes as the defaults."""
+    monkeypatch.setattr(si, "CAP", 20)  # (capped terms: tails, and shards naming them)
+    notices, registry = list(synthetic_archive.notices), synthetic_archive.registry
+    whole = si.build(notices, registry)
+    manifest = json.loads(whole["manifest.json"])
+    assert manifest["capped"] > 10 and sum(path.startswith("t/") for path in whole) == manifest["capped"]
+    for name, value in (("CHUNK_BITS", 2), ("BLOCK", 1), ("DIGITS", 3)):
+        monkeypatch.setattr(si, name, value)
+    assert si.build(notices, registry) == whole
+
+
+def test_the_index_files_come_in_path_order_the_manifest_last_with_the_hash_of_the_others(synthetic_archive):
+    """The files are made (and written) one at a time; the manifest's hash is of all the others, in path order."""
+    import hashlib
+
+    files = list(si.assemble([si.notice_index(n, synthetic_archive.registry)
+                              for n in sorted(synthetic_archive.notices, key=si.Notice.sort_key)],
+                             synthetic_archive.registry))
+    paths = [path for path, _ in files]
+    assert paths[-1] == "manifest.json" and paths[:-1] == sorted(paths[:-1]) and len(set(paths)) == len(paths)
+    digest = hashlib.sha256()
+    for path, data in files[:-1]:
+        digest.update(path.encode() + b"\0" + data + b"\0")
+    assert json.loads(files[-1][1])["hash"] == digest.hexdigest()[:16]
+
+
+@pytest.mark.parametrize("digits", [1, 3, si.DIGITS])
+def test_json_lists_of_numbers_are_what_json_writes(monkeypatch, digits):
+    """Posting lists are written as JSON text by numpy: the bytes json.dumps writes, for empty lists, zeros, numbers
+    of every length, and lists longer than one slice."""
+    monkeypatch.setattr(si, "DIGITS", digits)
+    rng = random.Random(digits)
+    lists = [[], [0], [9, 10, 99, 100, 999, 1000], [(1 << 24) - 1, 1 << 40, 0], []]
+    lists += [[rng.randrange(10 ** rng.randrange(1, 9)) for _ in range(rng.randrange(0, 12))] for _ in range(50)]
+    values = [x for xs in lists for x in xs]
+    bounds = [0]
+    for xs in lists:
+        bounds.append(bounds[-1] + len(xs))
+    assert si._json_lists(values, bounds) == [si._json(xs) for xs in lists]
+    assert si._json_lists([], [0]) == []
 
 
 @pytest.mark.parametrize("cuts", [(1,), (3, 4, 90), tuple(range(1, 151))])

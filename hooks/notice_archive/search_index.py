@@ -28,7 +28,8 @@ are in a file of their own, fetched only to count every match or show more. File
 
 Two steps, so that a rebuild redoes only what changed: notice_index(notice, registry) is what one notice gives
 (its documents' anchors, titles and filters, the tokens of their texts, its display data: a small picklable value the
-per-notice cache can keep), and assemble(parts, registry) makes every file from those of all notices in date order.
+per-notice cache can keep), and assemble(parts, registry) makes every file from those of all notices in date order,
+one file at a time (a range of terms at a time: its memory grows by ~4 bytes a posting, not by the whole index).
 
 Everything is deterministic (sorted keys, documents in date order); nothing comes from a third party.
 """
@@ -41,7 +42,9 @@ import math
 import operator
 import re
 from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from typing import NamedTuple
 
@@ -59,11 +62,13 @@ K1, B = 1.2, 0.75  # BM25
 SCALE = 10  # quantised weight = round(BM25 * SCALE), clamped to 1..255
 SHARD_BYTES = 6000  # aim for this much JSON (about 2 KB gzip) in an average shard
 TITLE_CHARS = 160  # item titles in results are cut here
-FRACTION, DOC_BITS = 4096, 24  # postings packed as integers while the index is built (_columns)
+FRACTION, DOC_BITS = 4096, 24  # postings packed as integers while the index is built (_Postings)
 TF_BITS = 14  # BM25's term-frequency part in fixed point is below (K1 + 1) * FRACTION < 2**14
 TERM_SHIFT = DOC_BITS + TF_BITS
 ID_BITS = 21  # single terms (syllables, numbers, exact forms) have ids below 2**21; a bigram is (a + 1) << 21 | b
-CHUNK_BITS = 12  # documents counted at a time: 4,096 (~60 MB of temporaries at 10,000 notices)
+CHUNK_BITS = 10  # documents counted at a time: 1,024 (~40 MB of temporaries at 10,000 notices; faster sorts)
+BLOCK = 1 << 18  # postings weighed at a time (a range of terms): ~15 MB of temporaries
+DIGITS = 1 << 18  # numbers written as JSON text at a time (_json_lists): ~15 MB of temporaries
 WORDS = 20_000  # syllables listed in the manifest for completing a half-typed word (the most frequent)
 HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # a word of letters, or several joined by "-"
 MIN_DERIVED = 3  # letters of an abbreviation found in the registries (two-letter ones only from the glossary)
@@ -242,103 +247,158 @@ class _Index:
 
 
 def _columns(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _Index:
-    """The index of the documents whose words are ``parts``, in order (each part, its documents in order).
+    """The whole index of the documents whose words are ``parts`` at once (the tests' view; assemble() writes each
+    range of terms of _Postings as it comes)."""
+    import numpy as np
 
-    Every (term, document) becomes one integer: term code, BM25's term-frequency part (fixed point, FRACTION),
-    document number. Counting, sorting and weighing are numpy's (C loops over ~20 million postings at 10,000
-    notices); documents are counted 2**CHUNK_BITS at a time, which bounds the temporaries, each chunk's postings
-    coming out sorted by (term, document), so that one merge (a stable sort of sorted runs) orders them all.
+    found = _count(parts, abbr)
+    keys, keeps = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=bool)]
+    for key in found.weighed():
+        keys.append(key)
+        keeps.append(found.heaviest(key))
+    key, keep = np.concatenate(keys), np.concatenate(keeps)
+    top, tail = key[keep], key[~keep]
+    doc_mask = (1 << DOC_BITS) - 1
+    return _Index(found.names, found.df.tolist(), *_lists(top >> 32, (top >> 8) & doc_mask), top & 255,
+                  *_lists(tail >> 32, (tail >> 8) & doc_mask))
+
+
+@dataclass
+class _Postings:
+    """Every (term, document) of the documents, counted a chunk of 2**CHUNK_BITS documents at a time and kept packed
+    (4 bytes a posting: BM25's term-frequency part in fixed point, the document in its chunk), by range of terms,
+    so that the weighed, sorted postings of a range of terms are made when needed (weighed) and the packed ones
+    freed: what the index holds at once is ~4 bytes a posting, less as it goes, not the ~40 of Python objects or
+    the ~50 of whole-archive numpy temporaries.
+
+    Term ids ascend with term codes (a single term's id, or a bigram's pair): each chunk's postings are sorted by
+    (term, document), the postings of a range of terms are one slice of each."""
+
+    names: list[str]  # by term id
+    df: object  # documents per term id (numpy)
+    idf: object  # BM25's idf per term id, times SCALE / FRACTION (numpy)
+    over: object  # the terms with more documents than CAP (numpy bool)
+    ranges: list[list[tuple[int, object, object, object]]]  # per range of terms (ascending), per chunk having
+    # postings of it: its first document, its term ids, where each one's postings start (and the end), packed
+
+    def weighed(self) -> Iterator:
+        """The postings of each range of terms in turn, sorted: term << 32 | document << 8 | quantised weight (each
+        range's packed postings are freed as it is weighed)."""
+        import numpy as np
+
+        local = (1 << CHUNK_BITS) - 1
+        for r, chunks in enumerate(self.ranges):
+            self.ranges[r] = []
+            pieces = [np.zeros(0, dtype=np.int64)]
+            for start, term, at, packed in chunks:
+                t = np.repeat(term.astype(np.int64), np.diff(at))
+                p = packed.astype(np.int64)
+                # min(255, max(1, round(idf * tf part))): numpy's rint rounds half to even, as round() does.
+                weight = np.clip(np.rint(self.idf[t] * (p >> CHUNK_BITS)), 1, 255).astype(np.int64)
+                pieces.append(t << 32 | ((p & local) + start) << 8 | weight)
+            del chunks  # (the packed postings of the range: freed)
+            key = np.concatenate(pieces)
+            del pieces
+            key.sort(kind="stable")  # sorted runs (one per chunk, the chunks in document order): a merge
+            yield key
+
+    def heaviest(self, key):
+        """Which of these weighed postings (whole terms) are in their term's CAP heaviest: a capped term keeps every
+        document above some weight, and the newest of those at that weight."""
+        import numpy as np
+
+        term = key >> 32
+        keep = np.ones(len(key), dtype=bool)
+        capped = np.flatnonzero(self.over[term])
+        if not len(capped):
+            return keep
+        t = term[capped]
+        which = np.cumsum(np.r_[True, t[1:] != t[:-1]]) - 1  # the capped terms of the block, numbered
+        del t
+        weight = key[capped] & 255
+        # Per capped term, how many documents it has at each weight, and at each weight or more:
+        hist = np.bincount(which * 256 + weight, minlength=256 * int(which[-1] + 1)).reshape(-1, 256)
+        at_least = hist[:, ::-1].cumsum(axis=1)  # documents of weight >= 255 - j
+        col = np.argmax(at_least >= CAP, axis=1)
+        rows = np.arange(len(hist))
+        cut = 255 - col  # the lowest weight kept
+        need = CAP - (at_least[rows, col] - hist[rows, 255 - col])  # documents kept at that weight
+        del hist, at_least
+        keep[capped] = weight > cut[which]
+        at = weight == cut[which]
+        at_cut, which = capped[at], which[at]  # ascending; within a term, documents ascending: keep the last `need`
+        last = np.searchsorted(which, which, side="right") - 1 - np.arange(len(which))  # how many after it, same term
+        keep[at_cut] = last < need[which]
+        return keep
+
+
+def _count(parts: list[Words], abbr: dict[str, list[str]] | None = None) -> _Postings:
+    """The postings of the documents whose words are ``parts``, in order (each part, its documents in order).
+
+    Counting and weighing are numpy's (C loops over ~20 million postings at 10,000 notices); documents are
+    expanded into terms and counted 2**CHUNK_BITS at a time, which bounds the temporaries.
 
     abbr: abbreviation -> its meanings (folded syllables): a text holding a meaning side by side also holds the
     abbreviation as a term, once per occurrence (search.abbreviated), so a query of "gpmb" reads one posting list."""
     import numpy as np
 
     tokens = Numbering()  # token -> id across the parts
-    found, counts = [], []
-    for part in parts:
-        remap = np.fromiter(map(tokens.__getitem__, part.tokens.split()), dtype=np.int64)
-        found.append(remap[np.frombuffer(part.text_tokens, dtype=part.typecode)])
-        counts.append(np.frombuffer(part.counts, dtype=np.int32))
-    empty = np.zeros(0, dtype=np.int64)
-    found = np.concatenate([empty, *found])
-    token_at = np.r_[0, np.cumsum(np.concatenate([empty, *counts]))]  # where each text's tokens start
+    found = _Tokens(parts, tokens)
+    counts = [np.frombuffer(part.counts, dtype=np.int32) for part in parts]
+    token_at = np.r_[0, np.cumsum(np.concatenate([np.zeros(0, dtype=np.int64), *counts]))]  # each text's first
     del counts
     vocabulary = Vocabulary()  # each distinct token is analysed once
-    syllables, per_text = _expand(list(map(vocabulary.__getitem__, tokens)), found, token_at)
-    others, other_counts = _expand(list(map(vocabulary.extra.__getitem__, tokens)), found, token_at)
-    del found, token_at
+    syllables = _Expansion(list(map(vocabulary.__getitem__, tokens)))
+    others = _Expansion(list(map(vocabulary.extra.__getitem__, tokens)))
     ids = vocabulary.ids
     meanings = [(ids[short], tuple(ids[x] for x in meaning.split(" ")))
                 for short, ms in sorted((abbr or {}).items()) for meaning in ms]
-    n = len(per_text) // 2
+    n = (len(token_at) - 1) // 2
     if n >= 1 << DOC_BITS:
         raise ValueError(f"chỉ mục tìm kiếm: {n} phần, tối đa {(1 << DOC_BITS) - 1}")
     if len(ids) >= 1 << ID_BITS:
         raise ValueError(f"chỉ mục tìm kiếm: {len(ids)} từ khóa đơn khác nhau, tối đa {(1 << ID_BITS) - 1}")
     names = list(ids)  # (with the abbreviations)
+    step = 1 << CHUNK_BITS
+    chunks = [(start, min(n, start + step)) for start in range(0, n, step)]
+    # Syllables per text (document d: body 2d, heading 2d + 1), for the documents' lengths:
+    per_text = np.concatenate([np.zeros(0, dtype=np.int64),
+                               *(syllables.counts(found, token_at[2 * a:2 * b + 1]) for a, b in chunks)])
     dl = per_text[0::2] + HEADING_BOOST * per_text[1::2]
     avgdl = (sum(dl.tolist()) / n if n else 0) or 1.0  # (no word at all: no posting to weigh)
     norm = np.array([K1 * (1 - B + B * x / avgdl) for x in dl.tolist()], dtype=np.float64)
-    syllable_at = np.r_[0, np.cumsum(per_text)]
-    other_at = np.r_[0, np.cumsum(other_counts)]
-    chunks = []  # per chunk: its term codes (ascending), how many documents each has, their packed postings
-    for start in range(0, n, 1 << CHUNK_BITS):
-        end = min(n, start + (1 << CHUNK_BITS))
-        chunks.append(_chunk_postings(start, syllables[syllable_at[2 * start]:syllable_at[2 * end]],
-                                      per_text[2 * start:2 * end], others[other_at[2 * start]:other_at[2 * end]],
-                                      other_counts[2 * start:2 * end], norm, meanings))
-    del syllables, others
-    codes = np.unique(np.concatenate([empty, *(code for code, _, _ in chunks)]))
-    if len(codes) >= 1 << (63 - TERM_SHIFT):  # (term ids shift by 32 below)
+    del dl
+    counted = []  # per chunk: its first document, term codes (ascending), documents per code, packed postings
+    for a, b in chunks:
+        at = token_at[2 * a:2 * b + 1]
+        s, s_counts = syllables.expand(found, at)
+        o, o_counts = others.expand(found, at)
+        counted.append((a, *_chunk_postings(a, s, s_counts, o, o_counts, norm, meanings)))
+    del found, token_at
+    codes = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *(code for _, code, _, _ in counted)]))
+    if len(codes) >= 1 << (63 - TERM_SHIFT):  # (term ids shift by 32 in weighed postings)
         raise ValueError(f"chỉ mục tìm kiếm: {len(codes)} từ khóa khác nhau, tối đa {(1 << (63 - TERM_SHIFT)) - 1}")
     single = (1 << ID_BITS) - 1
     term_names = [names[code] if code <= single else f"{names[(code >> ID_BITS) - 1]} {names[code & single]}"
                   for code in codes.tolist()]
     df = np.zeros(len(codes), dtype=np.int64)
-    for i, (code, count, _) in enumerate(chunks):
+    for i, (start, code, count, packed) in enumerate(counted):
         term = np.searchsorted(codes, code)  # term ids ascend with codes: each chunk stays sorted by (term, doc)
         df[term] += count
-        chunks[i] = (np.repeat(term, count), chunks[i][2])
+        counted[i] = (start, term.astype(np.int32), np.r_[0, np.cumsum(count)].astype(np.int32), packed)
     idf = np.array([math.log(1 + (n - f + 0.5) / (f + 0.5)) * SCALE / FRACTION for f in df.tolist()])
-    doc_mask, tf_mask = (1 << DOC_BITS) - 1, (1 << TF_BITS) - 1
-    keys = [empty]
-    for i, (term, packed) in enumerate(chunks):
-        chunks[i] = None  # freed as it goes
-        # min(255, max(1, round(idf * tf part))): numpy's rint rounds half to even, as round() does.
-        weight = np.clip(np.rint(idf[term] * ((packed >> DOC_BITS) & tf_mask)), 1, 255).astype(np.int64)
-        keys.append(term << 32 | (packed & doc_mask) << 8 | weight)  # term, document, weight
-    key = np.concatenate(keys)
-    del keys
-    key.sort(kind="stable")  # sorted runs (one per chunk): a merge
-    term = key >> 32
-    weight = key & 255
-    keep = np.ones(len(key), dtype=bool)
-    over = df > CAP
-    if over.any():
-        # A capped term keeps its CAP heaviest, ties going to the newer documents: every document above some
-        # weight, and the newest of those at that weight. Per capped term, how many it has at each weight:
-        capped = np.flatnonzero(over[term])
-        which = (np.cumsum(over) - 1)[term[capped]]
-        hist = np.bincount(which * 256 + weight[capped], minlength=256 * int(over.sum())).reshape(-1, 256)
-        at_least = hist[:, ::-1].cumsum(axis=1)  # documents of weight >= 255 - j
-        col = np.argmax(at_least >= CAP, axis=1)
-        rows = np.arange(len(hist))
-        cut = np.full(len(df), -1, dtype=np.int64)
-        cut[over] = 255 - col  # the lowest weight kept
-        need = np.zeros(len(df), dtype=np.int64)
-        need[over] = CAP - (at_least[rows, col] - hist[rows, 255 - col])  # documents kept at that weight
-        del hist, at_least, which
-        w, t = weight[capped], term[capped]
-        keep[capped] = w > cut[t]
-        at_cut = capped[w == cut[t]]
-        t = term[at_cut]  # ascending; within a term, documents ascending: keep the last `need`
-        last = np.searchsorted(t, t, side="right") - 1 - np.arange(len(t))  # how many after it, same term
-        keep[at_cut] = last < need[t]
-        del capped, w, t, at_cut, last
-    top, tail = key[keep], key[~keep]
-    del key, term, weight, keep
-    return _Index(term_names, df.tolist(), *_lists(top >> 32, (top >> 8) & doc_mask), top & 255,
-                  *_lists(tail >> 32, (tail >> 8) & doc_mask))
+    # Ranges of terms having about BLOCK postings each (a term's postings are never split); each chunk cut by them.
+    total = np.cumsum(df)
+    cuts = np.searchsorted(total, np.arange(BLOCK, int(total[-1]) if len(total) else 0, BLOCK), side="right")
+    bounds = np.unique(np.r_[0, cuts, len(total)])
+    ranges: list[list] = [[] for _ in range(len(bounds) - 1)]
+    for i, (start, term, at, packed) in enumerate(counted):
+        counted[i] = None  # (freed as it is cut)
+        cut = np.searchsorted(term, bounds).tolist()
+        for r, (a, b) in enumerate(zip(cut[:-1], cut[1:], strict=True)):
+            if a < b:
+                ranges[r].append((start, term[a:b].copy(), at[a:b + 1] - at[a], packed[at[a]:at[b]].copy()))
+    return _Postings(term_names, df, idf, df > CAP, ranges)
 
 
 def _lists(term, doc) -> tuple[list[int], list[int], object, object]:
@@ -349,31 +409,77 @@ def _lists(term, doc) -> tuple[list[int], list[int], object, object]:
     if not len(term):
         return [], [0], doc, doc
     bounds = np.flatnonzero(np.r_[True, term[1:] != term[:-1], True])
+    return term[bounds[:-1]].tolist(), bounds.tolist(), doc, _gaps(doc, bounds[:-1])
+
+
+def _gaps(doc, starts):
+    """Each document less the one before it, but at ``starts`` (each list's first): the document itself."""
     gaps = doc.copy()
     gaps[1:] -= doc[:-1]
-    gaps[bounds[:-1]] = doc[bounds[:-1]]
-    return term[bounds[:-1]].tolist(), bounds.tolist(), doc, gaps
+    gaps[starts] = doc[starts]
+    return gaps
 
 
-def _expand(ids_of: list[tuple[int, ...]], found, token_at):
-    """The term ids of the tokens ``found`` (token ``k`` has ``ids_of[k]``), and how many of them each text has
-    (text ``t``'s tokens are ``found[token_at[t]:token_at[t + 1]]``)."""
-    import numpy as np
+class _Tokens:
+    """The parts' tokens (text after text) as ids across the parts (``numbering``), made a slice at a time from the
+    parts' own arrays: never all at once (4 bytes a token: ~50 MB at 10,000 notices)."""
 
-    size = np.fromiter(map(len, ids_of), dtype=np.int64, count=len(ids_of))
-    flat = np.fromiter(chain.from_iterable(ids_of), dtype=np.int64, count=int(size.sum()))
-    first = np.cumsum(size) - size  # where each token's ids start in flat
-    length = size[found]
-    at = np.cumsum(length) - length  # where each found token's ids go
-    out = flat[np.arange(int(length.sum()), dtype=np.int64) + np.repeat(first[found] - at, length)]
-    ends = np.r_[0, np.cumsum(length)][token_at]
-    return out, np.diff(ends)
+    def __init__(self, parts: list[Words], numbering: Numbering) -> None:
+        import numpy as np
+
+        self.parts = parts
+        self.ids = [np.fromiter(map(numbering.__getitem__, part.tokens.split()), dtype=np.int32) for part in parts]
+        sizes = np.fromiter((len(p.text_tokens) // array(p.typecode).itemsize for p in parts), dtype=np.int64,
+                            count=len(parts))
+        self.at = np.r_[0, np.cumsum(sizes)]  # where each part's tokens start
+
+    def __getitem__(self, where: slice):
+        import numpy as np
+
+        first, end = int(where.start), int(where.stop)
+        if first >= end:
+            return np.zeros(0, dtype=np.int32)
+        i = int(np.searchsorted(self.at, first, side="right")) - 1  # the parts holding tokens first .. end - 1
+        j = int(np.searchsorted(self.at, end, side="left"))
+        found = np.concatenate([self.ids[k][np.frombuffer(self.parts[k].text_tokens, dtype=self.parts[k].typecode)]
+                                for k in range(i, j)])
+        return found[first - int(self.at[i]):end - int(self.at[i])]
+
+
+class _Expansion:
+    """The term ids of tokens (token ``k`` has ``ids_of[k]``), flattened, to expand texts' tokens into their terms."""
+
+    def __init__(self, ids_of: list[tuple[int, ...]]) -> None:
+        import numpy as np
+
+        self.size = np.fromiter(map(len, ids_of), dtype=np.int64, count=len(ids_of))
+        self.flat = np.fromiter(chain.from_iterable(ids_of), dtype=np.int64, count=int(self.size.sum()))
+        self.first = np.cumsum(self.size) - self.size  # where each token's ids start in flat
+
+    def counts(self, found, token_at):
+        """How many term ids each text has (text ``t``'s tokens are ``found[token_at[t]:token_at[t + 1]]``)."""
+        import numpy as np
+
+        length = self.size[found[token_at[0]:token_at[-1]]]
+        return np.diff(np.r_[0, np.cumsum(length)][token_at - token_at[0]])
+
+    def expand(self, found, token_at):
+        """The term ids of the texts' tokens, in order, and how many each text has."""
+        import numpy as np
+
+        tokens = found[token_at[0]:token_at[-1]]
+        length = self.size[tokens]
+        at = np.cumsum(length) - length  # where each found token's ids go
+        out = self.flat[np.arange(int(length.sum()), dtype=np.int64) + np.repeat(self.first[tokens] - at, length)]
+        ends = np.r_[0, np.cumsum(length)][token_at - token_at[0]]
+        return out, np.diff(ends)
 
 
 def _chunk_postings(start: int, syllables, per_text, others, other_counts, norm,
                     meanings: list[tuple[int, tuple[int, ...]]] = ()):
     """One chunk of documents' distinct (term code, document): the codes (a single term's id, or a bigram's pair)
-    ascending, how many documents each has, and per (code, document) BM25's tf part and document, packed."""
+    ascending, how many documents each has, and per (code, document) BM25's tf part and document in the chunk,
+    packed (tf part << CHUNK_BITS | document - start)."""
     import numpy as np
 
     text = np.arange(len(per_text), dtype=np.int64)  # document << 1 | 1 for its heading
@@ -408,12 +514,13 @@ def _chunk_postings(start: int, syllables, per_text, others, other_counts, norm,
     del heading
     key = key[starts]
     code = key >> CHUNK_BITS
-    doc = (key & ((1 << CHUNK_BITS) - 1)) + start
+    doc = key & ((1 << CHUNK_BITS) - 1)
     del key, starts
     new = np.flatnonzero(np.r_[True, code[1:] != code[:-1], True])  # sorted by code
     # int(f * (K1 + 1) / (f + norm) * FRACTION): the same float operations, in the same order, as in Python.
-    part = (tf * (K1 + 1) / (tf + norm[doc]) * FRACTION).astype(np.int64)
-    return code[new[:-1]], np.diff(new), part << DOC_BITS | doc
+    part = (tf * (K1 + 1) / (tf + norm[doc + start]) * FRACTION).astype(np.int64)
+    packed = part << CHUNK_BITS | doc
+    return code[new[:-1]], np.diff(new), packed.astype(np.uint32 if TF_BITS + CHUNK_BITS <= 32 else np.int64)
 
 
 def _json(data) -> bytes:
@@ -458,51 +565,122 @@ def _upper(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-def _words(index: _Index) -> list[str]:
+def _words(names: list[str], df: list[int], terms: list[int]) -> list[str]:
     """The archive's syllables of letters, most documents first (then alphabetical), at most WORDS."""
-    counts = {index.names[t]: index.df[t] for t in index.top if index.names[t].isalpha()}
+    counts = {names[t]: df[t] for t in terms if names[t].isalpha()}
     return sorted(counts, key=lambda t: (-counts[t], t))[:WORDS]
+
+
+def _json_lists(values, bounds) -> list[bytes]:
+    """The JSON lists (as _json writes them) of non-negative integers ``values[bounds[k]:bounds[k + 1]]``, each k:
+    written by numpy, DIGITS numbers at a time, without a Python object per number."""
+    import numpy as np
+
+    bounds = np.asarray(bounds, dtype=np.int64)
+    out: list[bytes] = []
+    k = 0
+    while k < len(bounds) - 1:  # lists k .. m - 1: no more than DIGITS numbers (or one list)
+        m = max(k + 1, int(np.searchsorted(bounds, bounds[k] + DIGITS, side="right")) - 1)
+        text, at = _decimals(values[bounds[k]:bounds[m]])
+        ends = at[bounds[k:m + 1] - bounds[k]].tolist()
+        out += [b"[" + text[a:b - 1] + b"]" if b > a else b"[]" for a, b in zip(ends[:-1], ends[1:], strict=True)]
+        k = m
+    return out
+
+
+def _decimals(values) -> tuple[bytes, object]:
+    """Non-negative integers in decimal, each followed by ",": the text, and where each number starts (and the
+    end)."""
+    import numpy as np
+
+    v = np.asarray(values, dtype=np.int64)
+    top = int(v.max()) if len(v) else 0
+    if len(v) and int(v.min()) < 0:
+        raise ValueError("chỉ mục tìm kiếm: số âm")  # (never: documents ascend)
+    digits = np.ones(len(v), dtype=np.int64)
+    bound = 10
+    while bound <= top:
+        digits += v >= bound
+        bound *= 10
+    at = np.r_[0, np.cumsum(digits + 1)]
+    text = np.full(int(at[-1]), ord(","), dtype=np.uint8)
+    last = at[1:] - 2  # each number's last digit
+    for j in range(len(str(top))):
+        more = np.flatnonzero(digits > j)
+        text[last[more] - j] = ord("0") + v[more] // 10 ** j % 10
+    return text.tobytes(), at
+
+
+def _key(term: str) -> bytes:
+    return json.dumps(term, ensure_ascii=False).encode("utf-8") + b":"
 
 
 def build(notices: list[Notice], registry: Registry) -> dict[str, bytes]:
     """Every file of the index, by path relative to the index folder."""
-    return assemble([notice_index(n, registry) for n in sorted(notices, key=Notice.sort_key)], registry)
+    return dict(assemble([notice_index(n, registry) for n in sorted(notices, key=Notice.sort_key)], registry))
 
 
-def assemble(parts: list[NoticeIndex], registry: Registry) -> dict[str, bytes]:
-    """Every file of the index of the notices whose notice_index are ``parts``, in date order (Notice.sort_key)."""
+def assemble(parts: list[NoticeIndex], registry: Registry) -> Iterator[tuple[str, bytes]]:
+    """Every file of the index of the notices whose notice_index are ``parts``, in date order (Notice.sort_key):
+    (path relative to the index folder, bytes), one at a time, in path order, the manifest last. A shard's or a
+    tail's bytes are made when it is written (they and the postings of a range of terms are freed as they go)."""
+    import numpy as np
+
     docs = [doc for part in parts for doc in part.docs]
     doc_notice = [ni for ni, part in enumerate(parts) for _ in part.docs]
     abbr = abbreviations(registry)
-    index = _columns([part.words for part in parts], abbr)
-    import numpy as np
-
-    flat = np.empty(2 * len(index.top_docs), dtype=np.int64)  # document gap, weight, …
-    flat[0::2] = index.top_gaps
-    flat[1::2] = index.top_weights
-    flat = flat.tolist()
-    encoded = {term: flat[2 * s:2 * e] for term, s, e in index.top_terms()}
-    raw = sum(map(len, encoded)) + 4 * len(encoded) + 4 * len(flat)  # about the JSON's size
+    index = _count([part.words for part in parts], abbr)
+    names, df = index.names, index.df.tolist()
+    # Exact forms ("=đèn") only order results (a query's matches are its folded terms'): their heaviest are enough.
+    # A capped term's tail file is numbered in the order of the terms.
+    capped = np.flatnonzero(index.over).tolist()
+    tail_file = {t: k for k, t in enumerate(sorted((t for t in capped if not names[t].startswith(EXACT)),
+                                                   key=names.__getitem__))}
+    written = np.zeros(len(df), dtype=bool)
+    written[list(tail_file)] = True
+    doc_mask = (1 << DOC_BITS) - 1
+    tops, tail_texts = [np.zeros(0, dtype=np.int64)], {}
+    for key in index.weighed():  # a range of terms at a time: its heaviest postings kept, its tails written
+        keep = index.heaviest(key)
+        tops.append(key[keep])
+        key = key[~keep]
+        key = key[written[key >> 32]]
+        terms, bounds, _, gaps = _lists(key >> 32, (key >> 8) & doc_mask)
+        del key, keep
+        tail_texts.update(zip(terms, _json_lists(gaps, bounds), strict=True))  # (smaller than any array of them)
+        del gaps
+    top = np.concatenate(tops)
+    del tops
+    terms, bounds, _, gaps = _lists(top >> 32, (top >> 8) & doc_mask)
+    flat = np.empty(2 * len(top), dtype=np.int64)  # document gap, weight, …
+    flat[0::2] = gaps
+    flat[1::2] = top & 255
+    del top, gaps
+    top_texts = _json_lists(flat, [2 * b for b in bounds])
+    raw = sum(len(names[t]) for t in terms) + 4 * len(terms) + 4 * len(flat)  # about the JSON's size
     del flat
     # No more shards than about half the shard keys (a term goes with its first syllable: few keys, most shards
     # would be empty files otherwise).
-    shard_keys = {t: shard_key(t) for t in encoded}
-    shards = min(shard_count(raw), shard_count(len(set(shard_keys.values())) * SHARD_BYTES // 2))
-    hashes = {k: fnv1a(k) & (shards - 1) for k in set(shard_keys.values())}
-    by_shard: dict[int, dict[str, dict]] = {k: {"p": {}, "n": {}} for k in range(shards)}  # (each one a file)
-    for term, posted in encoded.items():
-        by_shard[hashes[shard_keys[term]]]["p"][term] = posted
-    files = {}
-    # Exact forms ("=đèn") only order results (a query's matches are its folded terms'): their heaviest are enough.
-    count = {index.names[t]: index.df[t] for t in index.tail}  # documents of a capped term, in all
-    tail = sorted((term, s, e) for term, s, e in index.tail_terms() if not term.startswith(EXACT))
-    gaps = index.tail_gaps.tolist()
-    for k, (term, s, e) in enumerate(tail):
-        files[f"t/{k}.json"] = _json(gaps[s:e])
-        by_shard[hashes[shard_keys[term]]]["n"][term] = [count[term], k]
-    files.update((f"i/{k}.json", _json(v)) for k, v in by_shard.items())
+    shard_keys = [shard_key(names[t]) for t in terms]
+    distinct = set(shard_keys)
+    shards = min(shard_count(raw), shard_count(len(distinct) * SHARD_BYTES // 2))
+    hashes = {k: fnv1a(k) & (shards - 1) for k in distinct}
+    by_shard: list[list[int]] = [[] for _ in range(shards)]  # per shard, its terms (positions in ``terms``)
+    for i, k in enumerate(shard_keys):
+        by_shard[hashes[k]].append(i)
+    del shard_keys, distinct
 
-    for start in range(0, len(docs), CHUNK):
+    def shard(k: int) -> bytes:
+        mine = sorted(by_shard[k], key=lambda i: names[terms[i]])
+        by_shard[k] = []
+        capped_here = [terms[i] for i in mine if terms[i] in tail_file]
+        n = b",".join(_key(names[t]) + b"[%d,%d]" % (df[t], tail_file[t]) for t in capped_here)
+        p = b",".join(_key(names[terms[i]]) + top_texts[i] for i in mine)
+        for i in mine:
+            top_texts[i] = b""  # (written)
+        return b'{"n":{' + n + b'},"p":{' + p + b"}}"
+
+    def display(start: int) -> bytes:
         local: dict[int, int] = {}
         notices_out, docs_out = [], []
         for doc, ni in zip(docs[start:start + CHUNK], doc_notice[start:start + CHUNK], strict=True):
@@ -510,30 +688,34 @@ def assemble(parts: list[NoticeIndex], registry: Registry) -> dict[str, bytes]:
                 local[ni] = len(notices_out)
                 notices_out.append(list(parts[ni].display))
             docs_out.append([local[ni], doc.anchor, doc.title])
-        files[f"d/{start // CHUNK}.json"] = _json({"n": notices_out, "d": docs_out})
+        return _json({"n": notices_out, "d": docs_out})
 
+    files: dict[str, Callable[[], bytes]] = {}  # each file's maker, its bytes made when it is written
+    files.update((f"d/{start // CHUNK}.json", partial(display, start)) for start in range(0, len(docs), CHUNK))
+    files.update((f"i/{k}.json", partial(shard, k)) for k in range(shards))
+    files.update((f"t/{k}.json", partial(tail_texts.pop, t)) for t, k in tail_file.items())
     filters: dict[str, list] = {"don-vi": [], "du-an": [], "nam": []}
-    for kind, names, attr in (("don-vi", registry.departments, "departments"),
+    for kind, table, attr in (("don-vi", registry.departments, "departments"),
                               ("du-an", registry.projects, "projects")):
         members: dict[str, list[int]] = {}
         for doc_id, doc in enumerate(docs):
             for key in getattr(doc, attr):
                 members.setdefault(key, []).append(doc_id)
         for key in sorted(members):
-            filters[kind].append([key, names[key].name, len(members[key])])
-            files[f"f/{kind}/{key}.json"] = _json(_deltas(members[key]))
+            filters[kind].append([key, table[key].name, len(members[key])])
+            files[f"f/{kind}/{key}.json"] = partial(_json, _deltas(members[key]))
     years: dict[int, list[int]] = {}
     for doc_id, ni in enumerate(doc_notice):
         years.setdefault(parts[ni].year, []).append(doc_id)
     filters["nam"] = [[y, ids[0], ids[-1] + 1] for y, ids in sorted(years.items())]  # contiguous: date order
-    files["f.json"] = _json(filters)
+    files["f.json"] = partial(_json, filters)
 
     digest = hashlib.sha256()
     for path in sorted(files):
-        digest.update(path.encode() + b"\0" + files[path] + b"\0")
-    files["manifest.json"] = _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
-                                 "chunk": CHUNK, "docs": len(docs), "notices": len(parts), "terms": len(encoded),
-                                 "cap": CAP, "capped": len(tail), "scale": SCALE, "words": _words(index),
-                                 "abbr": abbr})
-    return files
-
+        data = files.pop(path)()
+        digest.update(path.encode() + b"\0" + data + b"\0")
+        yield path, data
+    yield "manifest.json", _json({"version": VERSION, "hash": digest.hexdigest()[:16], "shards": shards,
+                                  "chunk": CHUNK, "docs": len(docs), "notices": len(parts), "terms": len(terms),
+                                  "cap": CAP, "capped": len(tail_file), "scale": SCALE,
+                                  "words": _words(names, df, terms), "abbr": abbr})

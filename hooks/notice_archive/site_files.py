@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -46,11 +46,21 @@ def write_site_files(site: Site, site_dir: str | Path, site_name: str, site_url:
     files = write_files(site_dir, OPEN_DATA, export_files_from(shares, registry, site_url))
     entries = [site.part(n, "search", b"", partial(notice_index, n, registry))
                for n in sorted(archive.notices, key=Notice.sort_key)]
-    search = assemble(entries, registry)
-    files += write_files(site_dir, SEARCH_FOLDER, ((f"{SEARCH_FOLDER}/{rel}", data) for rel, data in search.items()))
+    search = {"docs": 0, "files": 0, "bytes": 0}
+    files += write_files(site_dir, SEARCH_FOLDER, _counted(assemble(entries, registry), search))
     files += write_files(site_dir, FEEDS, feeds(site, site_name, site_url).items())
-    return {"files": files, "search_docs": json.loads(search["manifest.json"])["docs"], "search_files": len(search),
-            "search_kb": sum(map(len, search.values())) // 1024}
+    return {"files": files, "search_docs": search["docs"], "search_files": search["files"],
+            "search_kb": search["bytes"] // 1024}
+
+
+def _counted(index: Iterable[tuple[str, bytes]], figures: dict) -> Iterator[tuple[str, bytes]]:
+    """The search index's files as they are made (each one written, then freed), counted into ``figures``."""
+    for rel, data in index:
+        figures["files"] += 1
+        figures["bytes"] += len(data)
+        if rel == "manifest.json":
+            figures["docs"] = json.loads(data)["docs"]
+        yield f"{SEARCH_FOLDER}/{rel}", data
 
 
 def feeds(site: Site, site_name: str, site_url: str | None) -> dict[str, str]:
