@@ -35,6 +35,11 @@ def test_build_benchmark_runs_on_a_tiny_archive():
     assert row["pair_ratios"] == [round(h / p, 2) for p, h in runs]
     assert min(row["pair_ratios"]) <= row["median_pair_ratio"] <= max(row["pair_ratios"])
     assert row["rebuild"]["pages"] == row["hooks"]["pages"] and row["rebuild"]["cpu_seconds"] > 0
+    # The hook clock (tests/benchmarks/clock/) timed the hooks of each build: less than the whole build.
+    for build in (row["hooks"], row["rebuild"], row["rebuild"]["dirty"]):
+        assert 0 < build["hooks_seconds"] < build["seconds"]
+    assert row["dirty_hooks_ratio"] == round(row["rebuild"]["dirty"]["hooks_seconds"] / row["hooks"]["hooks_seconds"],
+                                             3)
 
 
 @pytest.mark.build
