@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
+
+from mkdocs.plugins import event_priority
 
 EVENTS = ("config", "files", "nav", "env", "page_read_source", "page_markdown", "page_content", "page_context",
           "post_page", "post_template", "post_build")
@@ -24,6 +27,19 @@ def stop(event: str) -> None:
     wall = time.perf_counter() - wall0
     STATE["total"] += wall
     STATE["by_event"][event] = STATE["by_event"].get(event, 0.0) + wall
+
+
+def hooks(priority: int, act: Callable[[str], None]) -> dict[str, Callable]:
+    """on_<event> functions for a hook file: each does ``act(event)`` and hands the event's item back unchanged
+    (MkDocs passes it first; on_page_read_source and on_post_build have none: None changes nothing)."""
+    def make(event: str) -> Callable:
+        def hook(*args, **_):
+            act(event)
+            if event == "post_build" and priority < 0:
+                write()
+            return args[0] if args else None
+        return event_priority(priority)(hook)
+    return {f"on_{event}": make(event) for event in EVENTS}
 
 
 def write() -> None:
