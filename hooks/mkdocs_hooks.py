@@ -223,6 +223,12 @@ def on_post_build(config: MkDocsConfig) -> None:
     site = _site(config)
     if not config.strict:  # a preview: the errors for every page, also one a dirty rebuild did not rewrite
         Path(config.site_dir, preview.REPORT_PATH).write_text(preview.report_json(site.problems), encoding="utf-8")
+    errors = [p for p in site.problems if p.severity == "error"]
+    if config.strict and errors:
+        # MkDocs fails a strict build on the warnings counted above, but `mkdocs build -q` does not count them (the
+        # quiet logger drops them first): the build would pass, without the notices in error. Never: stop here.
+        raise PluginError(f"{len(errors)} lỗi trong notices/, bản dựng --strict dừng, không xuất bản (mọi lỗi: ở "
+                          f"trên, hoặc `notices validate`); lỗi đầu: {errors[0].format()}")
     if not site.archive.errors:  # (with errors the build fails, strict, and publishes none of them)
         figures = write_site_files(site, config.site_dir, config.site_name, config.site_url)
         log.info(f"{figures['files']} tệp dữ liệu mở, tìm kiếm và nguồn tin; tìm kiếm: {figures['search_docs']} "

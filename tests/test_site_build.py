@@ -258,3 +258,16 @@ def test_the_real_archive_builds_the_same_with_mkdocs_and_properdocs(tmp_path):
             ours, theirs = GENERATOR.sub(b"", ours), GENERATOR.sub(b"", theirs)
         assert ours == theirs, rel
     assert len(generators) == 2  # each engine's own tag: two builds, not one built twice
+
+
+@pytest.mark.build
+def test_a_quiet_strict_build_still_fails_on_a_notice_with_errors(tiny_archive):
+    """`mkdocs build -q` hides warnings from MkDocs' strict count: the build passed without the notice in error
+    (the benchmark built that way for a session). The hooks stop a strict build themselves."""
+    root = tiny_archive({"ubnd-tp-lang-son/2021/tb-7.md": minimal_notice(number="07/TB-UBND", date="2099-03-02",
+                                                                         meeting="2021-03-01")})
+    quiet = build(root, "-q")
+    assert quiet.returncode == 1, quiet.output
+    assert "lỗi trong notices/, bản dựng --strict dừng" in quiet.output and "Traceback" not in quiet.output
+    assert "notices/ubnd-tp-lang-son/2021/tb-7.md:" in quiet.output  # the first error, located, even when quiet
+    assert not (quiet.site / "du-lieu").exists()  # nothing of the archive's own files is written
