@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,6 +169,28 @@ def serve(directory: Path):
         httpd.server_close()
 
     return f"http://127.0.0.1:{httpd.server_address[1]}/", stop
+
+
+@contextmanager
+def built_and_served(root: Path):
+    """A strict build of the archive at root, served until the block ends: (site folder, base URL)."""
+    result = build(root)
+    assert result.returncode == 0, result.output
+    url, stop = serve(result.site)
+    try:
+        yield result.site, url
+    finally:
+        stop()
+
+
+@pytest.fixture(scope="session")
+def issued_site(tmp_path_factory):
+    """The seed and an issued notice (test_export.ISSUED), built and served once for the session: the phone and
+    accessibility checks read the same pages."""
+    from test_export import ISSUED
+
+    with built_and_served(make_archive(tmp_path_factory.mktemp("issued"), ISSUED)) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

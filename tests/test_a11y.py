@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build, make_archive, serve
-from test_export import ISSUED
+from conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -34,14 +33,10 @@ REFLOW = {"điện thoại 360 px": 360, "thu phóng 200%": 640}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(issued_site):
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run `bash .ci/setup.sh --test` (it runs `npm ci` for axe-core)")
-    result = build(make_archive(tmp_path_factory.mktemp("a11y"), ISSUED))
-    assert result.returncode == 0, result.output
-    url, stop = serve(result.site)
-    yield result.site, url
-    stop()
+    return issued_site
 
 
 def all_pages(site_dir: Path) -> list[str]:

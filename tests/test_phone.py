@@ -9,9 +9,8 @@ import re
 import sys
 
 import pytest
-from conftest import ROOT, build, make_archive, serve
+from conftest import ROOT, built_and_served
 from test_a11y import AXE, PAGE_KINDS, all_pages, axe_violations
-from test_export import ISSUED
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -32,14 +31,10 @@ READABLE = """() => [document.title, document.body.innerText,
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
+def tiny(issued_site):
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run `bash .ci/setup.sh --test`")
-    result = build(make_archive(tmp_path_factory.mktemp("phone"), ISSUED))
-    assert result.returncode == 0, result.output
-    url, stop = serve(result.site)
-    yield result.site, url
-    stop()
+    return issued_site
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +43,8 @@ def large(tmp_path_factory):
     sys.path.insert(0, str(ROOT / "tests"))
     from benchmarks.synthetic import generate
 
-    root = generate(tmp_path_factory.mktemp("large"), 320)
-    result = build(root)
-    assert result.returncode == 0, result.output
-    url, stop = serve(result.site)
-    yield result.site, url
-    stop()
+    with built_and_served(generate(tmp_path_factory.mktemp("large"), 320)) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
