@@ -445,7 +445,7 @@ def test_cited_numbers_are_linked_on_each_line_that_cites_them(tiny_archive):
 def test_a_page_is_the_notices_own_part_and_then_its_links_to_other_notices(tiny_archive):
     """own_page depends on the notice's file and the registry alone (the per-notice cache can keep it); only the
     links to cited notices depend on the others."""
-    from notice_archive.notice_page import body_source, number_index, own_page, prepare
+    from notice_archive.notice_page import body_source, notice_source, number_index, own_page, with_citations
 
     root = tiny_archive({"ubnd-tp-lang-son/2020/tb-370.md": ISSUED_370,
                          "ubnd-tp-lang-son/2020/tb-371.md": CITING_371})
@@ -454,8 +454,9 @@ def test_a_page_is_the_notices_own_part_and_then_its_links_to_other_notices(tiny
     citing = next(n for n in archive.notices if n.number == 371)
     text = (root / "notices" / citing.src_uri).read_text(encoding="utf-8")
     own = own_page(citing, *body_source(text), archive.registry, "UBND thành phố Lạng Sơn")
-    alone = prepare(citing, docs, archive.registry, "UBND thành phố Lạng Sơn", {})
-    linked = prepare(citing, docs, archive.registry, "UBND thành phố Lạng Sơn", number_index(archive.notices))
+    from_file = own_page(citing, *notice_source(docs, citing.src_uri), archive.registry, "UBND thành phố Lạng Sơn")
+    alone = with_citations(from_file, citing, archive.registry, {})
+    linked = with_citations(from_file, citing, archive.registry, number_index(archive.notices))
     assert own == alone
     assert (linked.item_meta, linked.cites) == (own.item_meta, own.cites) and own.item_meta and own.cites
     link = "[370/TB-UBND ngày 15/10/2020](tb-370.md)"

@@ -40,11 +40,9 @@ class NoticePage:
     # Markup: a page is kept in the per-notice cache, and a Markup object costs ~10x a str to unpickle
 
 
-def prepare(notice: Notice, docs_dir: str, registry: Registry, issuer: str,
-            by_number: dict[tuple, Notice]) -> NoticePage:
-    """What a notice's page needs besides the engine's rendering (made as MkDocs reads the page,
-    on_page_read_source): own_page, with the links to the notices it cites (``by_number``: number_index)."""
-    page = own_page(notice, *notice_source(docs_dir, notice.src_uri), registry, issuer)
+def with_citations(page: NoticePage, notice: Notice, registry: Registry, by_number: dict[tuple, Notice]) -> NoticePage:
+    """A notice's page (own_page, which the per-notice cache keeps) with the links to the notices it cites
+    (``by_number``: number_index): the one part that depends on the other notices, made each build."""
     return replace(page, source=link_citations(notice, page.source, registry, by_number))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
@@ -39,21 +39,19 @@ class Site:
     today: dt.date = field(default_factory=lambda: build_day())  # the build's day: which deadlines are still open
     env: Environment | None = None  # the theme's Jinja environment (given by the adapter): pages are rendered with it
     cache: NoticeCache | None = None  # the per-notice cache the archive was loaded through: parts made per notice
-    theme: bytes = b""  # digest of the theme's files and the site's settings: parts rendered with them depend on it
 
     @classmethod
     def load(cls, docs_dir: str, today: dt.date | None = None, archive: Archive | None = None,
-             env: Environment | None = None, cache: NoticeCache | None = None, theme: bytes = b"") -> Site:
+             env: Environment | None = None, cache: NoticeCache | None = None) -> Site:
         """The site of an archive: read from docs_dir, or already read (load_archive, through the per-notice cache
         ``cache``, which then also keeps what the site makes from each notice: part())."""
         archive = archive if archive is not None else load_archive(docs_dir, today=today, cache=cache)
-        return cls.from_archive(archive, docs_dir, today, env, cache, theme)
+        return cls.from_archive(archive, docs_dir, today, env, cache)
 
     @classmethod
     def from_archive(cls, archive: Archive, docs_dir: str, today: dt.date | None = None,
-                     env: Environment | None = None, cache: NoticeCache | None = None, theme: bytes = b"") -> Site:
-        return cls(archive, docs_dir, {n.src_uri: n for n in archive.notices}, today or build_day(), env, cache,
-                   theme)
+                     env: Environment | None = None, cache: NoticeCache | None = None) -> Site:
+        return cls(archive, docs_dir, {n.src_uri: n for n in archive.notices}, today or build_day(), env, cache)
 
     def part(self, notice: Notice, name: str, context: bytes, make: Callable[[], T]) -> T:
         """A part of the site made from this notice alone and ``context`` (notice_cache.digest of whatever else
@@ -197,14 +195,14 @@ class Site:
     # Notice pages (notice_page) ------------------------------------------------------------------------------------
 
     def notice_page(self, src_uri: str) -> NoticePage:
-        """What a notice's page needs besides the engine's rendering (notice_page.prepare)."""
+        """What a notice's page needs besides the engine's rendering: what it needs from the notice alone, kept per
+        notice (notice_page.own_page), with the links to the notices it cites (with_citations: cheap, most bodies
+        cite no number)."""
         notice = self.by_src[src_uri]
-        # What the page needs from the notice alone is kept per notice (own_page); the links to the notices it cites
-        # depend on the others, and are added each build (cheap: most bodies cite no number).
         own = self.part(notice, "page", b"", lambda: notice_page.own_page(
             notice, *notice_page.notice_source(self.docs_dir, notice.src_uri), self.registry,
             self.issuer_name(notice)))
-        return replace(own, source=notice_page.link_citations(notice, own.source, self.registry, self._number_index))
+        return notice_page.with_citations(own, notice, self.registry, self._number_index)
 
     def anchored_markdown(self, src_uri: str, markdown: str, first_line: int) -> str:
         """A notice's body as Markdown with its anchors and citing links (notice_page.anchored_markdown)."""
