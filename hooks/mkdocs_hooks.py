@@ -33,7 +33,7 @@ from notice_archive import preview
 from notice_archive.csp import theme_globals
 from notice_archive.dates import build_day
 from notice_archive.index_pages import anchor_ids, headings
-from notice_archive.notice_cache import NoticeCache, digest, templates_digest
+from notice_archive.notice_cache import NoticeCache
 from notice_archive.notice_page import decorate_html
 from notice_archive.problems import Problem
 from notice_archive.registry import REGISTRY_DIR
@@ -60,12 +60,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     env = config.theme.get_env()
     env.globals.update(theme_globals(preview=not config.strict))
     # Each notice is checked, and its parts of the site made, once per content (notice_cache): a rebuild (mkdocs
-    # serve) checks and derives what was edited. Parts rendered with the theme depend on its files and settings.
+    # serve) checks and derives what was edited.
     cache = NoticeCache.for_build(config.docs_dir, REGISTRY_DIR, today)
     config[TEMPLATES] = cache.templates_folder() if cache is not None else None
     _keep_compiled(env, config)
-    theme = digest(templates_digest(config.theme.dirs), config.site_url or "", config.site_name, str(config.strict))
-    site = Site.load(config.docs_dir, today, env=env, cache=cache, theme=theme)
+    site = Site.load(config.docs_dir, today, env=env, cache=cache)
     for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
         if problem.severity == "error":

@@ -1,13 +1,14 @@
 """The per-notice cache (Pelican's reader cache is the model): what checking one notice gave (its model, its
 problems, its identity), stored by the file's bytes and path, the registries, the build day and the code's version;
-and beside it, the parts of the site made from that notice alone (its page's prepared source, its open data, its
-feed entries, its search document, its rows in the lists), each with the digest of whatever else it was made from
-(the site's address, the theme's files...). A rebuild after editing one notice reads every file but checks and
-derives only that one; the rules across notices and the site's files are still made from the whole archive.
+and beside it, the parts of the site made from that notice alone (its page's own part, its open data, its search
+document), each with the digest of whatever else it was made from (the site's address for the open data). A rebuild
+after editing one notice reads every file but checks and derives only that one; the rules across notices, the
+citations between notices, the index pages, the feeds and the joining of the site's files still use the whole
+archive.
 Correctness first: a cached build is byte for byte a cold one (tests/test_notice_cache.py).
 
-The cache lives outside the repository (NOTICE_ARCHIVE_CACHE, else $XDG_CACHE_HOME or ~/.cache): its entries are
-pickles, and nothing a pull request contains may ever be unpickled. NOTICE_ARCHIVE_CACHE=off turns it off.
+The cache lives outside the repository (NOTICE_ARCHIVE_CACHE, else $XDG_CACHE_HOME or ~/.cache; a folder inside the
+repository turns it off): its entries are pickles, and nothing a pull request contains may ever be unpickled. NOTICE_ARCHIVE_CACHE=off turns it off.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -50,20 +51,6 @@ def digest(*values: str | bytes) -> bytes:
     for value in values:
         out.update(value if isinstance(value, bytes) else value.encode("utf-8"))
         out.update(b"\0")
-    return out.digest()
-
-
-def templates_digest(folders: Iterable[str | Path]) -> bytes:
-    """The templates (*.html) of a theme's folders, names and bytes: what parts rendered with them depend on.
-    (Assets and icons are not read: no part is made from them.)"""
-    out = hashlib.sha256()
-    for folder in folders:
-        for top, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "assets")
-            for name in sorted(n for n in names if n.endswith(".html")):
-                path = os.path.join(top, name)
-                with open(path, "rb") as fh:
-                    out.update(os.path.relpath(path, folder).encode() + b"\0" + fh.read() + b"\0")
     return out.digest()
 
 
