@@ -136,7 +136,8 @@ class NoticeCache:
     @staticmethod
     def _write(path: Path, value: object) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.parent.is_dir():  # (256 folders, four files a notice: a mkdir that finds the folder costs
+                path.parent.mkdir(parents=True, exist_ok=True)  # more than the stat, on this kind of disk)
             # Written whole or not at all: a build stopped half way leaves no broken entry.
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
