@@ -10,8 +10,9 @@ The build is one pipeline, in this process, in the order MkDocs calls these even
                      through Site.render_page)
     on_post_build    write: open data, search index and feeds, pure functions of the archive (site_files)
 
-A preview (`mkdocs serve --no-strict`, .ci/preview.sh) with notices in error does not stop: every page then shows the
-validator's messages at its top (on_post_page, on_post_template), as the terminal does, until the notice is fixed.
+A preview (.ci/preview.sh, and every `mkdocs serve`, strict or not) with notices in error does not stop: every page
+then shows the validator's messages at its top (on_post_page, on_post_template), as the terminal does, until the
+notice is fixed.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notic
 ONCE = "notice_archive_once"  # parts of notice pages that are the same across a folder, by (part, folder): main.html
 PROBLEMS = "notice_archive_problems"  # a preview's list of the notices' errors, as HTML put on every page ("" if none)
 TEMPLATES = "notice_archive_templates"  # the folder of compiled templates beside the per-notice cache (or None)
+PREVIEW = "notice_archive_preview"  # whether this build is a preview: errors shown on its pages, never a stop
+# The command MkDocs runs, from on_startup: the one fact that outlives a build (MkDocs keeps a hook module for every
+# rebuild of one `mkdocs serve`, and says the command once, before the first).
+COMMAND: dict[str, str] = {}
 ARTICLE = '<article class="md-content__inner md-typeset">'  # where Material's pages (and its 404 page) begin
 
 
@@ -53,12 +58,27 @@ def _site(config: MkDocsConfig) -> Site:
     return config[STATE]
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    COMMAND["name"] = command
+
+
+def on_shutdown() -> None:
+    COMMAND.clear()
+
+
+def _previewing(config: MkDocsConfig) -> bool:
+    """A build that is not strict, and any `mkdocs serve`: MkDocs' live reload holds every request until a build
+    passes, so a strict serve would stop answering while a notice has an error. It shows the errors instead."""
+    return not config.strict or COMMAND.get("name") == "serve"
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     today = build_day()
+    config[PREVIEW] = previewing = _previewing(config)
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call. With the
     # Content-Security-Policy (redirect pages are rendered from this env); a preview lets live reload run.
     env = config.theme.get_env()
-    env.globals.update(theme_globals(preview=not config.strict))
+    env.globals.update(theme_globals(preview=previewing))
     # Each notice is checked, and its parts of the site made, once per content (notice_cache): a rebuild (mkdocs
     # serve) checks and derives what was edited.
     cache = NoticeCache.for_build(config.docs_dir, REGISTRY_DIR, today)
@@ -67,16 +87,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     site = Site.load(config.docs_dir, today, env=env, cache=cache)
     for problem in site.problems:
         # Warnings on a mkdocs.plugins.* logger are what make `--strict` fail; advice is information only.
-        if problem.severity == "error":
-            log.warning(problem.format())
-        else:
-            log.info(problem.format())
+        _report(config, problem)
     if any(p.code == "lien-ket-tuong-trung" for p in site.problems):
         # MkDocs follows links when it lists the folder (to one outside, or round a loop): stop before it does.
         raise PluginError("notices/ có liên kết tượng trưng (symlink), xem các lỗi trên; bản dựng dừng tại đây")
     config[STATE] = site
     # A strict build stops on these (the warnings above); a preview shows them on its pages instead of hanging.
-    config[PROBLEMS] = "" if config.strict else preview.banner_html(site.problems)
+    config[PROBLEMS] = preview.banner_html(site.problems) if previewing else ""
     config[ONCE] = {}
     config[PREPARED] = {}
     if "redirects" in config.plugins:
@@ -95,11 +112,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if any(os.path.isfile(os.path.join(d, f.src_uri)) for f in refused for d in config.theme.dirs):
         files.add_files_from_theme(site.env, config)  # the theme's file that a removed file shadowed (only then:
         # listing the theme's files again costs a quarter of a second)
-    if config.strict and (script := files.get_file_from_path(preview.SCRIPT)) is not None:
+    if not config[PREVIEW] and (script := files.get_file_from_path(preview.SCRIPT)) is not None:
         files.remove(script)  # the preview's script: nothing to do in a published site
     for page in site.generated_pages():
         if files.get_file_from_path(page.src_uri) is not None:
-            _warn(page.src_uri, f"tệp này trùng với trang sinh tự động /{page.url}; đổi tên hoặc xóa tệp", "trung-tep")
+            _warn(config, page.src_uri, f"tệp này trùng với trang sinh tự động /{page.url}; đổi tên hoặc xóa tệp",
+                  "trung-tep")
             continue
         # Front matter only: the content is written as HTML in on_page_content.
         files.append(File.generated(config, page.src_uri, content=page.source()))
@@ -112,19 +130,28 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             file.url = notice.url
             file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
         if file.dest_uri in taken:
-            _warn(file.src_uri, f"địa chỉ /{file.url} trùng với notices/{taken[file.dest_uri]}", "trung-dia-chi")
+            _warn(config, file.src_uri, f"địa chỉ /{file.url} trùng với notices/{taken[file.dest_uri]}", "trung-dia-chi")
         taken[file.dest_uri] = file.src_uri
     clashing = clashes(site, [f.dest_uri for f in files if not f.generated_by])
     for file in files:
         if file.dest_uri in clashing and not file.generated_by:
-            _warn(file.src_uri, f"tệp này sẽ bị ghi đè bởi tệp /{file.dest_uri} do bản dựng sinh ra (tìm kiếm, dữ liệu "
+            _warn(config, file.src_uri, f"tệp này sẽ bị ghi đè bởi tệp /{file.dest_uri} do bản dựng sinh ra (tìm kiếm, dữ liệu "
                   "mở, nguồn tin); đổi tên hoặc xóa tệp", "trung-tep")
     return files
 
 
-def _warn(src_uri: str, message: str, code: str) -> None:
+def _warn(config: MkDocsConfig, src_uri: str, message: str, code: str) -> None:
     """A problem with a file of notices/ found by the build, reported like the validator's."""
-    log.warning(Problem(f"notices/{src_uri}", 1, message, "error", code).format())
+    _report(config, Problem(f"notices/{src_uri}", 1, message, "error", code))
+
+
+def _report(config: MkDocsConfig, problem: Problem) -> None:
+    """An error is a warning, which fails a strict build; in a strict `mkdocs serve` (a preview) it must not stop
+    the build (the server would hang), so it is said as information, like advice."""
+    if problem.severity == "error" and not (config[PREVIEW] and config.strict):
+        log.warning(problem.format())
+    else:
+        log.info(problem.format())
 
 
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
@@ -174,7 +201,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # Templates call folder_once(part, render) for the parts of a page that do not name it: it renders them, except
     # on notice pages, whose context has one that renders each part once per folder (on_page_context).
     env.globals["folder_once"] = _render
-    env.globals.update(theme_globals(preview=not config.strict))  # the Content-Security-Policy and the inline scripts it allows
+    env.globals.update(theme_globals(preview=config[PREVIEW]))  # the Content-Security-Policy and the inline scripts it allows
     return env
 
 
@@ -220,10 +247,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     if "redirects" in config.plugins:
         _vietnamese_redirects(config)
     site = _site(config)
-    if not config.strict:  # a preview: the errors for every page, also one a dirty rebuild did not rewrite
+    if config[PREVIEW]:  # the errors for every page, also one a dirty rebuild did not rewrite
         Path(config.site_dir, preview.REPORT_PATH).write_text(preview.report_json(site.problems), encoding="utf-8")
     errors = [p for p in site.problems if p.severity == "error"]
-    if config.strict and errors:
+    if not config[PREVIEW] and errors:
         # MkDocs fails a strict build on the warnings counted above, but `mkdocs build -q` does not count them (the
         # quiet logger drops them first): the build would pass, without the notices in error. Never: stop here.
         raise PluginError(f"{len(errors)} lỗi trong notices/, bản dựng --strict dừng, không xuất bản (mọi lỗi: ở "

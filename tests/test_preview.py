@@ -48,33 +48,46 @@ def _get(url: str) -> str:
         return e.read().decode()
 
 
-@pytest.mark.build
-@pytest.mark.browser
-def test_preview_shows_errors_on_the_page_and_reloads_on_save(tiny_archive, browser):
-    root = tiny_archive({NEW: minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01")})
-    notice = root / "notices" / NEW
-    port = _port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
-    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--no-strict", "--dirty", "-f", str(root / "mkdocs.yml"),
-                               "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
+class Served:
+    """`mkdocs serve` of an archive on a free port, its output read line by line as it comes."""
 
-    def wait_for_output(text: str, seconds: float = 120) -> str:
+    def __init__(self, root, *flags: str):
+        self.port = _port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+        self.server = subprocess.Popen([str(BIN / "mkdocs"), "serve", *flags, "-f", str(root / "mkdocs.yml"),
+                                        "--dev-addr", f"127.0.0.1:{self.port}"], cwd=root, env=env,
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.server.stdout], daemon=True).start()
+
+    def wait_for_output(self, text: str, seconds: float = 120) -> str:
         deadline, seen = time.monotonic() + seconds, []
         while time.monotonic() < deadline:
             try:
-                seen.append(lines.get(timeout=1))
+                seen.append(self.lines.get(timeout=1))
             except queue.Empty:
+                if self.server.poll() is not None:
+                    break
                 continue
             if text in seen[-1]:
                 return "".join(seen)
         raise AssertionError(f"{text!r} not in the server's output:\n{''.join(seen)}")
 
+    def stop(self) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=30)
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_preview_shows_errors_on_the_page_and_reloads_on_save(tiny_archive, browser):
+    root = tiny_archive({NEW: minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01")})
+    notice = root / "notices" / NEW
+    served = Served(root, "--no-strict", "--dirty")
+    wait_for_output, base = served.wait_for_output, served.base
     try:
         wait_for_output("Serving on")
-        base = f"http://127.0.0.1:{port}/"
         page = browser.new_page()
         page.goto(base + "ubnd-tp-lang-son/2021/7-tb-ubnd/")
         assert page.locator("h1").first.inner_text().strip()
@@ -108,5 +121,30 @@ def test_preview_shows_errors_on_the_page_and_reloads_on_save(tiny_archive, brow
         page.close()
         seed.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        served.stop()
+
+
+@pytest.mark.build
+def test_a_strict_mkdocs_serve_is_a_preview_too_and_never_hangs(tiny_archive):
+    """`mkdocs serve` as it comes (strict: true in mkdocs.yml): MkDocs' live reload holds every request until a
+    build passes, so a notice in error would stop the server answering (or end it, at the first build). It serves
+    the preview instead: the errors on every page and in the terminal, the notice once it is fixed."""
+    bad = minimal_notice(number="07/TB-UBND", date="2099-03-02", meeting="2021-03-01")
+    root = tiny_archive({NEW: bad})
+    served = Served(root)
+    message = f"notices/{NEW}:5: trường 'date': ngày ban hành 2099-03-02 ở tương lai"
+    try:
+        assert message in served.wait_for_output("Serving on")
+        start = time.monotonic()
+        home = _get(served.base)
+        assert time.monotonic() - start < 10
+        assert "notice-problems" in home and f"notices/{NEW}:5" in home
+        assert "preview.js" in home  # the script that reads the latest errors on every page
+        (root / "notices" / NEW).write_text(
+            minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01", title="Kết luận đã sửa"),
+            encoding="utf-8")
+        served.wait_for_output("Documentation built")
+        page = _get(served.base + "ubnd-tp-lang-son/2021/7-tb-ubnd/")
+        assert "Kết luận đã sửa" in page and "notice-problems" not in page
+    finally:
+        served.stop()
