@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -40,6 +41,19 @@ def test_build_benchmark_runs_on_a_tiny_archive():
         assert 0 < build["hooks_seconds"] < build["seconds"]
     assert row["dirty_hooks_ratio"] == round(row["rebuild"]["dirty"]["hooks_seconds"] / row["hooks"]["hooks_seconds"],
                                              3)
+
+
+@pytest.mark.build
+def test_preview_benchmark_runs_on_a_tiny_archive():
+    out = json.loads(run_module("tests.benchmarks.preview_bench", "12", "--edits", "2").splitlines()[-1])
+    assert len(out["save_to_page_s"]) == len(out["rebuild_in_hooks_s"]) == len(out["rebuild_s_as_mkdocs_reports"]) == 2
+    # Each rebuild's own hook time (the clock starts again at each build under one `mkdocs serve`): part of the
+    # rebuild MkDocs timed, and not the sum of all the builds so far.
+    for hooks, build in zip(out["rebuild_in_hooks_s"], out["rebuild_s_as_mkdocs_reports"], strict=True):
+        assert 0 < hooks <= build
+    assert out["rebuild_in_hooks_s"][-1] < out["first_build_in_hooks_s"] + sum(out["rebuild_in_hooks_s"][:-1])
+    assert out["median_rebuild_in_hooks_share"] == round(
+        statistics.median(out["rebuild_in_hooks_s"]) / out["first_build_in_hooks_s"], 3)
 
 
 @pytest.mark.build

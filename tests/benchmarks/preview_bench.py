@@ -1,6 +1,8 @@
 """The editor's preview, timed as the editor sees it: .ci/preview.sh's `mkdocs serve --no-strict --dirty` on a
 synthetic archive; a notice is edited and saved, and the time is taken from the save until the server answers that
 notice's address with the edit in it (MkDocs' server answers once the rebuild is done; live reload then shows it).
+The hook clock (tests/benchmarks/clock) also gives the time each build spent in the archive's hooks: the first (the
+per-notice cache empty: every notice checked and derived, and written to the cache) and each rebuild after a save.
 
     .venv/bin/python -m tests.benchmarks.preview_bench 1000 --edits 5
 """
@@ -22,7 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.benchmarks.build_bench import BUILD_DAY
+from tests.benchmarks.build_bench import BUILD_DAY, add_hook_clock
 from tests.benchmarks.synthetic import generate
 
 BIN = Path(sys.executable).parent
@@ -41,9 +43,11 @@ def main() -> None:
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="preview-bench-"))
     root = generate(base / "archive", args.notices, plain=False)
+    add_hook_clock(root)
+    clock = base / "hook-clock.json"
     port = _port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", SOURCE_DATE_EPOCH=BUILD_DAY,
-               NOTICE_ARCHIVE_CACHE=str(base / "cache"))
+               NOTICE_ARCHIVE_CACHE=str(base / "cache"), HOOK_CLOCK_FILE=str(clock))
     server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--no-strict", "--dirty", "-f", str(root / "mkdocs.yml"),
                                "--dev-addr", f"127.0.0.1:{port}"], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
@@ -60,10 +64,11 @@ def main() -> None:
         start = time.perf_counter()
         wait_for("Serving on")
         first = time.perf_counter() - start
+        first_hooks = _hook_seconds(clock)
         notice = min((root / "notices").rglob("tb-*.md"))
         year, name = notice.parent.name, notice.stem
         url = next(u for u in _notice_urls(port) if f"/{year}/" in u and name.split("-")[1].lstrip("0") in u)
-        times, builds = [], []
+        times, builds, hooks = [], [], []
         for k in range(args.edits):
             marker = f"Câu sửa thứ {k} để đo"
             time.sleep(1.5)  # the watcher's quiet time since the last build
@@ -74,13 +79,23 @@ def main() -> None:
             times.append(time.perf_counter() - saved)
             built = wait_for("Documentation built in")
             builds.append(float(re.search(r"built in ([\d.]+)", built).group(1)))
+            hooks.append(_hook_seconds(clock))
         print(json.dumps({"notices": args.notices, "first_build_s": round(first, 1),
                           "save_to_page_s": [round(t, 2) for t in times],
                           "median_save_to_page_s": round(statistics.median(times), 2),
-                          "rebuild_s_as_mkdocs_reports": builds}, ensure_ascii=False))
+                          "rebuild_s_as_mkdocs_reports": builds,
+                          "first_build_in_hooks_s": first_hooks, "rebuild_in_hooks_s": hooks,
+                          "median_rebuild_in_hooks_share": round(statistics.median(hooks) / first_hooks, 3)},
+                         ensure_ascii=False))
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _hook_seconds(clock: Path) -> float:
+    """The time the build that just ended spent in the hooks (written at its on_post_build, before MkDocs says
+    "Documentation built")."""
+    return json.loads(clock.read_text(encoding="utf-8"))["hooks_seconds"]
 
 
 def _notice_urls(port: int) -> list[str]:

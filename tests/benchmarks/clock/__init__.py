@@ -18,7 +18,9 @@ EVENTS = ("config", "files", "nav", "env", "page_read_source", "page_markdown", 
 STATE: dict = {"started": None, "total": 0.0, "by_event": {}}  # one build per process: the benchmark's builds
 
 
-def start() -> None:
+def start(event: str = "") -> None:
+    if event == "config":  # a build begins: under `mkdocs serve` the process (and this module) lives on, build
+        STATE.update(total=0.0, by_event={})  # after build, and each one's figures are its own
     STATE["started"] = time.process_time(), time.perf_counter()
 
 

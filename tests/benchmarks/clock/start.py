@@ -6,4 +6,4 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from tests.benchmarks import clock  # noqa: E402
 
-globals().update(clock.hooks(100, lambda event: clock.start()))
+globals().update(clock.hooks(100, clock.start))
