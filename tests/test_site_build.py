@@ -189,7 +189,7 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
     one it would have cut from the file itself, and the anchors land on the same lines as a fresh parse."""
     from mkdocs.utils.meta import get_data
 
-    from notice_archive.notice_page import notice_source
+    from notice_archive.notice_page import anchored_markdown, notice_source, number_index
     from notice_archive.site import Site
 
     root = tiny_archive({"ubnd-tp-lang-son/2021/tb-05.md": minimal_notice(
@@ -197,20 +197,23 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
         extra="items:\n  phan-1-muc-1: {}\n  phan-2-muc-1: {}\n")})
     site = Site.load(str(root / "notices"))
     assert not site.archive.errors, site.archive.errors
+    numbers = number_index(site.archive.notices)
     for notice in site.archive.notices:
         own, own_meta = get_data((root / "notices" / notice.src_uri).read_text(encoding="utf-8"))
         source, first = notice_source(site.docs_dir, notice.src_uri)
         given, meta = get_data("\n" + source)
         assert given == own and meta == {} and own_meta["title"] == site.page_meta(notice)["title"]
         reparsed = 10**6  # no layout to trust at that line: the body is parsed again
-        assert site.anchored_markdown(notice.src_uri, given, first) == site.anchored_markdown(notice.src_uri, given,
-                                                                                              reparsed)
+
+        def anchored(markdown: str, first_line: int, notice=notice) -> str:
+            return anchored_markdown(notice, markdown, first_line, site.registry, numbers)
+
+        assert anchored(given, first) == anchored(given, reparsed)
         # Edited since it was read (mkdocs serve): the items and points are found in the text again.
         edited = given.replace("b) Điểm b.", "c) Điểm c.").replace("### 1. Mục một\n", "### 1. Mục một, sửa lại\n")
         if edited != given:
-            anchored = site.anchored_markdown(notice.src_uri, edited, first)
-            assert anchored == site.anchored_markdown(notice.src_uri, edited, reparsed)
-            assert "c) Điểm c.\n{: #phan-1-muc-1-c .point }" in anchored
+            assert anchored(edited, first) == anchored(edited, reparsed)
+            assert "c) Điểm c.\n{: #phan-1-muc-1-c .point }" in anchored(edited, first)
     result = build(root)
     assert result.returncode == 0, result.output
     page = result.page("ubnd-tp-lang-son/2021/5-tb-ubnd")

@@ -204,11 +204,6 @@ class Site:
             self.issuer_name(notice)))
         return notice_page.with_citations(own, notice, self.registry, self._number_index)
 
-    def anchored_markdown(self, src_uri: str, markdown: str, first_line: int) -> str:
-        """A notice's body as Markdown with its anchors and citing links (notice_page.anchored_markdown)."""
-        return notice_page.anchored_markdown(self.by_src[src_uri], markdown, first_line, self.registry,
-                                             self._number_index)
-
     def page_meta(self, notice: Notice) -> dict:
         """The engine's page metadata of a notice page; "updated": the day the file last changed in git."""
         return notice_page.page_meta(notice, self.updated(notice).isoformat())
