@@ -48,6 +48,7 @@ ONCE = "notice_archive_once"  # parts of notice pages that are the same across a
 PROBLEMS = "notice_archive_problems"  # a preview's list of the notices' errors, as HTML put on every page ("" if none)
 TEMPLATES = "notice_archive_templates"  # the folder of compiled templates beside the per-notice cache (or None)
 PREVIEW = "notice_archive_preview"  # whether this build is a preview: errors shown on its pages, never a stop
+FOUND = "notice_archive_found"  # problems with files of notices/ that the build itself finds (on_files): Problems
 # The command MkDocs runs, from on_startup: the one fact that outlives a build (MkDocs keeps a hook module for every
 # rebuild of one `mkdocs serve`, and says the command once, before the first).
 COMMAND: dict[str, str] = {}
@@ -96,6 +97,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config[PROBLEMS] = preview.banner_html(site.problems) if previewing else ""
     config[ONCE] = {}
     config[PREPARED] = {}
+    config[FOUND] = []
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
         config.plugins["redirects"].config["redirect_maps"].update(site.redirect_maps())
@@ -141,8 +143,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def _warn(config: MkDocsConfig, src_uri: str, message: str, code: str) -> None:
-    """A problem with a file of notices/ found by the build, reported like the validator's."""
-    _report(config, Problem(f"notices/{src_uri}", 1, message, "error", code))
+    """A problem with a file of notices/ found by the build, reported like the validator's (and, like theirs,
+    stopping a strict build even when `-q` hides the warning: on_post_build)."""
+    problem = Problem(f"notices/{src_uri}", 1, message, "error", code)
+    config[FOUND].append(problem)
+    _report(config, problem)
 
 
 def _report(config: MkDocsConfig, problem: Problem) -> None:
@@ -247,12 +252,13 @@ def on_post_build(config: MkDocsConfig) -> None:
     if "redirects" in config.plugins:
         _vietnamese_redirects(config)
     site = _site(config)
+    problems = [*site.problems, *config[FOUND]]
     if config[PREVIEW]:  # the errors for every page, also one a dirty rebuild did not rewrite
-        Path(config.site_dir, preview.REPORT_PATH).write_text(preview.report_json(site.problems), encoding="utf-8")
-    errors = [p for p in site.problems if p.severity == "error"]
+        Path(config.site_dir, preview.REPORT_PATH).write_text(preview.report_json(problems), encoding="utf-8")
+    errors = [p for p in problems if p.severity == "error"]
     if not config[PREVIEW] and errors:
         # MkDocs fails a strict build on the warnings counted above, but `mkdocs build -q` does not count them (the
-        # quiet logger drops them first): the build would pass, without the notices in error. Never: stop here.
+        # quiet logger drops them first): the build would pass, without the notices (or files) in error. Never.
         raise PluginError(f"{len(errors)} lỗi trong notices/, bản dựng --strict dừng, không xuất bản (mọi lỗi: ở "
                           f"trên, hoặc `notices validate`); lỗi đầu: {errors[0].format()}")
     if not site.archive.errors:  # (with errors the build fails, strict, and publishes none of them)

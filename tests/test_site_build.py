@@ -274,3 +274,35 @@ def test_a_quiet_strict_build_still_fails_on_a_notice_with_errors(tiny_archive):
     assert "lỗi trong notices/, bản dựng --strict dừng" in quiet.output and "Traceback" not in quiet.output
     assert "notices/ubnd-tp-lang-son/2021/tb-7.md:" in quiet.output  # the first error, located, even when quiet
     assert not (quiet.site / "du-lieu").exists()  # nothing of the archive's own files is written
+
+
+CLASHING_HOOK = """
+import os
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+
+@event_priority(100)  # before the archive's hook: a file (of another plugin, say) where the search index goes
+def on_files(files, config):
+    files.append(File("tim-kiem/manifest.json", os.environ["CLASHING_DIR"], config.site_dir,
+                      config.use_directory_urls))
+    return files
+"""
+
+
+@pytest.mark.build
+def test_a_quiet_strict_build_also_fails_on_a_file_the_build_would_overwrite(tiny_archive, tmp_path):
+    """What the build finds itself (a file where it writes the search index, two files at one address) stops a
+    strict build like the validator's errors, also under `-q`: it would publish a site without that file."""
+    root = tiny_archive()
+    (tmp_path / "other" / "tim-kiem").mkdir(parents=True)
+    (tmp_path / "other" / "tim-kiem" / "manifest.json").write_text("{}", encoding="utf-8")
+    (root / "clashing.py").write_text(CLASHING_HOOK, encoding="utf-8")
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["hooks"] = [str(root / "clashing.py"), *config["hooks"]]
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    quiet = build(root, "-q", env={"CLASHING_DIR": str(tmp_path / "other")})
+    assert quiet.returncode == 1, quiet.output
+    assert "notices/tim-kiem/manifest.json:1: tệp này sẽ bị ghi đè" in quiet.output, quiet.output
+    assert "Traceback" not in quiet.output
