@@ -103,9 +103,16 @@ def read_bytes(path: str, raw: bytes) -> Source:
         return src
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            # A CR alone breaks the line for some editors, not for git, whose lines these messages name (and GitHub
+            # marks): read as a break, it would put every later message on a line the file does not have.
+            src.error(text[: text.index("\r")].count("\n") + 1, "dòng có ký tự xuống dòng CR đứng riêng (kiểu máy "
+                      "Mac cũ); chuyển sang LF (chạy: notices fix " + path + ") rồi kiểm tra lại: chưa đọc tiếp",
+                      "crlf")
+            return src
         src.error(line, "tệp dùng ký tự xuống dòng kiểu Windows (CRLF); chuyển sang LF (chạy: notices fix "
                   + path + ")", "crlf")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     src.text = text
     lines = text.split("\n")
     end = front_matter_end(lines) if lines[0].strip() == "---" else None
