@@ -99,6 +99,19 @@ MARKS = "NOTICE_ARCHIVE_TEST_MARKS"  # the running test's markers, for the helpe
 @pytest.fixture(autouse=True)
 def _test_marks(request, monkeypatch) -> None:
     monkeypatch.setenv(MARKS, " ".join(sorted({m.name for m in request.node.iter_markers()})))
+    monkeypatch.setattr(subprocess, "Popen", _MarkedPopen)
+
+
+class _MarkedPopen(subprocess.Popen):
+    """Another program (LibreOffice, pdftotext, git, the CLI or MkDocs in a process of its own) costs from a tenth
+    of a second to seconds: a test that starts one is marked, so the fast tier leaves it out."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        marks = set(os.environ.get(MARKS, "programs").split())
+        if not marks & {"programs", "build", "browser"}:
+            pytest.fail(f"{os.environ.get('PYTEST_CURRENT_TEST', 'this test')} starts another program: mark it "
+                        "@pytest.mark.programs")
+        super().__init__(*args, **kwargs)
 
 
 def _require_mark(mark: str) -> None:
@@ -109,8 +122,9 @@ def _require_mark(mark: str) -> None:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Tests that take the browser or the built real archive as a fixture carry the matching marks."""
-    needs = {"browser": {"browser"}, "real_site": {"build"}, "real_site_url": {"build"}}
+    """Tests that take the browser, the built real archive or files LibreOffice made as a fixture carry the
+    matching marks (a fixture shared by a module or the session starts its programs before a test's own check)."""
+    needs = {"browser": {"browser"}, "real_site": {"build"}, "real_site_url": {"build"}, "office_files": {"programs"}}
     unmarked = sorted({f"{item.nodeid} (@pytest.mark.{mark})" for item in items for fixture, marks in needs.items()
                        if fixture in item.fixturenames for mark in marks if item.get_closest_marker(mark) is None})
     if unmarked:

@@ -39,6 +39,7 @@ def fixture(name: str) -> bytes:
 GOOD = fixture("recipients-luu-vt-only").replace("Lưu: VT.".encode(), "Lưu: VT, VP.".encode())
 
 
+@pytest.mark.programs
 def test_validate_real_archive_exits_0() -> None:
     proc = subprocess.run([str(BIN / "notices"), "validate"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -124,6 +124,7 @@ def test_pdf_reading_order_of_the_header_and_signature_columns():
 
 # PDF, .doc, .docx made the way offices make them ------------------------------------------------------------------
 
+@pytest.mark.programs
 def test_pdf_exported_from_word_imports_like_the_word_file(tmp_path, office_files):
     docs = make_archive(tmp_path / "a", with_seed=False) / "notices"
     other = make_archive(tmp_path / "b", with_seed=False) / "notices"
@@ -141,6 +142,7 @@ def test_pdf_exported_from_word_imports_like_the_word_file(tmp_path, office_file
     assert archive.notices[0].original.label.startswith("PDF, ")
 
 
+@pytest.mark.programs
 def test_doc_gives_the_same_notice_as_the_docx(tmp_path, office_files):
     docs = make_archive(tmp_path / "a", with_seed=False) / "notices"
     other = make_archive(tmp_path / "b", with_seed=False) / "notices"
@@ -181,6 +183,7 @@ def test_scanned_pdf_without_text_is_refused(empty_archive, tmp_path):
                                      "(OCR) tự động vào văn bản chính thức")
 
 
+@pytest.mark.programs
 def test_word_invitation_as_doc_is_refused(empty_archive, tmp_path):
     left = ["UBND TỈNH LẠNG SƠN", "ỦY BAN NHÂN DÂN THÀNH PHỐ LẠNG SƠN", "Số: 480/GM-UBND"]
     source = build_docx(tmp_path / "gm.docx", header_left=left, header_right=HEADER_RIGHT,
@@ -333,6 +336,7 @@ def _flip_a_byte(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.programs
 @pytest.mark.parametrize(("change", "key", "message"), [
     (lambda p: p.unlink(), "file", "không thấy tệp 124-tb-ubnd.pdf cạnh thông báo"),
     (lambda p: (p.rename(p.with_suffix(".bak")), p.symlink_to(p.with_suffix(".bak"))), "file",
@@ -360,6 +364,7 @@ def test_original_is_validated(tmp_path, office_files, change, key, message):
     assert archive.notices == []  # a notice whose original is wrong is not published
 
 
+@pytest.mark.programs
 def test_original_must_sit_beside_the_notice_with_its_name(tmp_path, office_files):
     docs = make_archive(tmp_path, with_seed=False) / "notices"
     result = import_file(str(office_files["pdf"]), str(docs))
@@ -379,6 +384,7 @@ def test_size_labels_are_vietnamese():
     assert originals.size_label(10) == "1 KB"
 
 
+@pytest.mark.programs
 @pytest.mark.build
 def test_kept_original_is_published_linked_and_in_the_open_data(tmp_path, office_files):
     docs = make_archive(tmp_path, with_seed=False) / "notices"
@@ -415,6 +421,7 @@ def _strip_marks(text: str) -> str:
     (lambda t: t.replace("o", "\u043e"), "lớp chữ không dùng được, không nhập: lớp chữ bị lỗi phông: có chữ cái của "
                                          "bảng chữ khác (Kirin, Hy Lạp, Do Thái…) trông giống chữ Việt"),
 ], ids=["mat-dau", "kirin"])
+@pytest.mark.programs
 def test_pdf_with_a_garbled_text_layer_is_refused(empty_archive, tmp_path, change, reason):
     source = build_docx(tmp_path / "hong.docx", header_left=[change(t) for t in HEADER_LEFT],
                         header_right=[change(t) for t in HEADER_RIGHT], body=[change(t) for t in BODY],
@@ -426,6 +433,7 @@ def test_pdf_with_a_garbled_text_layer_is_refused(empty_archive, tmp_path, chang
     assert str(exc.value).startswith(reason)
 
 
+@pytest.mark.programs
 def test_pdf_whose_text_lies_over_a_page_image_is_refused_as_ocr(empty_archive, tmp_path):
     """What an OCR program writes: the page as a picture, the machine-read text over it."""
     from PIL import Image
@@ -478,6 +486,7 @@ def test_numbering_of_two_levels_and_missing_definitions(empty_archive, tmp_path
                             "bản gốc"]
 
 
+@pytest.mark.programs
 def test_folder_of_doc_files_is_converted_in_one_run(empty_archive, tmp_path, office_files, capsys):
     folder = tmp_path / "doc"
     folder.mkdir()
@@ -497,6 +506,7 @@ def test_folder_of_doc_files_is_converted_in_one_run(empty_archive, tmp_path, of
         "hỏng hoặc bị đổi đuôi"]
 
 
+@pytest.mark.programs
 @pytest.mark.parametrize("stem", [LAO_CAI, LAM_DONG])
 def test_real_word_notice_exported_to_pdf_imports_as_the_word_file(tmp_path, stem):
     """The office's own .docx, exported to PDF as offices do: the same notice, word for word (a PDF keeps no
@@ -547,6 +557,7 @@ def test_broken_pdf_is_refused_without_a_traceback(empty_archive, tmp_path, caps
     assert capsys.readouterr().err == (f"{path}: không nhập: không mở được tệp PDF (tệp hỏng hoặc có mật khẩu)\n")
 
 
+@pytest.mark.programs
 def test_an_original_no_notice_records_is_an_error_and_not_published(tmp_path, office_files):
     docs = make_archive(tmp_path, with_seed=False) / "notices"
     import_file(str(office_files["pdf"]), str(docs))

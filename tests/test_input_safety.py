@@ -90,6 +90,7 @@ def test_alias_bomb_costs_nothing():
     assert [p.code for p in deep.problems] == ["qua-lon"]
 
 
+@pytest.mark.programs
 def test_invisible_characters_are_refused_in_registries_and_removed_by_fix(tmp_path: Path):
     root = make_archive(tmp_path)
     departments = root / "notices/_registry/departments.yml"
@@ -126,6 +127,7 @@ def _stray_archive(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.programs
 def test_symlinks_and_special_files_are_reported_never_followed(tmp_path: Path):
     root = _stray_archive(tmp_path)
     docs = root / "notices"

@@ -58,6 +58,7 @@ def remove_notice(repo: Path) -> None:
     git(repo, "commit", "-q", "-am", "xóa")
 
 
+@pytest.mark.programs
 def test_a_removed_line_fails_validation_at_its_line_of_the_base(repo: Path):
     assert notices(repo, "validate", "--base", "main").returncode == 0
     line = base_line(repo, "ubnd-tp-lang-son/2020/124-tb-ubnd/")
@@ -73,6 +74,7 @@ def test_a_removed_line_fails_validation_at_its_line_of_the_base(repo: Path):
     assert github.returncode == 1 and f"::error file={MANIFEST},line={line}::" in github.stdout
 
 
+@pytest.mark.programs
 def test_lines_and_anchors_may_be_added_never_removed(repo: Path):
     manifest = repo / MANIFEST
     text = manifest.read_text(encoding="utf-8")
@@ -90,6 +92,7 @@ def test_lines_and_anchors_may_be_added_never_removed(repo: Path):
                      "danh sách; neo đã công bố không được xóa [dia-chi-xoa]"], result.stdout
 
 
+@pytest.mark.programs
 def test_the_pull_request_base_is_origin_then_the_ref_itself(repo: Path, tmp_path: Path):
     remove_notice(repo)
     line = base_line(repo, "ubnd-tp-lang-son/2020/124-tb-ubnd/")
@@ -108,6 +111,7 @@ def test_the_pull_request_base_is_origin_then_the_ref_itself(repo: Path, tmp_pat
     assert not (clone / "x").exists()
 
 
+@pytest.mark.programs
 def test_deleting_the_whole_manifest_removes_every_line(repo: Path):
     lines = [i for i, line in enumerate(git(repo, "show", f"main:{MANIFEST}").split("\n"), start=1)
              if line and not line.startswith("#")]
@@ -117,6 +121,7 @@ def test_deleting_the_whole_manifest_removes_every_line(repo: Path):
     assert removed == [f"{MANIFEST}:{i}" for i in lines] and len(lines) > 3
 
 
+@pytest.mark.programs
 def test_outside_a_git_repository_only_an_explicit_base_is_an_error(tmp_path: Path):
     root = make_archive(tmp_path)
     assert notices(root, "validate", env={"GITHUB_BASE_REF": "main"}).returncode == 0  # a test's tiny archive in CI

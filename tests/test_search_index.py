@@ -262,6 +262,7 @@ def test_capped_terms_keep_every_other_document_in_a_tail_file(monkeypatch, seed
     assert all(len(flat) == 2 for flat in [shard["n"][t] for t in shard["n"]])
 
 
+@pytest.mark.programs
 def test_the_text_of_a_section_is_searchable_where_it_lands(tmp_path):
     from conftest import make_archive, minimal_notice
 
@@ -381,6 +382,7 @@ def test_postings_are_the_same_however_the_documents_are_split_into_parts(monkey
     assert (post, rest) == reference_postings(docs, ABBR)
 
 
+@pytest.mark.programs
 def test_loading_the_index_builder_does_not_load_numpy():
     """numpy is imported when an index is built, not when the hooks load (mkdocs serve, a build with errors)."""
     import subprocess

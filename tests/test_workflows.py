@@ -83,11 +83,13 @@ def test_actions_are_pinned_run_on_node24_and_scripts_exist():
                 assert (ROOT / script).is_file(), script
 
 
+@pytest.mark.programs
 def test_actionlint_finds_nothing_in_the_workflows():
     proc = subprocess.run([str(BIN / "actionlint"), "-no-color"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.programs
 def test_actionlint_reports_a_broken_workflow(tmp_path):
     # The check can fail: an action too old to run and an untrusted value in a script, with file:line.
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
@@ -111,6 +113,7 @@ def _run(command: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True, env=env)
 
 
+@pytest.mark.programs
 @pytest.mark.parametrize("workflow", [PR, PAGES], ids=["pull-request", "pages"])
 def test_validation_step_annotates_each_problem_on_its_line(tmp_path, workflow):
     step = next(s for s in steps(load(workflow)) if s.get("id") == "validate")
@@ -125,6 +128,7 @@ def test_validation_step_annotates_each_problem_on_its_line(tmp_path, workflow):
             in proc.stdout)
 
 
+@pytest.mark.programs
 def test_pre_commit_hook_runs_the_validator(tmp_path):
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hook = config["repos"][0]["hooks"][0]
