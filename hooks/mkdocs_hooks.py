@@ -63,6 +63,13 @@ def on_startup(command: str, dirty: bool) -> None:
     COMMAND["name"] = command
 
 
+def on_serve(server, config: MkDocsConfig, builder):
+    # After the first build of any `mkdocs serve`, also `--clean`, which on_startup calls a build: its rebuilds are
+    # a preview's too (a first build that fails ends the server; a rebuild that fails would hang it).
+    COMMAND["name"] = "serve"
+    return server
+
+
 def on_shutdown() -> None:
     COMMAND.clear()
 

@@ -148,3 +148,23 @@ def test_a_strict_mkdocs_serve_is_a_preview_too_and_never_hangs(tiny_archive):
         assert "Kết luận đã sửa" in page and "notice-problems" not in page
     finally:
         served.stop()
+
+
+@pytest.mark.build
+def test_a_strict_mkdocs_serve_clean_rebuilds_as_a_preview_too(tiny_archive):
+    """`mkdocs serve --clean`: MkDocs calls it a build at startup (on_startup), so its first build is strict; its
+    rebuilds, after the server started (on_serve), are a preview's: a notice saved with an error never hangs it."""
+    good = minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01")
+    root = tiny_archive({NEW: good})
+    served = Served(root, "--clean")
+    try:
+        served.wait_for_output("Serving on")
+        (root / "notices" / NEW).write_text(good.replace("date: 2021-03-02", "date: 2099-03-02"), encoding="utf-8")
+        output = served.wait_for_output("Documentation built")
+        assert f"notices/{NEW}:5: trường 'date': ngày ban hành 2099-03-02 ở tương lai" in output
+        assert "appear stuck" not in output
+        start = time.monotonic()
+        home = _get(served.base)
+        assert time.monotonic() - start < 10 and f"notices/{NEW}:5" in home
+    finally:
+        served.stop()
