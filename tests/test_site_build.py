@@ -189,7 +189,7 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
     one it would have cut from the file itself, and the anchors land on the same lines as a fresh parse."""
     from mkdocs.utils.meta import get_data
 
-    from notice_archive.notice_page import anchored_markdown, notice_source, number_index
+    from notice_archive.notice_page import anchored_source, notice_source
     from notice_archive.site import Site
 
     root = tiny_archive({"ubnd-tp-lang-son/2021/tb-05.md": minimal_notice(
@@ -197,7 +197,6 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
         extra="items:\n  phan-1-muc-1: {}\n  phan-2-muc-1: {}\n")})
     site = Site.load(str(root / "notices"))
     assert not site.archive.errors, site.archive.errors
-    numbers = number_index(site.archive.notices)
     for notice in site.archive.notices:
         own, own_meta = get_data((root / "notices" / notice.src_uri).read_text(encoding="utf-8"))
         source, first = notice_source(site.docs_dir, notice.src_uri)
@@ -206,7 +205,7 @@ def test_notice_pages_are_rendered_from_the_archive_as_from_the_file(tiny_archiv
         reparsed = 10**6  # no layout to trust at that line: the body is parsed again
 
         def anchored(markdown: str, first_line: int, notice=notice) -> str:
-            return anchored_markdown(notice, markdown, first_line, site.registry, numbers)
+            return anchored_source(notice, markdown, first_line)
 
         assert anchored(given, first) == anchored(given, reparsed)
         # Edited since it was read (mkdocs serve): the items and points are found in the text again.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from notice_archive.archive import load_archive
-from notice_archive.notice_check import check_notice
+from notice_archive.notice_check import inspect_notice
 from notice_archive.registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,8 @@ def registry():
 
 
 def check(registry, text: str, today: dt.date = TODAY):
-    return check_notice(PATH, "ubnd-tp-lang-son/2020/x.md", text.encode("utf-8"), registry, today)
+    checked = inspect_notice(PATH, "ubnd-tp-lang-son/2020/x.md", text.encode("utf-8"), registry, today)
+    return checked.notice, checked.problems
 
 
 def test_the_good_notice_is_good(registry) -> None:

@@ -57,13 +57,6 @@ class Groups:
             anchors = self._anchors[notice.url] = frozenset(notice.anchors)
         return anchor in anchors
 
-    def by_year(self, entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
-        """Newest first, grouped by year of issue."""
-        out: dict[int, list[Entry]] = defaultdict(list)
-        for entry in sorted(entries, key=Entry.newest_first):
-            out[entry.notice.date.year].append(entry)
-        return sorted(out.items(), reverse=True)
-
     @staticmethod
     def by_year_month(entries: list[Entry], newest_first: bool = True) -> list[tuple[int, list[tuple[int, list[Entry]]]]]:
         """Entries folded by year, then by month of issue (the pages fold them so that none is endless), in the

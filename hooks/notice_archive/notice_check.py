@@ -33,12 +33,6 @@ class Checked:
     attachment: str | None = None  # an accepted attachment (relative path)
 
 
-def check_notice(display: str, src_uri: str, raw: bytes, registry: Registry,
-                 today: dt.date) -> tuple[m.Notice | None, list[Problem]]:
-    checked = inspect_notice(display, src_uri, raw, registry, today)
-    return checked.notice, checked.problems
-
-
 @cache
 def _field_adapter(name: str) -> TypeAdapter:
     """One adapter per front-matter field: when some fields are wrong, the others are still checked (all problems

@@ -101,13 +101,6 @@ def body_source(text: str) -> tuple[str, int]:
     return "\n".join(lines[start:]), start + 1
 
 
-def anchored_markdown(notice: Notice, markdown: str, first_line: int, registry: Registry,
-                      by_number: dict[tuple, Notice]) -> str:
-    """The notice body as Markdown (its first line at ``first_line`` of the file), with item and point anchors
-    and links to cited notices (``by_number``: the archive's notices by number, number_index)."""
-    return link_citations(notice, anchored_source(notice, markdown, first_line), registry, by_number)
-
-
 def anchored_source(notice: Notice, markdown: str, first_line: int) -> str:
     """The notice body as Markdown (its first line at ``first_line`` of the file), with item and point anchors."""
     layout: BodyLayout | ParsedBody = BodyLayout(first_line, notice.sections, notice.items)
