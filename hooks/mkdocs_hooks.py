@@ -43,7 +43,7 @@ from notice_archive.site import Site
 from notice_archive.site_files import clashes, write_site_files
 
 log = get_plugin_logger("notice_archive")
-STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
+STATE = "notice_archive_site"  # keys on the per-build config object: module-level state is COMMAND alone
 PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notice page to decorating its HTML
 ONCE = "notice_archive_once"  # parts of notice pages that are the same across a folder, by (part, folder): main.html
 PROBLEMS = "notice_archive_problems"  # a preview's list of the notices' errors, as HTML put on every page ("" if none)
