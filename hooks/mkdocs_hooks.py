@@ -17,6 +17,7 @@ notice is fixed.
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 from functools import partial
@@ -42,7 +43,7 @@ from notice_archive.site import Site
 from notice_archive.site_files import clashes, write_site_files
 
 log = get_plugin_logger("notice_archive")
-STATE = "notice_archive_site"  # keys on the per-build config object: no module-level mutable state
+STATE = "notice_archive_site"  # keys on the per-build config object: module-level state is COMMAND alone
 PREPARED = "notice_archive_pages"  # src_uri -> NoticePage, from reading a notice page to decorating its HTML
 ONCE = "notice_archive_once"  # parts of notice pages that are the same across a folder, by (part, folder): main.html
 PROBLEMS = "notice_archive_problems"  # a preview's list of the notices' errors, as HTML put on every page ("" if none)
@@ -76,13 +77,27 @@ def on_shutdown() -> None:
 
 def _previewing(config: MkDocsConfig) -> bool:
     """A build that is not strict, and any `mkdocs serve`: MkDocs' live reload holds every request until a build
-    passes, so a strict serve would stop answering while a notice has an error. It shows the errors instead."""
-    return not config.strict or COMMAND.get("name") == "serve"
+    passes, so a strict serve would stop answering while a notice has an error. It shows the errors instead.
+    MkDocs' serve sets the site's address to its own for each of its builds: a "serve" left over (a server of this
+    process still running, or one that ended before on_shutdown) never makes a published build a preview."""
+    return not config.strict or (COMMAND.get("name") == "serve"
+                                  and (config.site_url or "").startswith(f"http://{config.dev_addr}/"))
+
+
+def _quiet_link_checks(config: MkDocsConfig) -> None:
+    """A strict serve counts MkDocs' own warnings too: a notice saved with a link to no page (or no anchor) would
+    hang it. They are information in a preview; the published (strict) build still fails on them."""
+    for checks in (config.validation.links, config.validation.nav):
+        for key, level in checks.items():
+            if level >= logging.WARNING:
+                checks[key] = logging.INFO
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     today = build_day()
     config[PREVIEW] = previewing = _previewing(config)
+    if previewing and config.strict:
+        _quiet_link_checks(config)
     # One Jinja environment per build: get_env() makes a new one (and recompiles templates) on every call. With the
     # Content-Security-Policy (redirect pages are rendered from this env); a preview lets live reload run.
     env = config.theme.get_env()

@@ -168,3 +168,63 @@ def test_a_strict_mkdocs_serve_clean_rebuilds_as_a_preview_too(tiny_archive):
         assert time.monotonic() - start < 10 and f"notices/{NEW}:5" in home
     finally:
         served.stop()
+
+
+@pytest.mark.build
+def test_a_strict_mkdocs_serve_never_hangs_on_a_link_to_no_page(tiny_archive):
+    """MkDocs checks a notice's links itself (validation: warn in mkdocs.yml), and a strict serve counts its
+    warnings too: a notice saved with a link to no page, or to no anchor, would hold every request ("The server will
+    appear stuck"). A preview logs them as information; the published build still fails on them."""
+    good = minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01")
+    root = tiny_archive({NEW: good.replace("Nội dung.", "Nội dung [x](#khong-co-neo).")})
+    served = Served(root)
+    try:
+        served.wait_for_output("Serving on")
+        (root / "notices" / NEW).write_text(good.replace("Nội dung.", "Đã sửa, [y](khong-co.md)."), encoding="utf-8")
+        output = served.wait_for_output("Documentation built")
+        assert "khong-co.md" in output and "appear stuck" not in output
+        start = time.monotonic()
+        page = _get(served.base + "ubnd-tp-lang-son/2021/7-tb-ubnd/")
+        assert time.monotonic() - start < 10 and "Đã sửa" in page
+    finally:
+        served.stop()
+    from conftest import build
+
+    published = build(root)
+    assert published.returncode == 1 and "khong-co.md" in published.output
+
+
+STALE_SERVE = """
+import logging
+import sys
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+logging.basicConfig(level=logging.WARNING)
+config_file, site_dir, serve_dir = sys.argv[1:]
+serving = load_config(config_file=config_file, site_dir=serve_dir)
+serving.plugins.on_startup(command="serve", dirty=False)  # a server of this process, not shut down (yet)
+try:
+    build(load_config(config_file=config_file, site_dir=site_dir, strict=True))
+except MkDocsException as exc:
+    print(exc)
+    sys.exit(3)
+finally:
+    serving.plugins.on_shutdown()
+"""
+
+
+@pytest.mark.build
+def test_a_strict_build_in_a_process_that_serves_is_never_a_preview(tiny_archive, tmp_path):
+    """A tool that serves and builds in one process (mkdocs.commands.build.build, no on_startup of its own): the
+    published build fails on a notice in error and carries no preview script, whatever the server told the hooks."""
+    root = tiny_archive({NEW: minimal_notice(number="07/TB-UBND", date="2099-03-02", meeting="2021-03-01")})
+    site = tmp_path / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    proc = subprocess.run([str(BIN / "python"), "-c", STALE_SERVE, str(root / "mkdocs.yml"), str(site),
+                           str(tmp_path / "served")], cwd=root, env=env, capture_output=True, text=True)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert f"notices/{NEW}:5: trường 'date'" in proc.stderr, proc.stderr  # an error, said as a warning
+    assert not (site / preview.SCRIPT).exists()
