@@ -20,8 +20,10 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
@@ -41,6 +43,9 @@ from notice_archive.problems import Problem
 from notice_archive.registry import REGISTRY_DIR
 from notice_archive.site import Site
 from notice_archive.site_files import clashes, write_site_files
+
+if TYPE_CHECKING:  # (only named: the server's module loads the file watcher)
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger("notice_archive")
 STATE = "notice_archive_site"  # keys on the per-build config object: module-level state is COMMAND alone
@@ -64,7 +69,7 @@ def on_startup(command: str, dirty: bool) -> None:
     COMMAND["name"] = command
 
 
-def on_serve(server, config: MkDocsConfig, builder):
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable) -> LiveReloadServer:
     # After the first build of any `mkdocs serve`, also `--clean`, which on_startup calls a build: its rebuilds are
     # a preview's too (a first build that fails ends the server; a rebuild that fails would hang it).
     COMMAND["name"] = "serve"

@@ -178,14 +178,14 @@ def _count(label: str, strategy, run_one, count: int, hang: float) -> None:
           f"(> {hang:.0f} s), slowest {stats['slowest']:.2f} s")
 
 
-if __name__ == "__main__":
-    sys.path.insert(0, os.fspath(ROOT / "hooks"))
-    figures(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
-
-
 def test_a_lone_carriage_return_leaves_every_message_on_a_line_of_the_file():
     # Found by the test above: a CR alone, read as a line break, put a later message (a paragraph of brackets) past
     # the file's last line; git and GitHub count lines by LF only.
     raw = SEEDS[0].replace(b"\ntitle:", b"\nt\ritle:", 1) + b"\n\n" + b"\r" * 20 + b"[" * 60 + b"\n"
     problems = check_notice(raw)  # every problem on a line of the file
     assert [p.line for p in problems if p.code == "crlf"] == [raw[:raw.index(b"\r")].count(b"\n") + 1]
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.fspath(ROOT / "hooks"))
+    figures(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
