@@ -158,7 +158,7 @@ def _shown(text: str) -> str:
                    for ch in text[:80])
 
 
-CODES = {"link": "lien-ket", "image": "anh-ngoai"}  # the validator's codes (attributes: body.ATTR_LIST)
+CODES = {"link": "lien-ket", "image": "anh-ngoai", "attribute": "thuoc-tinh"}  # the validator's codes
 
 
 def may_link(body: str) -> bool:
@@ -180,22 +180,39 @@ def refusals(body: str) -> list[Refusal]:
 
 
 def link_problems(body: str) -> list[tuple[int, str, str]]:
-    """(line offset in the body, message, code) for each refused link and image: the validator's check, the same
-    as the page's. Markdown keeps no line numbers: a refusal is placed on the first line where its destination
-    starts (a link's ``(`` or ``<``, a reference's ``]:``) that no earlier refusal took."""
+    """(line offset in the body, message, code) for each refused link and image, and for each line where Markdown
+    read an attribute list: the validator's check, the same as the page's (whose refusals, logged without a line,
+    would otherwise stop the build with no place to fix). Markdown keeps no line numbers: a refusal is placed on
+    the first line where its destination starts (a link's ``(`` or ``<``, a reference's ``]:``) that no earlier
+    refusal took; an attribute on the first line whose '{' is followed by its name (else by anything)."""
     found = refusals(body)
     if not found:
         return []
     lines = body.split("\n")
     out = []
     used: set[int] = set()
+    attributes: dict[int, list[str]] = {}
     for refusal in found:
         if refusal.kind == "attribute":
-            continue  # attribute lists are refused line by line (body.ATTR_LIST, code thuoc-tinh)
+            attributes.setdefault(_locate_attribute(lines, refusal.raw), []).append(refusal.raw)
+            continue
         offset = _locate(lines, refusal.raw, used)
         used.add(offset)
         out.append((offset, f"nội dung: {describe(refusal)}", CODES[refusal.kind]))
+    for offset, names in attributes.items():
+        shown = ", ".join(f"'{_shown(name)}'" for name in dict.fromkeys(names))
+        out.append((offset, f"nội dung: Markdown đọc '{{…}}' ở dòng này là cú pháp thuộc tính ({shown}) và bỏ nó "
+                    "khỏi trang; không dùng dấu ngoặc nhọn { } ở đây (viết ngoặc đơn ( ) nếu bản gốc có ngoặc)",
+                    CODES["attribute"]))
     return out
+
+
+def _locate_attribute(lines: list[str], name: str) -> int:
+    """The first line where a '{' is followed by this attribute's name; else the first line holding a '{' (a name
+    Markdown made up, like '_' for a lone '{')."""
+    named = re.compile(r"\{[^}\n]*" + re.escape(name))
+    return next((offset for offset, text in enumerate(lines) if named.search(text)),
+                next((offset for offset, text in enumerate(lines) if "{" in text), 0))
 
 
 def _locate(lines: list[str], raw: str, used: set[int]) -> int:
