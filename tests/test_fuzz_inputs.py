@@ -251,3 +251,25 @@ def test_a_lone_carriage_return_leaves_every_message_on_a_line_of_the_file():
     raw = SEEDS[0].replace(b"\ntitle:", b"\nt\ritle:", 1) + b"\n\n" + b"\r" * 20 + b"[" * 60 + b"\n"
     problems = check_notice(raw)  # every problem on a line of the file
     assert [p.line for p in problems if p.code == "crlf"] == [raw[:raw.index(b"\r")].count(b"\n") + 1]
+
+
+@pytest.mark.build
+def test_a_broken_relative_link_stops_the_build_at_its_line(tmp_path: Path):
+    # Found by building what the validator accepts: a relative link to no file, or to an anchor the notice lacks,
+    # passed the validator; the build then failed on MkDocs' warnings, in English and with no line.
+    fixture = ROOT / "tests/fixtures/validate/body-link-target"
+    root = make_archive(tmp_path)
+    folder = root / "notices/ubnd-tp-lang-son/2020"
+    (folder / "body-link-target.md").write_bytes((fixture / "case.md").read_bytes())
+    (folder / "body-link-target-khac.md").write_bytes((fixture / "khac.md").read_bytes())
+    # A notice linking to the one in error: that page is not published, so the link is broken in turn.
+    linking = ACCEPTED_SEED.replace(b"\n***\n", b"\nXem [th\xc3\xb4ng b\xc3\xa1o](body-link-target.md#muc-1).\n\n***\n", 1)
+    (folder / "lien-ket.md").write_bytes(linking)
+    result = build(root)
+    assert result.returncode == 1 and "Traceback" not in result.output, result.output[-3000:]
+    warnings = [line for line in result.output.splitlines() if line.startswith("WARNING")]
+    assert warnings and all(" notice_archive: notices/" in line for line in warnings), warnings
+    located = re.findall(r"notices/ubnd-tp-lang-son/2020/([\w-]+)\.md:(\d+): nội dung: liên kết", "\n".join(warnings))
+    expected = [line.split(".md:")[1].split(":")[0] for line in (fixture / "expected.txt").read_text().splitlines()]
+    assert sorted(n for f, n in located if f == "body-link-target") == sorted(expected)
+    assert [int(n) for f, n in located if f == "lien-ket"] == [linking[:linking.index(b"[th")].count(b"\n") + 1]

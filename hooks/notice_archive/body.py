@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .problems import Problem
-from .safe_markdown import link_problems
+from .safe_markdown import link_problems, read_links, relative_links
 from .text import POINT_LETTERS, letter_slug, roman_to_int
 
 SECTION = re.compile(r"^##\s+([IVXLC]+)\.\s*(.*?)\s*$")
@@ -111,6 +111,7 @@ class ParsedBody:
     items: list[RawItem] = field(default_factory=list)
     closing: list[str] = field(default_factory=list)
     restarts: bool = False
+    links: list[tuple[int, str]] = field(default_factory=list)  # (file line, destination): relative_links
 
     def anchors(self) -> list[str]:
         out = [s.anchor for s in self.sections]
@@ -139,7 +140,9 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     # Links and images as Markdown parses them (a destination split over lines, entities), not line by line; the
     # attribute lists Markdown reads are told after the lines, where a line's own check has not told them already.
     attribute_lists = []
-    for offset, message, code in link_problems(body):
+    found, kept = read_links(body)
+    parsed.links = [(first_line + offset, url) for offset, url in relative_links(body, kept)] if kept else []
+    for offset, message, code in link_problems(body, found):
         if code == "thuoc-tinh":
             attribute_lists.append((first_line + offset, message))
         else:
