@@ -46,6 +46,7 @@ ATTACHMENTS: tuple[AttachmentKind, ...] = tuple(
     AttachmentKind(a.extension, re.compile(_BESIDE_A_NOTICE + re.escape(a.extension)), f"bản gốc {a.label}")
     for a in ORIGINALS.values())
 
+README, INDEX = "README.md", "index.md"  # the engine takes both for the folder's page (index.html)
 REGISTRIES = frozenset(f"{REGISTRY_DIR}/{kind}.yml" for kind in REGISTRY_FILES)
 # Files the build writes at the site's root (MkDocs, Material, the hooks), besides the RESERVED folders.
 GENERATED_AT_ROOT = frozenset({"index.md", "index.html", "404.md", "404.html", "sitemap.xml", "sitemap.xml.gz",
@@ -142,6 +143,11 @@ def judge(docs_dir: str, rel: str, display_root: str = "notices") -> Entry:
             where = f"thư mục '{hidden}/'" if hidden is not None else "tên bắt đầu bằng '.' hoặc '_'"
             return _refuse(rel, shown_path, f"tệp Markdown không được kiểm tra ({where}: trình kiểm tra không đọc); "
                            "chuyển thông báo vào notices/<cơ quan>/<năm>/ hoặc xóa", "tep-la")
+        if name == README and os.path.lexists(os.path.join(docs_dir, *parts[:-1], INDEX)):
+            # MkDocs reads README.md as the folder's index.md: beside one, it leaves this page out of the site with
+            # a warning of its own, in English and with no line.
+            return _refuse(rel, shown_path, f"MkDocs đọc {README} như {INDEX} của thư mục, mà bên cạnh đã có {INDEX}: "
+                           "tệp này sẽ bị bỏ khỏi trang; đặt lại tên (theo ngày và tên cuộc họp)", "ten-tep")
         return Entry(rel, NOTICE)
     lower = name.lower()
     for kind in ATTACHMENTS:
