@@ -40,6 +40,9 @@ from notice_archive.safe_markdown import Refusal, SafeMarkdownExtension
 TODAY = dt.date(2020, 12, 1)
 REGISTRY = ROOT / "notices" / "_registry"
 SEEDS = [SEED.read_bytes(), (ROOT / "tests/fixtures/validate/items-deadlines/case.md").read_bytes()]
+# The seed as an issued notice (a number of its own): its mutants that the validator accepts are rendered.
+ACCEPTED_SEED = SEEDS[0].replace(b"number: /TB-UBND\nstatus: chua-so\ndate: 2020-11\n",
+                                 b"number: 501/TB-UBND\nstatus: ban-hanh\ndate: 2020-11-12\n", 1)
 REGISTRIES = {name: (REGISTRY / name).read_bytes() for name in ("issuers.yml", "departments.yml", "projects.yml")}
 TOKENS = [
     b"&a ", b"*a", b"&a [x, x]\nb: *a", b"!!python/object/apply:os.system ['id']", b"!foo ", b"? ", b"%YAML 1.1\n",
@@ -134,9 +137,11 @@ def test_mutated_registries_never_crash_the_validator(case: tuple[str, bytes]):
 @settings(max_examples=4, deadline=None, database=None, phases=[Phase.generate],  # (no shrinking: 5 s a build)
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
-@given(mutants(SEEDS), st.sampled_from(sorted(REGISTRIES)).flatmap(
+@given(mutants([ACCEPTED_SEED]), st.sampled_from(sorted(REGISTRIES)).flatmap(
     lambda name: st.tuples(st.just(name), mutants([REGISTRIES[name]]) | st.just(REGISTRIES[name]))))
 def test_mutated_archives_never_crash_the_build(raw: bytes, registry: tuple[str, bytes]):
+    # Mutants of the issued seed: one the validator accepts is rendered (a mutant of the seed itself had the seed's
+    # address, so it was refused and never reached Markdown, the links' check or the feeds).
     name, content = registry
     with tempfile.TemporaryDirectory() as folder:
         root = make_archive(Path(folder))
@@ -189,9 +194,6 @@ if __name__ == "__main__":
     figures(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
 
 
-# The seed as an issued notice (a number of its own): its mutants that the validator accepts are rendered.
-ACCEPTED_SEED = SEEDS[0].replace(b"number: /TB-UBND\nstatus: chua-so\ndate: 2020-11\n",
-                                 b"number: 501/TB-UBND\nstatus: ban-hanh\ndate: 2020-11-12\n", 1)
 BODY_START = ACCEPTED_SEED.index(b"\n---\n", 4) + len(b"\n---\n")
 MARKDOWN = read_mkdocs_config(ROOT / "mkdocs.yml")["markdown_extensions"]
 

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from . import model as m
+from .archive_files import GENERATED_AT_ROOT
 from .notice_rules import Identity
 from .permanence import Loss, anchor_key
 from .problems import Problem
 from .reader import dotted
+from .urls import RESERVED
 
 
 def check_identities(identities: list[Identity]) -> list[Problem]:
@@ -154,8 +156,9 @@ def check_link_targets(links: dict[str, tuple[tuple[int, str], ...]], notices: l
     """Where each relative link of a published notice leads (``links``: its src_uri -> (line, destination), from
     safe_markdown.relative_links), resolved as the engine resolves it: a path from the notice's folder to a
     published file of notices/ (a notice or an attachment), and an #anchor one of that notice's. The engine's own
-    warning for any other would stop the build in English, with no line (and it knows no file of the archive beyond
-    those: the index pages are linked by the site, not by a notice)."""
+    warning for any other would stop the build in English, with no line. A link into the pages the build generates
+    (urls.RESERVED, archive_files.GENERATED_AT_ROOT: ``../../don-vi/phong-kinh-te.md#han-dang-mo``) is left to the
+    engine, which knows them and their anchors once they are rendered."""
     by_src = {n.src_uri: n for n in notices}
     out = []
     for src_uri, found in links.items():
@@ -179,6 +182,8 @@ def _link_target_problem(notice: m.Notice, url: str, by_src: dict[str, m.Notice]
     target = notice
     if parts.path:
         path = posixpath.normpath(posixpath.join(posixpath.dirname(notice.src_uri), unquote(parts.path)).lstrip("/"))
+        if path.split("/")[0] in RESERVED or path in GENERATED_AT_ROOT:
+            return None  # a page the build generates (a department's, a year's…): the engine checks it, anchor too
         if path not in published:
             return (f"trỏ tới '{path[:80]}', không phải tệp thông báo (.md) hay bản gốc nào được xuất bản trong "
                     "notices/; sửa đường dẫn (tính từ thư mục của thông báo này) hoặc dùng địa chỉ https://… đầy đủ")
