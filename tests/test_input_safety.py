@@ -279,6 +279,34 @@ def test_a_file_name_that_is_not_utf8_fails_the_build_with_a_message_not_a_trace
     assert "notices/ubnd-tp-lang-son/2020/tb-<U+DCFF>.md:1: " in result.output
 
 
+@pytest.mark.parametrize(("name", "shown"), [("tb\tmot.md", "tb<U+0009>mot.md"), ("tb\nmot.md", "tb<U+000A>mot.md"),
+                                             ("a\nb/tb-mot.md", "a<U+000A>b/tb-mot.md")])
+def test_a_tab_or_line_feed_in_a_file_name_is_refused_and_shown_as_its_code(tmp_path: Path, name: str, shown: str):
+    # Found by building odd file names: UNSEEN leaves tab and line feed to text, so such a name was published, its
+    # messages split over two lines ('notices/…/tb' then 'mot.md:25: …'), not path:line.
+    root = make_archive(tmp_path, {f"ubnd-tp-lang-son/2020/{name}": minimal_notice(number="124/TB-UBND")})
+    archive = load_archive(str(root / "notices"), today=dt.date(2026, 12, 2))
+    errors = [p for p in archive.problems if p.severity == "error"]
+    assert [(p.path, p.line, p.code) for p in errors] == [(f"notices/ubnd-tp-lang-son/2020/{shown}", 1, "ten-tep")]
+    assert "\n" not in errors[0].format() and "\t" not in errors[0].format()
+    assert not any(n.number_text == "124/TB-UBND" for n in archive.notices)
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_a_readme_beside_an_index_is_refused(tmp_path: Path, beside: bool):
+    # MkDocs takes README.md for the folder's index.md: beside one it dropped the notice with a warning of its own,
+    # in English and with no line, and the build failed. Alone, README.md is a notice like any other.
+    notices = {"ubnd-tp-lang-son/2020/README.md": minimal_notice(number="124/TB-UBND")}
+    if beside:
+        notices["ubnd-tp-lang-son/2020/index.md"] = minimal_notice(number="125/TB-UBND")
+    root = make_archive(tmp_path, notices)
+    archive = load_archive(str(root / "notices"), today=dt.date(2026, 12, 2))
+    errors = [(p.path, p.line, p.code) for p in archive.problems if p.severity == "error"]
+    assert errors == ([("notices/ubnd-tp-lang-son/2020/README.md", 1, "ten-tep")] if beside else [])
+    assert [n.src_uri for n in archive.notices if n.number_text.startswith("12")] == \
+        (["ubnd-tp-lang-son/2020/index.md"] if beside else ["ubnd-tp-lang-son/2020/README.md"])
+
+
 @pytest.mark.parametrize("rule", ["- " * 12, "* " * 12, "> " + "- " * 12, "-  " * 12])
 def test_a_rule_of_spaced_dashes_or_stars_is_not_taken_for_nested_lists(rule: str):
     # Markdown reads a line of one marker and spaces as a horizontal rule, before any list: nothing nests.

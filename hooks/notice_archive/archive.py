@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 
 from . import archive_files, base_branch, limits, permanence
 from . import model as m
-from .archive_rules import check_former_urls, check_identities, resolve_replacements, unrecorded_attachments
+from .archive_rules import (
+    check_former_urls,
+    check_identities,
+    refuse_broken_links,
+    resolve_replacements,
+    unrecorded_attachments,
+)
 from .dates import build_day
 from .notice_cache import NoticeCache
 from .notice_check import Checked, inspect_notice
@@ -134,8 +140,11 @@ def assemble(registry: Registry, registry_problems: list[Problem], checked: list
     addresses, replacements). Deterministic: the same checked notices give the same archive in any process."""
     archive = Archive(registry=registry, problems=list(registry_problems))
     identities: list[Identity] = []
+    links: dict[str, tuple[tuple[int, str], ...]] = {}
     for one in checked:
         archive.problems.extend(one.problems)
+        if one.links and one.notice is not None:
+            links[one.notice.src_uri] = one.links
         if one.identity is not None:
             identities.append(one.identity)
         if one.notice is not None:
@@ -149,6 +158,9 @@ def assemble(registry: Registry, registry_problems: list[Problem], checked: list
     unrecorded, archive.attachments = unrecorded_attachments(archive.notices, archive.attachments, archive.problems,
                                                              display_root)
     archive.problems.extend(unrecorded)
+    broken, archive.notices, archive.attachments = refuse_broken_links(links, archive.notices, archive.attachments,
+                                                                       display_root)
+    archive.problems.extend(broken)
     replacements = resolve_replacements(archive.notices, display_root)
     archive.problems.extend(replacements.problems)
     archive.replaces, archive.replaced_by = replacements.replaces, replacements.replaced_by

@@ -46,12 +46,14 @@ ATTACHMENTS: tuple[AttachmentKind, ...] = tuple(
     AttachmentKind(a.extension, re.compile(_BESIDE_A_NOTICE + re.escape(a.extension)), f"bản gốc {a.label}")
     for a in ORIGINALS.values())
 
+README, INDEX = "README.md", "index.md"  # the engine takes both for the folder's page (index.html)
 REGISTRIES = frozenset(f"{REGISTRY_DIR}/{kind}.yml" for kind in REGISTRY_FILES)
 # Files the build writes at the site's root (MkDocs, Material, the hooks), besides the RESERVED folders.
 GENERATED_AT_ROOT = frozenset({"index.md", "index.html", "404.md", "404.html", "sitemap.xml", "sitemap.xml.gz",
                                "robots.txt"})
-# Characters a file name may not hold: they end up in URLs, HTML attributes (the edit link) and messages.
-NAME_TROUBLE = re.compile(r"[<>\"'`\\#?%&{}|^\[\]]")
+# Characters a file name may not hold: they end up in URLs, HTML attributes (the edit link) and messages; and the
+# tab and line feed that UNSEEN leaves to text: in a name they are invisible, and a line feed splits 'path:line'.
+NAME_TROUBLE = re.compile(r"[<>\"'`\\#?%&{}|^\[\]\t\n]")
 # A name whose bytes are not UTF-8: Python reads each such byte as a lone surrogate (U+DC80-U+DCFF), which no UTF-8
 # text (a page, a message, the cache's key) can hold.
 NOT_UTF8 = re.compile("[\ud800-\udfff]")
@@ -96,6 +98,7 @@ def entries(docs_dir: str) -> list[str]:
 def judge(docs_dir: str, rel: str, display_root: str = "notices") -> Entry:
     """What the archive makes of one path: a notice to read, the manifest, an attachment, or a refusal."""
     shown_path = f"{display_root}/{shown(NOT_UTF8.sub(lambda m: f'<U+{ord(m.group(0)):04X}>', rel))}"
+    shown_path = shown_path.replace("\t", "<U+0009>").replace("\n", "<U+000A>")  # (text to UNSEEN, not in a name)
     if rel == MANIFEST and not os.path.lexists(os.path.join(docs_dir, rel)):
         return Entry(rel, MANIFEST_FILE)  # read as empty
     try:
@@ -140,6 +143,11 @@ def judge(docs_dir: str, rel: str, display_root: str = "notices") -> Entry:
             where = f"thư mục '{hidden}/'" if hidden is not None else "tên bắt đầu bằng '.' hoặc '_'"
             return _refuse(rel, shown_path, f"tệp Markdown không được kiểm tra ({where}: trình kiểm tra không đọc); "
                            "chuyển thông báo vào notices/<cơ quan>/<năm>/ hoặc xóa", "tep-la")
+        if name == README and os.path.lexists(os.path.join(docs_dir, *parts[:-1], INDEX)):
+            # MkDocs reads README.md as the folder's index.md: beside one, it leaves this page out of the site with
+            # a warning of its own, in English and with no line.
+            return _refuse(rel, shown_path, f"MkDocs đọc {README} như {INDEX} của thư mục, mà bên cạnh đã có {INDEX}: "
+                           "tệp này sẽ bị bỏ khỏi trang; đặt lại tên (theo ngày và tên cuộc họp)", "ten-tep")
         return Entry(rel, NOTICE)
     lower = name.lower()
     for kind in ATTACHMENTS:

@@ -8,12 +8,15 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
 from . import model as m
+from .archive_files import GENERATED_AT_ROOT
 from .notice_rules import Identity
 from .permanence import Loss, anchor_key
 from .problems import Problem
 from .reader import dotted
+from .urls import RESERVED
 
 
 def check_identities(identities: list[Identity]) -> list[Problem]:
@@ -129,6 +132,67 @@ def unrecorded_attachments(notices: list[m.Notice], attachments: list[str], prob
                                "'original' của thông báo cùng tên (notices import làm việc này) hoặc xóa tệp", "error",
                                "ban-goc"))
     return out, [rel for rel in attachments if rel in recorded]
+
+
+def refuse_broken_links(links: dict[str, tuple[tuple[int, str], ...]], notices: list[m.Notice], attachments: list[str],
+                        display_root: str = "notices") -> tuple[list[Problem], list[m.Notice], list[str]]:
+    """check_link_targets, until every notice left links only to what is left: a notice with a broken link leaves
+    the site (like any notice in error: not rendered, so the engine does not warn again, in English and with no
+    line), its original with it, and a link to it from another notice is broken in turn. Gives the problems and
+    the notices and attachments kept."""
+    problems: list[Problem] = []
+    while found := check_link_targets(links, notices, frozenset([*(n.src_uri for n in notices), *attachments]),
+                                      display_root):
+        problems.extend(found)
+        failed = {p.path for p in found}
+        notices = [n for n in notices if f"{display_root}/{n.src_uri}" not in failed]
+        recorded = {posixpath.join(posixpath.dirname(n.src_uri), n.original.file) for n in notices if n.original}
+        attachments = [rel for rel in attachments if rel in recorded]
+    return problems, notices, attachments
+
+
+def check_link_targets(links: dict[str, tuple[tuple[int, str], ...]], notices: list[m.Notice],
+                       published: frozenset[str], display_root: str = "notices") -> list[Problem]:
+    """Where each relative link of a published notice leads (``links``: its src_uri -> (line, destination), from
+    safe_markdown.relative_links), resolved as the engine resolves it: a path from the notice's folder to a
+    published file of notices/ (a notice or an attachment), and an #anchor one of that notice's. The engine's own
+    warning for any other would stop the build in English, with no line. A link into the pages the build generates
+    (urls.RESERVED, archive_files.GENERATED_AT_ROOT: ``../../don-vi/phong-kinh-te.md#han-dang-mo``) is left to the
+    engine, which knows them and their anchors once they are rendered."""
+    by_src = {n.src_uri: n for n in notices}
+    out = []
+    for src_uri, found in links.items():
+        notice = by_src.get(src_uri)
+        if notice is None:
+            continue  # not published: its page is not rendered
+        for line, url in found:
+            message = _link_target_problem(notice, url, by_src, published)
+            if message:
+                out.append(Problem(f"{display_root}/{src_uri}", line, f"nội dung: liên kết '{url[:80]}' {message}",
+                                   "error", "lien-ket-hong"))
+    return out
+
+
+def _link_target_problem(notice: m.Notice, url: str, by_src: dict[str, m.Notice],
+                         published: frozenset[str]) -> str | None:
+    parts = urlsplit(url)
+    if url.startswith(("/", "\\")):
+        return ("bắt đầu bằng '/' (đường dẫn tuyệt đối): viết đường dẫn tương đối tới tệp .md của thông báo (ví dụ "
+                "../2021/ten-tep.md#muc-1) hoặc địa chỉ https://… đầy đủ")
+    target = notice
+    if parts.path:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(notice.src_uri), unquote(parts.path)).lstrip("/"))
+        if path.split("/")[0] in RESERVED or path in GENERATED_AT_ROOT:
+            return None  # a page the build generates (a department's, a year's…): the engine checks it, anchor too
+        if path not in published:
+            return (f"trỏ tới '{path[:80]}', không phải tệp thông báo (.md) hay bản gốc nào được xuất bản trong "
+                    "notices/; sửa đường dẫn (tính từ thư mục của thông báo này) hoặc dùng địa chỉ https://… đầy đủ")
+        target = by_src.get(path)
+    if parts.fragment and target is not None and parts.fragment not in target.anchors:
+        where = "thông báo này" if target is notice else f"notices/{target.src_uri}"
+        return (f"trỏ tới neo '#{parts.fragment[:40]}', không có trong {where}; neo của một thông báo là số phần, mục, "
+                "điểm: phan-1, muc-4, muc-4-a")
+    return None
 
 
 def locate_permanence(losses: list[Loss], redirects: dict[str, str], notices: list[m.Notice],

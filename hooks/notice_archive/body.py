@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .problems import Problem
-from .safe_markdown import link_problems
+from .safe_markdown import link_problems, read_links, relative_links
 from .text import POINT_LETTERS, letter_slug, roman_to_int
 
 SECTION = re.compile(r"^##\s+([IVXLC]+)\.\s*(.*?)\s*$")
@@ -39,6 +39,10 @@ EVENT_ATTR = re.compile(r"(?i)\bon[a-z]+\s*=")
 # Python-Markdown's attr_list would turn "{: onclick=… }" or "{ #muc-4 }" into attributes and ids: the anchors
 # are ours to give, and attributes can carry script, so editors write none.
 ATTR_LIST = re.compile(r"\{\s*(?::|[#.][\w-]|[\w-]+\s*=)[^{}]*\}")
+# A section's or item's title is written followed by its anchor, " { #muc-4 .item }" (render_markdown): from a
+# " {" of the title that a '}' does not close at once, attr_list would read the rest of the heading as attributes
+# (the words leave the heading, each becomes an attribute the page refuses).
+TITLE_BRACE = re.compile(r" \{(?! *\})")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A line needs the checks above only if it holds one of these (a fast path: most lines hold none).
 TRIGGERS = re.compile(r"[<&{!]|script|data\s*:|[\x00-\x1f\x7f]", re.IGNORECASE)
@@ -107,6 +111,7 @@ class ParsedBody:
     items: list[RawItem] = field(default_factory=list)
     closing: list[str] = field(default_factory=list)
     restarts: bool = False
+    links: list[tuple[int, str]] = field(default_factory=list)  # (file line, destination): relative_links
 
     def anchors(self) -> list[str]:
         out = [s.anchor for s in self.sections]
@@ -132,9 +137,16 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
     body_lines = body.split("\n")
     triggers = may_trigger(body)  # most bodies hold none of them
     _check_html_blocks(body, first_line, err)
-    # Links and images as Markdown parses them (a destination split over lines, entities), not line by line.
-    for offset, message, code in link_problems(body):
-        err(first_line + offset, message, code)
+    # Links and images as Markdown parses them (a destination split over lines, entities), not line by line; the
+    # attribute lists Markdown reads are told after the lines, where a line's own check has not told them already.
+    attribute_lists = []
+    found, kept = read_links(body)
+    parsed.links = [(first_line + offset, url) for offset, url in relative_links(body, kept)] if kept else []
+    for offset, message, code in link_problems(body, found):
+        if code == "thuoc-tinh":
+            attribute_lists.append((first_line + offset, message))
+        else:
+            err(first_line + offset, message, code)
 
     def append(text: str) -> None:
         _append(parsed, section, current, closed, text)
@@ -173,6 +185,10 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
         m_item = ITEM.match(text)
         if (m_section or m_item) and closed:
             err(line, "tiêu đề phần/mục nằm sau dòng '***' (phần kết); đặt '***' sau mục cuối cùng", "ket-thuc")
+        if (m_section or m_item) and TITLE_BRACE.search(" " + (m_section or m_item).group(2)) \
+                and not ATTR_LIST.search(text):
+            err(line, "tiêu đề phần/mục có dấu '{': trang web đọc phần từ dấu này là cú pháp thuộc tính và bỏ nó "
+                "khỏi tiêu đề; viết ngoặc đơn ( ) thay cho ngoặc nhọn { }", "thuoc-tinh")
         if m_section:
             number = roman_to_int(m_section.group(1)) or 0
             section = RawSection(m_section.group(1), number, m_section.group(2), line)
@@ -208,6 +224,10 @@ def parse_body(path: str, body: str, first_line: int) -> tuple[ParsedBody, list[
             append(text)
         prev_blank = not text.strip()
 
+    told = {p.line for p in problems if p.code == "thuoc-tinh"}
+    for line, message in attribute_lists:
+        if line not in told:
+            err(line, message, "thuoc-tinh")
     _number(parsed, path, err)
     return parsed, problems
 

@@ -31,6 +31,7 @@ class Checked:
     problems: list[Problem]
     identity: Identity | None = None
     attachment: str | None = None  # an accepted attachment (relative path)
+    links: tuple[tuple[int, str], ...] = ()  # an accepted notice's relative links: (line, destination)
 
 
 @cache
@@ -81,7 +82,8 @@ def inspect_notice(display: str, src_uri: str, raw: bytes, registry: Registry, t
     if not complete or any(p.severity == "error" for p in problems):
         return Checked(None, problems, ruled.identity)
     lines = tuple(src.line_of(("replaces", i)) for i in range(len(fm.replaces)))
-    return Checked(build_notice(src_uri, fm, parsed, ruled.number, lines), problems, ruled.identity)
+    return Checked(build_notice(src_uri, fm, parsed, ruled.number, lines), problems, ruled.identity,
+                   links=tuple(parsed.links))
 
 
 MARKER = "TODO"

@@ -24,6 +24,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -78,6 +79,7 @@ class LinkTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.report = report
         self.refused: list[Refusal] = []
+        self.kept: list[str] = []  # the destinations kept, as written: the validator checks where relative ones lead
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -105,6 +107,8 @@ class LinkTreeprocessor(Treeprocessor):
         if not allowed:
             del element.attrib[name]  # fails closed: the text stays, the destination goes
             self._refuse(Refusal("image" if tag == "img" else "link", raw.replace(AMP_SUBSTITUTE, "&"), url))
+        else:
+            self.kept.append(raw)
 
     def _refuse(self, refusal: Refusal) -> None:
         self.refused.append(refusal)
@@ -134,6 +138,7 @@ class SafeMarkdownExtension(Extension):
     def reset(self) -> None:
         if self.links is not None:
             self.links.refused = []
+            self.links.kept = []
 
 
 def makeExtension(**kwargs) -> SafeMarkdownExtension:  # noqa: N802 - Python-Markdown's entry point
@@ -158,7 +163,7 @@ def _shown(text: str) -> str:
                    for ch in text[:80])
 
 
-CODES = {"link": "lien-ket", "image": "anh-ngoai"}  # the validator's codes (attributes: body.ATTR_LIST)
+CODES = {"link": "lien-ket", "image": "anh-ngoai", "attribute": "thuoc-tinh"}  # the validator's codes
 
 
 def may_link(body: str) -> bool:
@@ -172,30 +177,70 @@ def may_link(body: str) -> bool:
 
 def refusals(body: str) -> list[Refusal]:
     """What the page of this body would lose: its refused links, images and attributes, in order."""
+    return read_links(body)[0]
+
+
+def read_links(body: str) -> tuple[list[Refusal], list[str]]:
+    """The body's refusals (``refusals``) and the link and image destinations its page keeps, in order."""
     if not may_link(body):  # most bodies: Markdown would find no link, image or attribute list in them
-        return []
+        return [], []
     extension = SafeMarkdownExtension(report=False)
     Markdown(extensions=["attr_list", "md_in_html", extension]).convert(body)
-    return extension.links.refused if extension.links is not None else []
+    return (extension.links.refused, extension.links.kept) if extension.links is not None else ([], [])
 
 
-def link_problems(body: str) -> list[tuple[int, str, str]]:
-    """(line offset in the body, message, code) for each refused link and image: the validator's check, the same
-    as the page's. Markdown keeps no line numbers: a refusal is placed on the first line where its destination
-    starts (a link's ``(`` or ``<``, a reference's ``]:``) that no earlier refusal took."""
-    found = refusals(body)
+def relative_links(body: str, kept: list[str]) -> list[tuple[int, str]]:
+    """(line offset in the body, destination) for each kept destination with no scheme and no host (a path, an
+    #anchor): the engine resolves them among the site's files, which only the whole archive knows
+    (archive_rules.check_link_targets); placed like refusals (_locate)."""
+    lines = body.split("\n")
+    used: set[int] = set()
+    out = []
+    for raw in kept:
+        parts = urlsplit(raw)
+        if parts.scheme or parts.netloc or not (parts.path or parts.fragment) or AMP_SUBSTITUTE in raw:
+            continue  # (AMP_SUBSTITUTE: an e-mail autolink, its letters as entities; the engine passes it too)
+        offset = _locate(lines, raw, used)
+        used.add(offset)
+        out.append((offset, raw))
+    return out
+
+
+def link_problems(body: str, found: list[Refusal] | None = None) -> list[tuple[int, str, str]]:
+    """(line offset in the body, message, code) for each refused link and image, and for each line where Markdown
+    read an attribute list: the validator's check, the same as the page's (whose refusals, logged without a line,
+    would otherwise stop the build with no place to fix). Markdown keeps no line numbers: a refusal is placed on
+    the first line where its destination starts (a link's ``(`` or ``<``, a reference's ``]:``) that no earlier
+    refusal took; an attribute on the first line whose '{' is followed by its name (else by anything). ``found``:
+    the body's refusals, when read already (read_links)."""
+    found = refusals(body) if found is None else found
     if not found:
         return []
     lines = body.split("\n")
     out = []
     used: set[int] = set()
+    attributes: dict[int, list[str]] = {}
     for refusal in found:
         if refusal.kind == "attribute":
-            continue  # attribute lists are refused line by line (body.ATTR_LIST, code thuoc-tinh)
+            attributes.setdefault(_locate_attribute(lines, refusal.raw), []).append(refusal.raw)
+            continue
         offset = _locate(lines, refusal.raw, used)
         used.add(offset)
         out.append((offset, f"nội dung: {describe(refusal)}", CODES[refusal.kind]))
+    for offset, names in attributes.items():
+        shown = ", ".join(f"'{_shown(name)}'" for name in dict.fromkeys(names))
+        out.append((offset, f"nội dung: Markdown đọc '{{…}}' ở dòng này là cú pháp thuộc tính ({shown}) và bỏ nó "
+                    "khỏi trang; không dùng dấu ngoặc nhọn { } ở đây (viết ngoặc đơn ( ) nếu bản gốc có ngoặc)",
+                    CODES["attribute"]))
     return out
+
+
+def _locate_attribute(lines: list[str], name: str) -> int:
+    """The first line where a '{' is followed by this attribute's name; else the first line holding a '{' (a name
+    Markdown made up, like '_' for a lone '{')."""
+    named = re.compile(r"\{[^}\n]*" + re.escape(name))
+    return next((offset for offset, text in enumerate(lines) if named.search(text)),
+                next((offset for offset, text in enumerate(lines) if "{" in text), 0))
 
 
 def _locate(lines: list[str], raw: str, used: set[int]) -> int:
