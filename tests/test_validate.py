@@ -236,3 +236,26 @@ def test_the_real_archive_has_no_errors() -> None:
     seed = next(n for n in archive.notices if n.src_uri.endswith("2020-11-10-hop-thuong-ky-thang-11.md"))
     assert seed.url == "ubnd-tp-lang-son/2020/chua-so-tb-ubnd-2020-11-10/"
     assert [i.anchor for i in seed.items] == [f"muc-{n}" for n in range(1, 7)]
+
+
+def test_a_chain_of_links_to_a_broken_one_is_refused_link_by_link_in_one_pass_each(tmp_path, monkeypatch):
+    # A notice with a broken link leaves the site, so a link to it breaks in turn: each notice of a chain is refused
+    # at its link's line. Each round after the first reads only the links into what the last one removed (a chain
+    # of n notices costs ~2n link checks, not n²/2: a pull request cannot make the build quadratic).
+    from conftest import make_archive, minimal_notice
+
+    from notice_archive import archive_rules
+
+    n = 40
+    notices = {f"ubnd-tp-lang-son/2020/tb-{i}.md": minimal_notice(
+        number=f"{i:02d}/TB-UBND", body=f"Xem [tiếp]({f'tb-{i + 1}.md' if i < n else 'khong-co.md'}).")
+        for i in range(1, n + 1)}
+    docs = make_archive(tmp_path, notices, with_seed=False) / "notices"
+    calls = []
+    check = archive_rules._link_target_problem
+    monkeypatch.setattr(archive_rules, "_link_target_problem", lambda *a: calls.append(a) or check(*a))
+    archive = load_archive(str(docs), today=TODAY)
+    broken = sorted((p.path, p.line) for p in archive.problems if p.code == "lien-ket-hong")
+    line = minimal_notice(body="@").split("\n").index("@") + 1
+    assert broken == sorted((f"notices/{rel}", line) for rel in notices)
+    assert archive.notices == [] and len(calls) <= 2 * n

@@ -140,15 +140,30 @@ def refuse_broken_links(links: dict[str, tuple[tuple[int, str], ...]], notices: 
     the site (like any notice in error: not rendered, so the engine does not warn again, in English and with no
     line), its original with it, and a link to it from another notice is broken in turn. Gives the problems and
     the notices and attachments kept."""
+    # Which notices link to each path (as the engine resolves it), so that a round after the first reads only the
+    # links into what the round before removed: a chain of notices, each linking to the next, costs its length.
+    linking: dict[str, set[str]] = {}
+    for src_uri, found in links.items():
+        for _, url in found:
+            linking.setdefault(_link_path(src_uri, url), set()).add(src_uri)
     problems: list[Problem] = []
-    while found := check_link_targets(links, notices, frozenset([*(n.src_uri for n in notices), *attachments]),
+    to_check = links
+    while found := check_link_targets(to_check, notices, frozenset([*(n.src_uri for n in notices), *attachments]),
                                       display_root):
         problems.extend(found)
         failed = {p.path for p in found}
-        notices = [n for n in notices if f"{display_root}/{n.src_uri}" not in failed]
+        gone = {n.src_uri for n in notices if f"{display_root}/{n.src_uri}" in failed}
+        notices = [n for n in notices if n.src_uri not in gone]
         recorded = {posixpath.join(posixpath.dirname(n.src_uri), n.original.file) for n in notices if n.original}
+        gone.update(rel for rel in attachments if rel not in recorded)
         attachments = [rel for rel in attachments if rel in recorded]
+        to_check = {src: links[src] for path in gone for src in linking.get(path, ())}
     return problems, notices, attachments
+
+
+def _link_path(src_uri: str, url: str) -> str:
+    """The file of notices/ a relative link of notice ``src_uri`` leads to, as the engine resolves it."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), unquote(urlsplit(url).path)).lstrip("/"))
 
 
 def check_link_targets(links: dict[str, tuple[tuple[int, str], ...]], notices: list[m.Notice],
@@ -181,7 +196,7 @@ def _link_target_problem(notice: m.Notice, url: str, by_src: dict[str, m.Notice]
                 "../2021/ten-tep.md#muc-1) hoặc địa chỉ https://… đầy đủ")
     target = notice
     if parts.path:
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(notice.src_uri), unquote(parts.path)).lstrip("/"))
+        path = _link_path(notice.src_uri, url)
         if path.split("/")[0] in RESERVED or path in GENERATED_AT_ROOT:
             return None  # a page the build generates (a department's, a year's…): the engine checks it, anchor too
         if path not in published:
