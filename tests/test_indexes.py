@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SEED, build, serve
+from conftest import SEED, build, minimal_notice, serve
 
 from notice_archive import permanence
 from notice_archive.archive import load_archive
@@ -478,3 +478,15 @@ def test_the_autoescaped_environment_never_reads_the_theme_s_compiled_templates(
     pages = autoescaped(theme)
     assert pages.bytecode_cache is None
     assert pages.get_template("t.html").render(x="<b>") == "&lt;b&gt;"
+
+
+def test_the_pages_a_notice_may_link_to_are_the_pages_the_build_generates(tiny_archive):
+    # The validator checks a link into the generated pages against urls.generated_sources; the build makes its pages
+    # from index_pages.catalogue: one list, or a link the validator passed would lead nowhere.
+    from notice_archive.urls import generated_sources
+
+    site = Site.load(str(tiny_archive({"ubnd-tp-lang-son/2021/tb-7.md": minimal_notice(
+        number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01")}) / "notices"))
+    reg = site.registry
+    assert {p.src_uri for p in site.generated_pages()} == generated_sources(reg.departments, reg.projects, site.years)
+    assert {"nam/2020.md", "nam/2021.md"} <= generated_sources(reg.departments, reg.projects, site.years)

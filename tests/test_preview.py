@@ -173,18 +173,18 @@ def test_a_strict_mkdocs_serve_clean_rebuilds_as_a_preview_too(tiny_archive):
 @pytest.mark.build
 def test_a_strict_mkdocs_serve_never_hangs_on_a_link_to_no_page(tiny_archive):
     """MkDocs checks links itself (validation: warn in mkdocs.yml), and a strict serve counts its warnings too: a
-    notice saved with a link to no page would hold every request ("The server will appear stuck"). The validator
-    refuses a link to no notice (lien-ket-hong) but leaves links into the generated pages to MkDocs, which alone
-    knows them: a preview logs MkDocs' link checks as information; the published build still fails on them."""
+    notice saved with a link to no anchor would hold every request ("The server will appear stuck"). The validator
+    refuses a link to no notice or no page (lien-ket-hong) but leaves the anchors of the generated pages to MkDocs,
+    which alone knows them: a preview logs MkDocs' link checks as information; the published build fails on them."""
     good = minimal_notice(number="07/TB-UBND", date="2021-03-02", meeting="2021-03-01")
     root = tiny_archive({NEW: good})
     served = Served(root)
     try:
         served.wait_for_output("Serving on")
-        (root / "notices" / NEW).write_text(good.replace("Nội dung.", "Đã sửa, [y](../../don-vi/khong-co.md)."),
-                                           encoding="utf-8")
+        (root / "notices" / NEW).write_text(good.replace(
+            "Nội dung.", "Đã sửa, [y](../../don-vi/phong-quan-ly-do-thi.md#khong-co-neo)."), encoding="utf-8")
         output = served.wait_for_output("Documentation built")
-        assert "khong-co.md" in output and "appear stuck" not in output
+        assert "khong-co-neo" in output and "appear stuck" not in output
         start = time.monotonic()
         page = _get(served.base + "ubnd-tp-lang-son/2021/7-tb-ubnd/")
         assert time.monotonic() - start < 10 and "Đã sửa" in page
@@ -193,7 +193,7 @@ def test_a_strict_mkdocs_serve_never_hangs_on_a_link_to_no_page(tiny_archive):
     from conftest import build
 
     published = build(root)
-    assert published.returncode == 1 and "khong-co.md" in published.output
+    assert published.returncode == 1 and "khong-co-neo" in published.output
 
 
 STALE_SERVE = """

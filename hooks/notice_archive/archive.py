@@ -159,7 +159,7 @@ def assemble(registry: Registry, registry_problems: list[Problem], checked: list
                                                              display_root)
     archive.problems.extend(unrecorded)
     broken, archive.notices, archive.attachments = refuse_broken_links(links, archive.notices, archive.attachments,
-                                                                       display_root)
+                                                                       archive.registry, display_root)
     archive.problems.extend(broken)
     replacements = resolve_replacements(archive.notices, display_root)
     archive.problems.extend(replacements.problems)

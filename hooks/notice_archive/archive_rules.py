@@ -16,7 +16,8 @@ from .notice_rules import Identity
 from .permanence import Loss, anchor_key
 from .problems import Problem
 from .reader import dotted
-from .urls import RESERVED
+from .registry import Registry
+from .urls import RESERVED, generated_sources
 
 
 def check_identities(identities: list[Identity]) -> list[Problem]:
@@ -135,11 +136,12 @@ def unrecorded_attachments(notices: list[m.Notice], attachments: list[str], prob
 
 
 def refuse_broken_links(links: dict[str, tuple[tuple[int, str], ...]], notices: list[m.Notice], attachments: list[str],
-                        display_root: str = "notices") -> tuple[list[Problem], list[m.Notice], list[str]]:
+                        registry: Registry, display_root: str = "notices") -> tuple[list[Problem], list[m.Notice],
+                                                                                    list[str]]:
     """check_link_targets, until every notice left links only to what is left: a notice with a broken link leaves
     the site (like any notice in error: not rendered, so the engine does not warn again, in English and with no
-    line), its original with it, and a link to it from another notice is broken in turn. Gives the problems and
-    the notices and attachments kept."""
+    line), its original with it, and a link to it from another notice is broken in turn (or to its year's page,
+    when it was that year's last notice). Gives the problems and the notices and attachments kept."""
     # Which notices link to each path (as the engine resolves it), so that a round after the first reads only the
     # links into what the round before removed: a chain of notices, each linking to the next, costs its length.
     linking: dict[str, set[str]] = {}
@@ -148,8 +150,9 @@ def refuse_broken_links(links: dict[str, tuple[tuple[int, str], ...]], notices: 
             linking.setdefault(_link_path(src_uri, url), set()).add(src_uri)
     problems: list[Problem] = []
     to_check = links
-    while found := check_link_targets(to_check, notices, frozenset([*(n.src_uri for n in notices), *attachments]),
-                                      display_root):
+    pages = _generated(registry, notices)
+    while found := check_link_targets(to_check, notices, frozenset([*(n.src_uri for n in notices), *attachments,
+                                                                    *pages]), display_root):
         problems.extend(found)
         failed = {p.path for p in found}
         gone = {n.src_uri for n in notices if f"{display_root}/{n.src_uri}" in failed}
@@ -157,8 +160,14 @@ def refuse_broken_links(links: dict[str, tuple[tuple[int, str], ...]], notices: 
         recorded = {posixpath.join(posixpath.dirname(n.src_uri), n.original.file) for n in notices if n.original}
         gone.update(rel for rel in attachments if rel not in recorded)
         attachments = [rel for rel in attachments if rel in recorded]
+        pages, before = _generated(registry, notices), pages
+        gone.update(before - pages)
         to_check = {src: links[src] for path in gone for src in linking.get(path, ())}
     return problems, notices, attachments
+
+
+def _generated(registry: Registry, notices: list[m.Notice]) -> frozenset[str]:
+    return generated_sources(registry.departments, registry.projects, {n.date.year for n in notices})
 
 
 def _link_path(src_uri: str, url: str) -> str:
@@ -171,9 +180,10 @@ def check_link_targets(links: dict[str, tuple[tuple[int, str], ...]], notices: l
     """Where each relative link of a published notice leads (``links``: its src_uri -> (line, destination), from
     safe_markdown.relative_links), resolved as the engine resolves it: a path from the notice's folder to a
     published file of notices/ (a notice or an attachment), and an #anchor one of that notice's. The engine's own
-    warning for any other would stop the build in English, with no line. A link into the pages the build generates
-    (urls.RESERVED, archive_files.GENERATED_AT_ROOT: ``../../don-vi/phong-kinh-te.md#han-dang-mo``) is left to the
-    engine, which knows them and their anchors once they are rendered."""
+    warning for any other would stop the build in English, with no line. A link to a page the build generates
+    (``../../don-vi/phong-kinh-te.md#han-dang-mo``: urls.generated_sources, in ``published``) must name one; its
+    anchor, and a link to any other file the build writes (urls.RESERVED), is left to the engine, which knows them
+    once they are rendered."""
     by_src = {n.src_uri: n for n in notices}
     out = []
     for src_uri, found in links.items():
@@ -198,7 +208,11 @@ def _link_target_problem(notice: m.Notice, url: str, by_src: dict[str, m.Notice]
     if parts.path:
         path = _link_path(notice.src_uri, url)
         if path.split("/")[0] in RESERVED or path in GENERATED_AT_ROOT:
-            return None  # a page the build generates (a department's, a year's…): the engine checks it, anchor too
+            if path.endswith(".md") and path not in published:  # where the build generates pages, but not this one
+                return (f"trỏ tới trang '{path[:80]}', không có trong các trang tra cứu bản dựng sinh ra (trang chủ, "
+                        "don-vi/<đơn vị>.md, du-an/<dự án>.md, nam/<năm có thông báo>.md); kiểm tra tên trong "
+                        "notices/_registry/ hoặc năm")
+            return None  # the page (or file) is generated: the engine checks its anchors once rendered
         if path not in published:
             return (f"trỏ tới '{path[:80]}', không phải tệp thông báo (.md) hay bản gốc nào được xuất bản trong "
                     "notices/; sửa đường dẫn (tính từ thư mục của thông báo này) hoặc dùng địa chỉ https://… đầy đủ")

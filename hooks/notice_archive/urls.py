@@ -9,6 +9,7 @@ Item anchors: #muc-4, #muc-4-a, #muc-4-dd (point đ), #phan-2-muc-1 where item n
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 
 from .dates import PartialDate
 from .text import slugify
@@ -47,6 +48,15 @@ def project_url(key: str) -> str:
 
 def year_url(year: int) -> str:
     return f"nam/{year}/"
+
+
+def generated_sources(departments: Iterable[str], projects: Iterable[str], years: Iterable[int]) -> frozenset[str]:
+    """The source paths of the pages the build generates (index_pages.catalogue; a notice's link names them so):
+    the home page, the lists of departments, projects and years, and a page for each."""
+    return frozenset(["index.md", "don-vi/index.md", "du-an/index.md", "nam/index.md",
+                      *(f"{department_url(k).rstrip('/')}.md" for k in departments),
+                      *(f"{project_url(k).rstrip('/')}.md" for k in projects),
+                      *(f"{year_url(y).rstrip('/')}.md" for y in years)])
 
 
 def all_feed_path() -> str:
