@@ -57,6 +57,8 @@ NAME_TROUBLE = re.compile(r"[<>\"'`\\#?%&{}|^\[\]\t\n]")
 # A name whose bytes are not UTF-8: Python reads each such byte as a lone surrogate (U+DC80-U+DCFF), which no UTF-8
 # text (a page, a message, the cache's key) can hold.
 NOT_UTF8 = re.compile("[\ud800-\udfff]")
+# What a name's message writes as <U+XXXX> besides UNSEEN (text.shown): those bytes, and the tab and line feed.
+UNSHOWN_IN_NAMES = re.compile("[\ud800-\udfff\t\n]")
 
 NOTICE, MANIFEST_FILE, ATTACHMENT, REFUSED = "notice", "manifest", "attachment", "refused"
 
@@ -97,8 +99,7 @@ def entries(docs_dir: str) -> list[str]:
 
 def judge(docs_dir: str, rel: str, display_root: str = "notices") -> Entry:
     """What the archive makes of one path: a notice to read, the manifest, an attachment, or a refusal."""
-    shown_path = f"{display_root}/{shown(NOT_UTF8.sub(lambda m: f'<U+{ord(m.group(0)):04X}>', rel))}"
-    shown_path = shown_path.replace("\t", "<U+0009>").replace("\n", "<U+000A>")  # (text to UNSEEN, not in a name)
+    shown_path = f"{display_root}/{shown(rel, UNSHOWN_IN_NAMES)}"
     if rel == MANIFEST and not os.path.lexists(os.path.join(docs_dir, rel)):
         return Entry(rel, MANIFEST_FILE)  # read as empty
     try:

@@ -120,6 +120,12 @@ def describe_char(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
 
 
-def shown(text: str) -> str:
-    """Text that may hold invisible characters, as a message may print it: each written as <U+XXXX>."""
-    return UNSEEN.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+def shown(text: str, also: re.Pattern[str] | None = None) -> str:
+    """Text that may hold invisible characters, as a message may print it: each written as <U+XXXX>, and so each
+    character ``also`` matches (a file name's)."""
+    text = UNSEEN.sub(_codepoint, text)
+    return also.sub(_codepoint, text) if also is not None else text
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    return f"<U+{ord(match.group(0)):04X}>"
