@@ -319,3 +319,21 @@ def test_marker_lines_markdown_does_not_read_as_a_rule_are_nested_lists(line: st
     # A rule allows at most two spaces between its marks and one kind of mark: these nest 300-600 lists.
     src = read_bytes("notices/x.md", minimal_notice(body="Nội dung.\n\n" + line).encode())
     assert [(p.line, p.code) for p in src.problems] == [(23, "qua-lon")], src.problems
+
+
+def test_thousands_of_links_and_attribute_lists_are_placed_in_one_pass(monkeypatch):
+    # Markdown keeps no line numbers: each destination and attribute name is found in the body's lines. Looked for
+    # one at a time, a body of 4,000 links (well within the size limit) took 7 s, 30,000 would take minutes: the
+    # lines are now read once for all of them, and each is placed from that reading (no line scan of its own).
+    from notice_archive import safe_markdown
+
+    scans = []
+    monkeypatch.setattr(safe_markdown._Places, "_holding", lambda self, text, brace: scans.append(text) or [])
+    n = 300
+    body = "\n\n".join(f"[a](b{i}.md) [c](javascript:x{i}) *x*{{y{i}}}" for i in range(n))
+    found, kept = safe_markdown.read_links(body)
+    assert safe_markdown.relative_links(body, kept) == [(2 * i, f"b{i}.md") for i in range(n)]
+    problems = safe_markdown.link_problems(body, found)
+    assert sorted(offset for offset, _, code in problems if code == "lien-ket") == [2 * i for i in range(n)]
+    assert sorted(offset for offset, _, code in problems if code == "thuoc-tinh") == [2 * i for i in range(n)]
+    assert scans == []

@@ -193,14 +193,17 @@ def relative_links(body: str, kept: list[str]) -> list[tuple[int, str]]:
     """(line offset in the body, destination) for each kept destination with no scheme and no host (a path, an
     #anchor): the engine resolves them among the site's files, which only the whole archive knows
     (archive_rules.check_link_targets); placed like refusals (_locate)."""
-    lines = body.split("\n")
-    used: set[int] = set()
-    out = []
+    relative = []
     for raw in kept:
         parts = urlsplit(raw)
         if parts.scheme or parts.netloc or not (parts.path or parts.fragment) or AMP_SUBSTITUTE in raw:
             continue  # (AMP_SUBSTITUTE: an e-mail autolink, its letters as entities; the engine passes it too)
-        offset = _locate(lines, raw, used)
+        relative.append(raw)
+    places = _Places(body.split("\n"), relative)
+    used: set[int] = set()
+    out = []
+    for raw in relative:
+        offset = places.destination(raw, used)
         used.add(offset)
         out.append((offset, raw))
     return out
@@ -216,15 +219,15 @@ def link_problems(body: str, found: list[Refusal] | None = None) -> list[tuple[i
     found = refusals(body) if found is None else found
     if not found:
         return []
-    lines = body.split("\n")
+    places = _Places(body.split("\n"), [r.raw for r in found if r.kind != "attribute"])
     out = []
     used: set[int] = set()
     attributes: dict[int, list[str]] = {}
     for refusal in found:
         if refusal.kind == "attribute":
-            attributes.setdefault(_locate_attribute(lines, refusal.raw), []).append(refusal.raw)
+            attributes.setdefault(places.attribute(refusal.raw), []).append(refusal.raw)
             continue
-        offset = _locate(lines, refusal.raw, used)
+        offset = places.destination(refusal.raw, used)
         used.add(offset)
         out.append((offset, f"nội dung: {describe(refusal)}", CODES[refusal.kind]))
     for offset, names in attributes.items():
@@ -235,21 +238,62 @@ def link_problems(body: str, found: list[Refusal] | None = None) -> list[tuple[i
     return out
 
 
-def _locate_attribute(lines: list[str], name: str) -> int:
-    """The first line where a '{' is followed by this attribute's name; else the first line holding a '{' (a name
-    Markdown made up, like '_' for a lone '{')."""
-    named = re.compile(r"\{[^}\n]*" + re.escape(name))
-    return next((offset for offset, text in enumerate(lines) if named.search(text)),
-                next((offset for offset, text in enumerate(lines) if "{" in text), 0))
+# Where a destination starts (after a link's "(" or "<", a reference's "]:"), and the words of an attribute list
+# (attr_list's names: runs of characters but space, '=' and '}'; here up to the line's end).
+OPENING = re.compile(r"(?:\(|<|\]:)(?=\s*<?(\S+))")  # (a lookahead: "[a](b)[c](d)" opens twice on one run)
+BRACES = re.compile(r"\{([^}\n]*)")
+ATTRIBUTE_WORD = re.compile(r"[^ =}]+")
 
 
-def _locate(lines: list[str], raw: str, used: set[int]) -> int:
-    """The first line, not given to an earlier refusal if another fits, where this destination starts."""
+class _Places:
+    """Where, in a body's lines, each destination and attribute name Markdown read stands: found in one pass over
+    the lines for all of them (a body may hold thousands: a scan of the lines for each one was quadratic, minutes
+    for a file within the size limit). A name found nowhere so is looked for as before, once."""
+
+    def __init__(self, lines: list[str], destinations: list[str]) -> None:
+        self.lines = lines
+        needles = {_needle(raw) for raw in destinations} - {""}
+        sizes = sorted({len(n) for n in needles})
+        self.opened: dict[str, list[int]] = {}  # needle -> the lines where a destination starts with it, in order
+        self.words: dict[str, int] = {}  # a word of an attribute list -> the first line holding it
+        for offset, text in enumerate(lines):
+            for run in (m.group(1) for m in OPENING.finditer(text)) if needles else ():
+                for size in sizes:
+                    if run[:size] in needles and offset not in self.opened.setdefault(run[:size], [offset])[-1:]:
+                        self.opened[run[:size]].append(offset)
+            for segment in BRACES.findall(text) if "{" in text else ():
+                for word in ATTRIBUTE_WORD.findall(segment):
+                    self.words.setdefault(word, offset)
+        self.first_brace = next((offset for offset, text in enumerate(lines) if "{" in text), 0)
+        self._found: dict[tuple[str, bool], list[int]] = {}
+
+    def destination(self, raw: str, used: set[int]) -> int:
+        """The first line, not given to an earlier refusal if another fits, where this destination starts (else
+        the first line holding its first word)."""
+        needle = _needle(raw)
+        candidates = self.opened.get(needle) or self._holding(needle, False)
+        return next((offset for offset in candidates if offset not in used), candidates[0]) if candidates else 0
+
+    def attribute(self, name: str) -> int:
+        """The first line where a '{' is followed by this attribute's name; else the first line holding a '{' (a
+        name Markdown made up, like '_' for a lone '{')."""
+        if name in self.words:
+            return self.words[name]
+        return next(iter(self._holding(name, True)), self.first_brace)
+
+    def _holding(self, text: str, after_brace: bool) -> list[int]:
+        """The lines holding ``text`` (after a '{', on the same line and before a '}'), looked for once each."""
+        key = (text, after_brace)
+        if key not in self._found:
+            if not text:
+                self._found[key] = []
+            else:
+                pattern = re.compile(r"\{[^}\n]*" + re.escape(text)) if after_brace else None
+                self._found[key] = [offset for offset, line in enumerate(self.lines)
+                                    if (pattern.search(line) if pattern else text in line)]
+        return self._found[key]
+
+
+def _needle(raw: str) -> str:
     words = raw.split()
-    needle = words[0][:40] if words else ""
-    opening = re.compile(r"(?:\(|<|\]:)\s*<?" + re.escape(needle))
-    for fits in (opening.search, lambda text: needle in text):
-        candidates = [offset for offset, text in enumerate(lines) if needle and fits(text)]
-        if candidates:
-            return next((offset for offset in candidates if offset not in used), candidates[0])
-    return 0
+    return words[0][:40] if words else ""
