@@ -1,14 +1,16 @@
 """MkDocs adapter: wires MkDocs events to the engine-free core in notice_archive. Nothing else lives here.
 
-The build is one pipeline, in this process, in the order MkDocs calls these events:
+The build is one pipeline, in the order MkDocs calls these events:
 
     on_config        load: read and check every notice (or take it from the per-notice cache) and the registries,
                      model the archive, check the rules across notices (load_archive, Site.load)
-    on_files         derive: the index pages join the files; each notice's URL comes from its identity
+    on_files         derive: the index pages join the files; each notice's URL comes from its identity; the one
+                     background job starts: open data, search index and feeds, pure functions of the archive, are
+                     written by a second process (site_files.Writing; in this one, at the end, under a server)
     on_page_*        write: MkDocs renders each notice (body anchored, citations, items' metadata: notice_page,
                      through Site.notice_page); the index pages' HTML is rendered from the archive (index_pages,
                      through Site.render_page)
-    on_post_build    write: open data, search index and feeds, pure functions of the archive (site_files)
+    on_post_build    the build waits for that job: its figures, or its error
 
 A preview (.ci/preview.sh, and every `mkdocs serve`, strict or not) with notices in error does not stop: every page
 then shows the validator's messages at its top (on_post_page, on_post_template), as the terminal does, until the
@@ -42,7 +44,7 @@ from notice_archive.notice_page import decorate_html
 from notice_archive.problems import Problem
 from notice_archive.registry import REGISTRY_DIR
 from notice_archive.site import Site
-from notice_archive.site_files import clashes, write_site_files
+from notice_archive.site_files import Writing, WritingFailed, clashes, write_site_files
 
 if TYPE_CHECKING:  # (only named: the server's module loads the file watcher)
     from mkdocs.livereload import LiveReloadServer
@@ -54,6 +56,7 @@ ONCE = "notice_archive_once"  # parts of notice pages that are the same across a
 PROBLEMS = "notice_archive_problems"  # a preview's list of the notices' errors, as HTML put on every page ("" if none)
 TEMPLATES = "notice_archive_templates"  # the folder of compiled templates beside the per-notice cache (or None)
 PREVIEW = "notice_archive_preview"  # whether this build is a preview: errors shown on its pages, never a stop
+WRITING = "notice_archive_writing"  # the job writing open data, search index and feeds (site_files.Writing), or None
 FOUND = "notice_archive_found"  # problems with files of notices/ that the build itself finds (on_files): Problems
 # The command MkDocs runs, from on_startup: the one fact that outlives a build (MkDocs keeps a hook module for every
 # rebuild of one `mkdocs serve`, and says the command once, before the first).
@@ -125,6 +128,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config[ONCE] = {}
     config[PREPARED] = {}
     config[FOUND] = []
+    config[WRITING] = None
     if "redirects" in config.plugins:
         # Moved or re-identified notices keep their old URLs (mkdocs-redirects keeps the #anchor).
         config.plugins["redirects"].config["redirect_maps"].update(site.redirect_maps())
@@ -166,7 +170,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if file.dest_uri in clashing and not file.generated_by:
             _warn(config, file.src_uri, f"tệp này sẽ bị ghi đè bởi tệp /{file.dest_uri} do bản dựng sinh ra (tìm kiếm, dữ liệu "
                   "mở, nguồn tin); đổi tên hoặc xóa tệp", "trung-tep")
+    # The open data, search index and feeds are pure functions of the archive: written meanwhile (on the other
+    # core) in a published build, at the end in a preview. Not while notices have errors: a build that publishes
+    # (not a preview) stops at the end (on_post_build), and a preview would show stale files as current.
+    if not site.archive.errors and (config[PREVIEW] or not _errors(config)):
+        config[WRITING] = Writing.start(partial(write_site_files, site, config.site_dir, config.site_name,
+                                                config.site_url), background=not config[PREVIEW])
     return files
+
+
+def _errors(config: MkDocsConfig) -> list[Problem]:
+    """The errors of this build: the validator's, the site's (permanence, history) and the files' (on_files)."""
+    return [p for p in (*_site(config).problems, *config[FOUND]) if p.severity == "error"]
 
 
 def _warn(config: MkDocsConfig, src_uri: str, message: str, code: str) -> None:
@@ -279,17 +294,20 @@ def on_post_build(config: MkDocsConfig) -> None:
     if "redirects" in config.plugins:
         _vietnamese_redirects(config)
     site = _site(config)
-    problems = [*site.problems, *config[FOUND]]
     if config[PREVIEW]:  # the errors for every page, also one a dirty rebuild did not rewrite
-        Path(config.site_dir, preview.REPORT_PATH).write_text(preview.report_json(problems), encoding="utf-8")
-    errors = [p for p in problems if p.severity == "error"]
+        Path(config.site_dir, preview.REPORT_PATH).write_text(preview.report_json([*site.problems, *config[FOUND]]),
+                                                              encoding="utf-8")
+    errors = _errors(config)
     if not config[PREVIEW] and errors:
         # MkDocs fails a strict build on the warnings counted above, but `mkdocs build -q` does not count them (the
         # quiet logger drops them first): the build would pass, without the notices (or files) in error. Never.
         raise PluginError(f"{len(errors)} lỗi trong notices/, bản dựng --strict dừng, không xuất bản (mọi lỗi: ở "
                           f"trên, hoặc `notices validate`); lỗi đầu: {errors[0].format()}")
-    if not site.archive.errors:  # (with errors the build fails, strict, and publishes none of them)
-        figures = write_site_files(site, config.site_dir, config.site_name, config.site_url)
+    if config[WRITING] is not None:
+        try:
+            figures = config[WRITING].wait()
+        except WritingFailed as error:
+            raise PluginError(str(error)) from None
         log.info(f"{figures['files']} tệp dữ liệu mở, tìm kiếm và nguồn tin; tìm kiếm: {figures['search_docs']} "
                  f"phần ({figures['search_files']} tệp, {figures['search_kb']} KB)")
 

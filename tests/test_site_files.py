@@ -1,15 +1,21 @@
-"""site_files.write_files: what a rebuild into an existing site (a preview's dirty rebuild) leaves and removes."""
+"""site_files: what a rebuild into an existing site (a preview's dirty rebuild) leaves and removes (write_files);
+the build's one background job that writes these files (Writing)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import signal
+import subprocess
+import sys
+import threading
+import time
 
 import pytest
 from conftest import build
 
-from notice_archive.site_files import write_files
+from notice_archive.site_files import Writing, WritingFailed, write_files
 
 
 def test_a_rebuild_rewrites_what_changed_and_removes_what_is_gone(tmp_path):
@@ -41,3 +47,85 @@ def test_the_build_log_counts_the_search_files_it_wrote(tiny_archive):
     assert int(m[1]) == manifest["docs"] > 0
     assert int(m[2]) == len(written) > 10
     assert int(m[3]) == sum(p.stat().st_size for p in written) // 1024
+
+
+# site_files.Writing: the build's one background job (a second process, forked after loading, joined at the end).
+
+def _whose() -> dict:
+    return {"pid": os.getpid()}
+
+
+@pytest.mark.programs
+def test_a_build_alone_in_its_process_writes_in_a_second_one_and_gets_its_figures():
+    assert threading.active_count() == 1  # (what `mkdocs build` is: the test runs as it would)
+    writing = Writing.start(_whose)
+    assert writing.process is not None and writing.process.pid != os.getpid()
+    assert writing.wait() == {"pid": writing.process.pid}
+    assert writing.process.exitcode == 0
+
+
+def test_with_threads_beside_the_build_the_files_are_written_in_its_own_process_when_it_waits():
+    """`mkdocs serve` runs its live-reload server in threads: forking there is not safe."""
+    done, calls = threading.Event(), []
+    server = threading.Thread(target=done.wait)
+    server.start()
+    try:
+        writing = Writing.start(lambda: calls.append(1) or _whose())
+        assert writing.process is None and calls == []  # nothing runs before the build waits for it
+        assert writing.wait() == {"pid": os.getpid()} and calls == [1]
+    finally:
+        done.set()
+        server.join()
+    assert Writing.start(_whose, background=False).process is None  # a preview: never forked
+
+
+def _fails() -> dict:
+    raise OSError(28, "Hết chỗ trên đĩa")
+
+
+def _killed() -> dict:
+    os.kill(os.getpid(), signal.SIGKILL)
+    return {}
+
+
+@pytest.mark.programs
+@pytest.mark.parametrize(("work", "said"), [(_fails, "Hết chỗ trên đĩa"), (_killed, f"mã thoát -{signal.SIGKILL}")])
+def test_the_second_process_failing_fails_the_build_with_what_happened(work, said):
+    writing = Writing.start(work)
+    assert writing.process is not None
+    with pytest.raises(WritingFailed, match="ghi dữ liệu mở, tìm kiếm và nguồn tin thất bại") as failed:
+        writing.wait()
+    assert said in str(failed.value)
+    if work is _fails:
+        assert "OSError" in str(failed.value) and "_fails" in str(failed.value)  # its traceback
+
+
+BUILD_KILLED = """
+import os, signal, sys, time
+from notice_archive.site_files import Writing
+writing = Writing.start(lambda: time.sleep(120) or {})
+print(writing.process.pid, flush=True)
+time.sleep(0.5)  # (the child has passed its first lines)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.programs
+def test_the_second_process_dies_with_the_build_process_whatever_kills_it():
+    """SIGKILL leaves the build no time to end its job: the kernel does (PR_SET_PDEATHSIG)."""
+    run = subprocess.run([sys.executable, "-c", BUILD_KILLED], capture_output=True, text=True, timeout=60)
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    child = int(run.stdout.split()[0])
+    deadline = time.monotonic() + 20
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)
+
+
+def _running(pid: int) -> bool:
+    """Whether the process is there and not a zombie (a container's first process may not reap an orphan)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False

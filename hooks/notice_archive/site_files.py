@@ -3,10 +3,19 @@ data, the search index and the feeds (with the empty sitemaps Material asks for 
 
 from __future__ import annotations
 
+import ctypes
 import json
+import multiprocessing
+import os
 import posixpath
-from collections.abc import Iterable, Iterator
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .export import export_files_from, notice_data
@@ -52,6 +61,71 @@ def write_site_files(site: Site, site_dir: str | Path, site_name: str, site_url:
     files += write_files(site_dir, FEEDS, feeds(site, site_name, site_url).items())
     return {"files": files, "search_docs": search["docs"], "search_files": search["files"],
             "search_kb": search["bytes"] // 1024}
+
+
+@dataclass
+class Writing:
+    """Writing the site's files (write_site_files): the build's one background job. A build alone in its process
+    (`mkdocs build`) starts it once the archive is loaded and MkDocs has emptied the site folder (on_files): a
+    second process, forked, writes the files while MkDocs renders the pages on the other core, and the build waits
+    for it at the end (on_post_build), taking its figures or its error. It dies with the build: it is a daemon
+    (ended when the build's process exits, as it does on any error), and the kernel kills it if that process dies
+    (PR_SET_PDEATHSIG). With threads beside the build (the live-reload server of `mkdocs serve`), forking is not
+    safe: the files are written in the build's own process, when it waits."""
+
+    process: multiprocessing.process.BaseProcess | None
+    result: Connection | None
+    inline: Callable[[], dict] | None
+
+    @classmethod
+    def start(cls, work: Callable[[], dict], background: bool = True) -> Writing:
+        """``work`` (write_site_files with its arguments): forked now if ``background`` and the process is alone,
+        else run by wait()."""
+        if not background or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return cls(None, None, work)
+        result, send = multiprocessing.Pipe(duplex=False)
+        # Forked, not spawned: the child has the loaded archive as it is, nothing is pickled to it.
+        process = multiprocessing.get_context("fork").Process(target=_write_in_child, args=(work, send, os.getpid()),
+                                                              name="notice-archive-site-files", daemon=True)
+        process.start()
+        send.close()
+        return cls(process, result, None)
+
+    def wait(self) -> dict:
+        """The figures of write_site_files, once its files are written; its error, raised here."""
+        if self.process is None:
+            assert self.inline is not None
+            return self.inline()
+        assert self.result is not None
+        try:
+            outcome, value = self.result.recv()
+        except EOFError:  # it ended without a word (killed)
+            outcome, value = "error", None
+        finally:
+            self.result.close()
+            self.process.join()
+        if value is None:
+            value = f"tiến trình ghi tệp dừng giữa chừng (mã thoát {self.process.exitcode})"
+        if outcome != "ok":
+            raise WritingFailed(f"ghi dữ liệu mở, tìm kiếm và nguồn tin thất bại:\n{value}")
+        return value
+
+
+class WritingFailed(Exception):
+    """The second process that wrote the site's files failed: its traceback, or how it ended."""
+
+
+def _write_in_child(work: Callable[[], dict], send: Connection, build: int) -> None:
+    if sys.platform.startswith("linux"):  # killed with the build's process, whatever kills it
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    if os.getppid() != build:  # (it died before the line above)
+        os._exit(1)
+    try:
+        send.send(("ok", work()))
+    except BaseException:  # noqa: BLE001 - the build's process raises it
+        send.send(("error", traceback.format_exc()))
+    finally:
+        send.close()
 
 
 def _counted(index: Iterable[tuple[str, bytes]], figures: dict) -> Iterator[tuple[str, bytes]]:

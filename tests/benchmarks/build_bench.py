@@ -5,7 +5,7 @@
 For each size it generates a synthetic archive (tests/benchmarks/synthetic.py) twice — with the hooks, and as plain
 Markdown with notices out of the nav and no hooks (the baseline) — builds each in a fresh process (``--repeat N``:
 N times each, in turn, keeping each one's fastest; cold: no per-notice cache) and reports wall
-time, CPU time (of the build and any process it starts; it starts none today) and peak memory (max RSS of the build
+time, CPU time (of the build and of the process it starts: site_files.Writing, forked to write the open data, search index and feeds) and peak memory (max RSS of the build
 process; and, sampled from /proc, of the build with any child process), with the ratio hooks/plain measured in the same run: of the fastest builds, and
 the median of each hooks build over the plain build just before it (a pair shares the shared machine's conditions);
 and a rebuild after one notice is edited, with the per-notice cache a first build filled (as under mkdocs serve).
