@@ -25,7 +25,7 @@ def test_build_benchmark_runs_on_a_tiny_archive():
     out = run_module("tests.benchmarks.build_bench", "12", "--repeat", "2")
     assert "| 12 |" in out and "×" in out
     row = json.loads(out.splitlines()[0])
-    for kind in ("plain", "hooks"):  # each built twice, the fastest kept
+    for kind in ("plain", "hooks", "cached"):  # each built twice, the fastest kept
         assert len(row[kind]["runs"]) == 2 and row[kind]["seconds"] == min(row[kind]["runs"])
     assert row["hooks"]["peak_tree_mib"] > 0  # sampled from /proc: the build and any child process
     # The hooks build does more than the plain one: it uses more CPU.
@@ -35,6 +35,10 @@ def test_build_benchmark_runs_on_a_tiny_archive():
     runs = zip(row["plain"]["runs"], row["hooks"]["runs"], strict=True)
     assert row["pair_ratios"] == [round(h / p, 2) for p, h in runs]
     assert min(row["pair_ratios"]) <= row["median_pair_ratio"] <= max(row["pair_ratios"])
+    # The cached builds are paired with the same plain builds, and make the same site.
+    cached = zip(row["plain"]["runs"], row["cached"]["runs"], strict=True)
+    assert row["cached_pair_ratios"] == [round(c / p, 2) for p, c in cached]
+    assert row["cached"]["pages"] == row["hooks"]["pages"] and row["cached"]["site_mib"] == row["hooks"]["site_mib"]
     assert row["rebuild"]["pages"] == row["hooks"]["pages"] and row["rebuild"]["cpu_seconds"] > 0
     # The hook clock (tests/benchmarks/clock/) timed the hooks of each build: less than the whole build.
     for build in (row["hooks"], row["rebuild"], row["rebuild"]["dirty"]):

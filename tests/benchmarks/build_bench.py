@@ -3,12 +3,15 @@
     .venv/bin/python -m tests.benchmarks.build_bench 1000 10000
 
 For each size it generates a synthetic archive (tests/benchmarks/synthetic.py) twice — with the hooks, and as plain
-Markdown with notices out of the nav and no hooks (the baseline) — builds each in a fresh process (``--repeat N``:
-N times each, in turn, keeping each one's fastest; cold: no per-notice cache) and reports wall
-time, CPU time (of the build and of the process it starts: site_files.Writing, forked to write the open data, search index and feeds) and peak memory (max RSS of the build
-process; and, sampled from /proc, of the build with any child process), with the ratio hooks/plain measured in the same run: of the fastest builds, and
-the median of each hooks build over the plain build just before it (a pair shares the shared machine's conditions);
-and a rebuild after one notice is edited, with the per-notice cache a first build filled (as under mkdocs serve).
+Markdown with notices out of the nav and no hooks (the baseline) — and builds, in turn (``--repeat N``: N times
+each, keeping each one's fastest), each in a fresh process into an empty site folder: plain; with the hooks, cold
+(no per-notice cache); with the hooks and every notice in the per-notice cache a first build filled ("cached").
+For each it reports wall time, CPU time (of the build and of the process it starts: site_files.Writing, forked to
+write the open data, search index and feeds) and peak memory (max RSS of the largest process; and, sampled from
+/proc, of the build with its child), with the ratio to plain measured in the same run: of the fastest builds, and
+the median of each build over the plain build just before it (a pair shares the shared machine's conditions).
+Then a rebuild after one notice is edited, with the cache a first build filled (as under mkdocs serve): a clean
+`mkdocs build` (MkDocs first empties the site folder of the build before) and a dirty one.
 """
 
 from __future__ import annotations
@@ -131,20 +134,28 @@ def main() -> None:
             generate(roots[kind], n, plain=plain)
             if not plain:
                 add_hook_clock(roots[kind])
-        runs: dict[str, list[dict]] = {"plain": [], "hooks": []}
+        # The per-notice cache filled by a first build, for full builds with every notice cached ("cached").
+        warm = base / f"warm-{n}"
+        shutil.rmtree(warm, ignore_errors=True)
+        shutil.rmtree(roots["hooks"] / "site", ignore_errors=True)
+        timed_build(roots["hooks"], str(warm))
+        runs: dict[str, list[dict]] = {"plain": [], "hooks": [], "cached": []}
         for _ in range(max(1, args.repeat)):
-            for kind, root in roots.items():
+            for kind, root, cache in (("plain", roots["plain"], "off"), ("hooks", roots["hooks"], "off"),
+                                      ("cached", roots["hooks"], str(warm))):
                 shutil.rmtree(root / "site", ignore_errors=True)
-                runs[kind].append(timed_build(root))
+                runs[kind].append(timed_build(root, cache))
         for kind, kind_runs in runs.items():
             row[kind] = min(kind_runs, key=lambda r: r["seconds"])
             row[kind]["runs"] = [r["seconds"] for r in kind_runs]
         row["time_ratio"] = round(row["hooks"]["seconds"] / row["plain"]["seconds"], 2)
         # Each hooks build against the plain build just before it: the VM's speed drifts over minutes, so a pair
         # shares its conditions; the median of the pairs is the steadier figure.
-        pairs = [h["seconds"] / p["seconds"] for p, h in zip(runs["plain"], runs["hooks"], strict=True)]
-        row["pair_ratios"] = [round(r, 2) for r in pairs]
-        row["median_pair_ratio"] = round(statistics.median(pairs), 2)
+        for kind, key in (("hooks", ""), ("cached", "cached_")):
+            pairs = [h["seconds"] / p["seconds"] for p, h in zip(runs["plain"], runs[kind], strict=True)]
+            row[f"{key}pair_ratios"] = [round(r, 2) for r in pairs]
+            row[f"{key}median_pair_ratio"] = round(statistics.median(pairs), 2)
+        row["cached_cpu_ratio"] = round(row["cached"]["cpu_seconds"] / row["plain"]["cpu_seconds"], 2)
         row["memory_ratio"] = round(row["hooks"]["peak_mib"] / row["plain"]["peak_mib"], 2)
         row["cpu_ratio"] = round(row["hooks"]["cpu_seconds"] / row["plain"]["cpu_seconds"], 2)
         row["rebuild"] = timed_rebuild(roots["hooks"], base / f"cache-{n}")
@@ -157,15 +168,17 @@ def main() -> None:
         shutil.rmtree(base, ignore_errors=True)
     print("\n| notices | plain build | with hooks | time ratio | median of pairs | CPU time plain / hooks (both "
           "processes) | peak memory plain / hooks (largest process) | memory ratio | all processes, hooks | "
-          "hooks' time, cold | rebuild after one edit (time, CPU, hooks' time: share of cold) | dirty rebuild, as the "
+          "hooks' time, cold | every notice cached: time, median of pairs, CPU | rebuild after one edit (time, CPU, hooks' time: share of cold) | dirty rebuild, as the "
           "preview (time, hooks' time: share of cold) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(f"| {r['notices']:,} | {r['plain']['seconds']} s | {r['hooks']['seconds']} s | {r['time_ratio']}× | "
               f"{r['median_pair_ratio']}× ({', '.join(map(str, r['pair_ratios']))}) | "
               f"{r['plain']['cpu_seconds']} / {r['hooks']['cpu_seconds']} s ({r['cpu_ratio']}×) | "
               f"{r['plain']['peak_mib']} / {r['hooks']['peak_mib']} MiB | {r['memory_ratio']}× | "
-              f"{r['hooks']['peak_tree_mib']} MiB | {r['hooks']['hooks_seconds']} s | {r['rebuild']['seconds']} s, "
+              f"{r['hooks']['peak_tree_mib']} MiB | {r['hooks']['hooks_seconds']} s | {r['cached']['seconds']} s, "
+              f"{r['cached_median_pair_ratio']}× ({', '.join(map(str, r['cached_pair_ratios']))}), "
+              f"{r['cached']['cpu_seconds']} s ({r['cached_cpu_ratio']}×) | {r['rebuild']['seconds']} s, "
               f"{r['rebuild']['cpu_seconds']} s, {r['rebuild']['hooks_seconds']} s: {r['rebuild_hooks_ratio']:.0%} | "
               f"{r['rebuild']['dirty']['seconds']} s, {r['rebuild']['dirty']['hooks_seconds']} s: "
               f"{r['dirty_hooks_ratio']:.0%} |")
