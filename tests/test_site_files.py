@@ -129,3 +129,29 @@ def _running(pid: int) -> bool:
             return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
     except FileNotFoundError:
         return False
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stop(signum, frame) -> None:
+    raise _Stopped
+
+
+@pytest.mark.programs
+def test_a_build_stopped_while_it_waits_ends_its_job_at_once():
+    """Ctrl-C (or any error) in wait() stops the build there: its job is ended, not waited for to the end."""
+    writing = Writing.start(lambda: time.sleep(30) or {})
+    assert writing.process is not None
+    previous = signal.signal(signal.SIGALRM, _stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)  # (not inherited by the forked job)
+    started = time.monotonic()
+    try:
+        with pytest.raises(_Stopped):
+            writing.wait()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 10
+    assert not writing.process.is_alive() and writing.process.exitcode == -signal.SIGKILL

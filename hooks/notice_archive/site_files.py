@@ -101,6 +101,9 @@ class Writing:
             outcome, value = self.result.recv()
         except EOFError:  # it ended without a word (killed)
             outcome, value = "error", None
+        except BaseException:  # the build stops while waiting (Ctrl-C): its job now too, not once its work is done
+            self.process.kill()
+            raise
         finally:
             self.result.close()
             self.process.join()
