@@ -42,6 +42,7 @@ ALTERNATE_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 OPEN_DATA, FEEDS = ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0]
 OWNED = (SEARCH_PATH, OPEN_DATA, FEEDS)  # top-level folders these files own: written whole, replacing earlier copies
+JOB = "notice-archive-site-files"  # the name of Writing's process: how a build that failed finds it (end_writing)
 
 
 def write_site_files(site: Site, site_dir: str | Path, site_name: str, site_url: str | None) -> dict:
@@ -68,9 +69,9 @@ class Writing:
     """Writing the site's files (write_site_files): the build's one background job. A build alone in its process
     (`mkdocs build`) starts it once the archive is loaded and MkDocs has emptied the site folder (on_files): a
     second process, forked, writes the files while MkDocs renders the pages on the other core, and the build waits
-    for it at the end (on_post_build), taking its figures or its error. It dies with the build: it is a daemon
-    (ended when the build's process exits, as it does on any error), and the kernel kills it if that process dies
-    (PR_SET_PDEATHSIG). With threads beside the build (the live-reload server of `mkdocs serve`), forking is not
+    for it at the end (on_post_build), taking its figures or its error. It dies with the build: a build that fails
+    ends it (on_build_error: end_writing), it is a daemon (ended when the build's process exits), and the kernel
+    kills it if that process dies (PR_SET_PDEATHSIG). With threads beside the build (the live-reload server of `mkdocs serve`), forking is not
     safe: the files are written in the build's own process, when it waits."""
 
     process: multiprocessing.process.BaseProcess | None
@@ -86,7 +87,7 @@ class Writing:
         result, send = multiprocessing.Pipe(duplex=False)
         # Forked, not spawned: the child has the loaded archive as it is, nothing is pickled to it.
         process = multiprocessing.get_context("fork").Process(target=_write_in_child, args=(work, send, os.getpid()),
-                                                              name="notice-archive-site-files", daemon=True)
+                                                              name=JOB, daemon=True)
         process.start()
         send.close()
         return cls(process, result, None)
@@ -112,6 +113,16 @@ class Writing:
         if outcome != "ok":
             raise WritingFailed(f"ghi dữ liệu mở, tìm kiếm và nguồn tin thất bại:\n{value}")
         return value
+
+
+def end_writing() -> None:
+    """End this process's job, if it still runs: the build failed before waiting for it. MkDocs gives that event
+    (on_build_error) the error alone, not the config that holds the Writing; and a caller of MkDocs' build() that
+    goes on (another build into the same folder) would find the job still writing there, until the process exits."""
+    for process in multiprocessing.active_children():
+        if process.name == JOB:
+            process.kill()
+            process.join()
 
 
 class WritingFailed(Exception):
