@@ -3,6 +3,7 @@ the build's one background job that writes these files (Writing)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -197,3 +198,14 @@ def test_a_build_that_fails_before_waiting_ends_its_job(tiny_archive, tmp_path):
                          capture_output=True, text=True, env=env, cwd=root, timeout=120)
     assert "caught: một bước sau khi việc nền bắt đầu hỏng" in run.stdout, run.stderr
     assert "jobs left: 0" in run.stdout
+
+
+def test_a_build_that_cannot_start_a_second_process_writes_the_files_in_its_own(monkeypatch):
+    """fork() refused (a container's limit of processes, EAGAIN; or ENOMEM): the build goes on as a server's."""
+    def refused() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    writing = Writing.start(_whose)
+    assert writing.process is None
+    assert writing.wait() == {"pid": os.getpid()}

@@ -80,16 +80,21 @@ class Writing:
 
     @classmethod
     def start(cls, work: Callable[[], dict], background: bool = True) -> Writing:
-        """``work`` (write_site_files with its arguments): forked now if ``background`` and the process is alone,
-        else run by wait()."""
+        """``work`` (write_site_files with its arguments): forked now if ``background``, the process is alone and
+        the system gives it a second one; else run by wait()."""
         if not background or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
             return cls(None, None, work)
         result, send = multiprocessing.Pipe(duplex=False)
         # Forked, not spawned: the child has the loaded archive as it is, nothing is pickled to it.
         process = multiprocessing.get_context("fork").Process(target=_write_in_child, args=(work, send, os.getpid()),
                                                               name=JOB, daemon=True)
-        process.start()
-        send.close()
+        try:
+            process.start()
+        except OSError:  # no second process to be had (EAGAIN: a limit of processes; ENOMEM): written here
+            result.close()
+            return cls(None, None, work)
+        finally:
+            send.close()
         return cls(process, result, None)
 
     def wait(self) -> dict:
