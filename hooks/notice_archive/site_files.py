@@ -71,8 +71,8 @@ class Writing:
     second process, forked, writes the files while MkDocs renders the pages on the other core, and the build waits
     for it at the end (on_post_build), taking its figures or its error. It dies with the build: a build that fails
     ends it (on_build_error: end_writing), it is a daemon (ended when the build's process exits), and the kernel
-    kills it if that process dies (PR_SET_PDEATHSIG). With threads beside the build (the live-reload server of `mkdocs serve`), forking is not
-    safe: the files are written in the build's own process, when it waits."""
+    kills it if that process dies (PR_SET_PDEATHSIG). With threads beside the build (the live-reload server of
+    `mkdocs serve`), forking is not safe: the files are written in the build's own process, when it waits."""
 
     process: multiprocessing.process.BaseProcess | None
     result: Connection | None
