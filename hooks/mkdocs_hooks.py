@@ -103,6 +103,9 @@ def _quiet_link_checks(config: MkDocsConfig) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # A job left by a build stopped without on_build_error (Ctrl-C in a caller that went on) must not write into
+    # this build's folder once MkDocs has emptied it: at most one job.
+    end_writing()
     today = build_day()
     config[PREVIEW] = previewing = _previewing(config)
     if previewing and config.strict:

@@ -160,44 +160,53 @@ def test_a_build_stopped_while_it_waits_ends_its_job_at_once():
 
 
 FAILING_HOOK = """
-import time
+import builtins, os, time
 
 def on_config(config):
-    site = config["notice_archive_site"]
-    part = site.part
-    site.part = lambda *args: time.sleep(30) or part(*args)  # the job, forked in on_files, is still at work
+    if os.environ.get("STOP"):
+        site = config["notice_archive_site"]
+        part = site.part
+        site.part = lambda *args: time.sleep(30) or part(*args)  # the job, forked in on_files, is still at work
     return config
 
 def on_files(files, config):
-    raise RuntimeError("một bước sau khi việc nền bắt đầu hỏng")
+    if os.environ.get("STOP"):
+        raise getattr(builtins, os.environ["STOP"])("một bước sau khi việc nền bắt đầu hỏng")
 """
 
-BUILD_IN_PROCESS = """
-import multiprocessing, sys
+BUILDS_IN_PROCESS = """
+import multiprocessing, os, sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 try:
     build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
-except RuntimeError as error:
-    print("caught:", error)
-print("jobs left:", len(multiprocessing.active_children()))
+except BaseException as error:  # a caller that goes on
+    print("caught:", type(error).__name__, error)
+print("jobs after the failed build:", len(multiprocessing.active_children()))
+del os.environ["STOP"]
+build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
+print("jobs after the next build:", len(multiprocessing.active_children()))
 """
 
 
 @pytest.mark.build
-def test_a_build_that_fails_before_waiting_ends_its_job(tiny_archive, tmp_path):
+@pytest.mark.parametrize(("stop", "left"), [("RuntimeError", 0), ("KeyboardInterrupt", 1)])
+def test_a_build_that_fails_before_waiting_ends_its_job(tiny_archive, tmp_path, stop, left):
     """A caller of MkDocs' build() that catches the error and goes on (another build into the same folder) finds
-    no job of the failed build still writing there: on_build_error ends it."""
+    no job of the failed build still writing there: on_build_error ends it; MkDocs does not call that on Ctrl-C
+    (KeyboardInterrupt), so the next build ends it before it empties the folder (on_config)."""
     root = tiny_archive()
     (root / "failing_hook.py").write_text(FAILING_HOOK, encoding="utf-8")
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     config["hooks"].append(str(root / "failing_hook.py"))
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NOTICE_ARCHIVE_CACHE="off")
-    run = subprocess.run([sys.executable, "-c", BUILD_IN_PROCESS, str(root / "mkdocs.yml"), str(tmp_path / "site")],
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NOTICE_ARCHIVE_CACHE="off",
+               STOP=stop)
+    run = subprocess.run([sys.executable, "-c", BUILDS_IN_PROCESS, str(root / "mkdocs.yml"), str(tmp_path / "site")],
                          capture_output=True, text=True, env=env, cwd=root, timeout=120)
-    assert "caught: một bước sau khi việc nền bắt đầu hỏng" in run.stdout, run.stderr
-    assert "jobs left: 0" in run.stdout
+    assert f"caught: {stop} một bước sau khi việc nền bắt đầu hỏng" in run.stdout, run.stderr
+    assert f"jobs after the failed build: {left}" in run.stdout
+    assert "jobs after the next build: 0" in run.stdout, run.stderr
 
 
 def test_a_build_that_cannot_start_a_second_process_writes_the_files_in_its_own(monkeypatch):
