@@ -91,7 +91,8 @@ def _killed() -> dict:
 
 
 @pytest.mark.programs
-@pytest.mark.parametrize(("work", "said"), [(_fails, "Hết chỗ trên đĩa"), (_killed, f"mã thoát -{signal.SIGKILL}")])
+@pytest.mark.parametrize(("work", "said"), [(_fails, "Hết chỗ trên đĩa"),
+                                            (_killed, f"mã thoát -{signal.SIGKILL}: bị dừng bởi SIGKILL")])
 def test_the_second_process_failing_fails_the_build_with_what_happened(work, said):
     writing = Writing.start(work)
     assert writing.process is not None

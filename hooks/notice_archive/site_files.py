@@ -114,7 +114,7 @@ class Writing:
             self.result.close()
             self.process.join()
         if value is None:
-            value = f"tiến trình ghi tệp dừng giữa chừng (mã thoát {self.process.exitcode})"
+            value = f"tiến trình ghi tệp dừng giữa chừng ({_ended(self.process.exitcode)})"
         if outcome != "ok":
             raise WritingFailed(f"ghi dữ liệu mở, tìm kiếm và nguồn tin thất bại:\n{value}")
         return value
@@ -128,6 +128,15 @@ def end_writing() -> None:
         if process.name == JOB:
             process.kill()
             process.join()
+
+
+def _ended(code: int | None) -> str:
+    """How a process ended, for the build log: a negative exit code is the signal that killed it, said by name."""
+    if code is None or code >= 0:
+        return f"mã thoát {code}"
+    name = signal.Signals(-code).name if -code in signal.valid_signals() else f"tín hiệu {-code}"
+    hint = ", thường do hệ thống hết bộ nhớ" if -code == signal.SIGKILL else ""
+    return f"mã thoát {code}: bị dừng bởi {name}{hint}"
 
 
 class WritingFailed(Exception):
