@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import multiprocessing
 import os
 import re
 import signal
@@ -219,3 +220,16 @@ def test_a_build_that_cannot_start_a_second_process_writes_the_files_in_its_own(
     writing = Writing.start(_whose)
     assert writing.process is None
     assert writing.wait() == {"pid": os.getpid()}
+
+
+def _start_in_a_worker(_) -> tuple[bool, dict]:
+    writing = Writing.start(_whose)
+    return writing.process is None, writing.wait()
+
+
+@pytest.mark.programs
+def test_a_build_in_a_pool_worker_writes_the_files_in_its_own_process():
+    """A build run by a multiprocessing pool: its worker is a daemonic process, which may have no children."""
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        (inline, figures), = pool.map(_start_in_a_worker, [0])
+    assert inline and figures["pid"] != os.getpid()

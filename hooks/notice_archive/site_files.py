@@ -80,9 +80,10 @@ class Writing:
 
     @classmethod
     def start(cls, work: Callable[[], dict], background: bool = True) -> Writing:
-        """``work`` (write_site_files with its arguments): forked now if ``background``, the process is alone and
-        the system gives it a second one; else run by wait()."""
-        if not background or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        """``work`` (write_site_files with its arguments): forked now if ``background``, the process is alone, may
+        have children and the system gives it one; else run by wait()."""
+        if (not background or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods()
+                or multiprocessing.current_process().daemon):  # (a pool's worker: multiprocessing forbids it children)
             return cls(None, None, work)
         result, send = multiprocessing.Pipe(duplex=False)
         # Forked, not spawned: the child has the loaded archive as it is, nothing is pickled to it.
