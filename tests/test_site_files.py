@@ -233,3 +233,11 @@ def test_a_build_in_a_pool_worker_writes_the_files_in_its_own_process():
     with multiprocessing.get_context("fork").Pool(1) as pool:
         (inline, figures), = pool.map(_start_in_a_worker, [0])
     assert inline and figures["pid"] != os.getpid()
+
+
+def test_off_linux_the_files_are_written_in_the_build_process(monkeypatch):
+    """No PR_SET_PDEATHSIG there: a job could outlive a killed build (and macOS' libraries are not safe to fork)."""
+    monkeypatch.setattr(sys, "platform", "darwin")
+    writing = Writing.start(_whose)
+    assert writing.process is None
+    assert writing.wait() == {"pid": os.getpid()}

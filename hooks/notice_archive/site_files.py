@@ -82,7 +82,9 @@ class Writing:
     def start(cls, work: Callable[[], dict], background: bool = True) -> Writing:
         """``work`` (write_site_files with its arguments): forked now if ``background``, the process is alone, may
         have children and the system gives it one; else run by wait()."""
-        if (not background or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods()
+        # Linux only: elsewhere no kernel ends the job with a killed build (PR_SET_PDEATHSIG), and macOS' libraries
+        # are not safe to fork.
+        if (not background or not sys.platform.startswith("linux") or threading.active_count() > 1
                 or multiprocessing.current_process().daemon):  # (a pool's worker: multiprocessing forbids it children)
             return cls(None, None, work)
         result, send = multiprocessing.Pipe(duplex=False)
@@ -145,8 +147,7 @@ class WritingFailed(Exception):
 
 
 def _write_in_child(work: Callable[[], dict], send: Connection, build: int) -> None:
-    if sys.platform.startswith("linux"):  # killed with the build's process, whatever kills it
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1: killed with the build
     if os.getppid() != build:  # (it died before the line above)
         os._exit(1)
     try:
