@@ -11,6 +11,7 @@ The build is one pipeline, in the order MkDocs calls these events:
                      through Site.notice_page); the index pages' HTML is rendered from the archive (index_pages,
                      through Site.render_page)
     on_post_build    the build waits for that job: its figures, or its error
+    on_build_error   a build that fails before it waits ends that job
 
 A preview (.ci/preview.sh, and every `mkdocs serve`, strict or not) with notices in error does not stop: every page
 then shows the validator's messages at its top (on_post_page, on_post_template), as the terminal does, until the
@@ -44,7 +45,7 @@ from notice_archive.notice_page import decorate_html
 from notice_archive.problems import Problem
 from notice_archive.registry import REGISTRY_DIR
 from notice_archive.site import Site
-from notice_archive.site_files import Writing, WritingFailed, clashes, write_site_files
+from notice_archive.site_files import Writing, WritingFailed, clashes, end_writing, write_site_files
 
 if TYPE_CHECKING:  # (only named: the server's module loads the file watcher)
     from mkdocs.livereload import LiveReloadServer
@@ -102,6 +103,9 @@ def _quiet_link_checks(config: MkDocsConfig) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # A job left by a build stopped without on_build_error (Ctrl-C in a caller that went on) must not write into
+    # this build's folder once MkDocs has emptied it: at most one job.
+    end_writing()
     today = build_day()
     config[PREVIEW] = previewing = _previewing(config)
     if previewing and config.strict:
@@ -310,6 +314,11 @@ def on_post_build(config: MkDocsConfig) -> None:
             raise PluginError(str(error)) from None
         log.info(f"{figures['files']} tệp dữ liệu mở, tìm kiếm và nguồn tin; tìm kiếm: {figures['search_docs']} "
                  f"phần ({figures['search_files']} tệp, {figures['search_kb']} KB)")
+
+
+def on_build_error(error: Exception) -> None:
+    # A build that fails before on_post_build (a page, a plugin) ends its job here, not when its process exits.
+    end_writing()
 
 
 def _vietnamese_redirects(config: MkDocsConfig) -> None:

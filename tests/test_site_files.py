@@ -4,6 +4,7 @@ the build's one background job that writes these files (Writing)."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import signal
@@ -13,6 +14,7 @@ import threading
 import time
 
 import pytest
+import yaml
 from conftest import build
 
 from notice_archive.site_files import Writing, write_files
@@ -50,10 +52,10 @@ def test_the_build_log_counts_the_search_files_it_wrote(tiny_archive):
 
 
 # site_files.Writing: the build's one background job (a second process, forked after loading, joined at the end).
-# What it does in a process alone (as `mkdocs build` is) is run in a fresh Python: the test process has threads
-# of earlier tests (servers, browsers), and with threads the job runs in the build's own process.
+# Each case runs in a fresh Python, alone in its process as `mkdocs build` is: the test process has threads of
+# earlier tests (servers, browsers), and with threads the job rightly runs in the build's own process.
 
-ALONE = """
+PRELUDE = """
 import json, os, signal, sys, time
 from notice_archive.site_files import Writing, WritingFailed
 
@@ -66,33 +68,38 @@ def fails():
 def killed():
     os.kill(os.getpid(), signal.SIGKILL)
 
-writing = Writing.start({work})
-said = {{"build": os.getpid(), "job": writing.process and writing.process.pid}}
-try:
-    said["figures"] = writing.wait()
-except WritingFailed as error:
-    said["error"] = str(error)
-said["exitcode"] = writing.process and writing.process.exitcode
-print(json.dumps(said, ensure_ascii=False))
+def waited(writing):
+    said = dict(build=os.getpid(), job=writing.process and writing.process.pid)
+    try:
+        said["figures"] = writing.wait()
+    except WritingFailed as error:
+        said["error"] = str(error)
+    said["exitcode"] = writing.process and writing.process.exitcode
+    return said
 """
 
 
-def _alone(work: str) -> dict:
-    run = subprocess.run([sys.executable, "-c", ALONE.format(work=work)], capture_output=True, text=True, timeout=120,
+def _alone(code: str) -> dict:
+    """What ``code`` (after PRELUDE) prints as JSON, run by a fresh Python."""
+    run = subprocess.run([sys.executable, "-c", PRELUDE + code], capture_output=True, text=True, timeout=120,
                          env=dict(os.environ, PYTHONIOENCODING="utf-8"))
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
 
+def _started(work: str) -> dict:
+    return _alone(f"print(json.dumps(waited(Writing.start({work})), ensure_ascii=False))")
+
+
 @pytest.mark.programs
 def test_a_build_alone_in_its_process_writes_in_a_second_one_and_gets_its_figures():
-    said = _alone("whose")
+    said = _started("whose")
     assert said["job"] not in (None, said["build"])
     assert said["figures"] == {"pid": said["job"]} and said["exitcode"] == 0
 
 
 def _whose() -> dict:
-    return dict(pid=os.getpid())
+    return {"pid": os.getpid()}
 
 
 def test_with_threads_beside_the_build_the_files_are_written_in_its_own_process_when_it_waits():
@@ -111,9 +118,10 @@ def test_with_threads_beside_the_build_the_files_are_written_in_its_own_process_
 
 
 @pytest.mark.programs
-@pytest.mark.parametrize(("work", "said"), [("fails", "Hết chỗ trên đĩa"), ("killed", f"mã thoát -{signal.SIGKILL}")])
+@pytest.mark.parametrize(("work", "said"), [("fails", "Hết chỗ trên đĩa"),
+                                            ("killed", f"mã thoát -{signal.SIGKILL}: bị dừng bởi SIGKILL")])
 def test_the_second_process_failing_fails_the_build_with_what_happened(work, said):
-    outcome = _alone(work)
+    outcome = _started(work)
     assert outcome["job"] is not None and "figures" not in outcome
     assert outcome["error"].startswith("ghi dữ liệu mở, tìm kiếm và nguồn tin thất bại")
     assert said in outcome["error"]
@@ -121,9 +129,59 @@ def test_the_second_process_failing_fails_the_build_with_what_happened(work, sai
         assert "OSError" in outcome["error"] and "in fails" in outcome["error"]  # its traceback
 
 
+@pytest.mark.programs
+@pytest.mark.parametrize("refusal", [
+    # fork() refused (a container's limit of processes: EAGAIN; or ENOMEM): the build goes on as a server's
+    "def refused(): raise OSError(11, 'Resource temporarily unavailable')\nos.fork = refused",
+    # off Linux no PR_SET_PDEATHSIG: a job could outlive a killed build (and macOS' libraries are not safe to fork)
+    "sys.platform = 'darwin'",
+])
+def test_a_build_that_cannot_have_a_safe_second_process_writes_the_files_in_its_own(refusal):
+    said = _alone(refusal + "\nprint(json.dumps(waited(Writing.start(whose))))")
+    assert said["job"] is None and said["figures"] == {"pid": said["build"]}
+
+
+def _start_in_a_worker(_) -> tuple[bool, dict]:
+    writing = Writing.start(_whose)
+    return writing.process is None, writing.wait()
+
+
+@pytest.mark.programs
+def test_a_build_in_a_pool_worker_writes_the_files_in_its_own_process():
+    """A build run by a multiprocessing pool: its worker is a daemonic process, which may have no children."""
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        (inline, figures), = pool.map(_start_in_a_worker, [0])
+    assert inline and figures["pid"] != os.getpid()
+
+
+STOPPED_WHILE_WAITING = """
+class Stopped(Exception):
+    pass
+
+def stop(signum, frame):
+    raise Stopped
+
+writing = Writing.start(lambda: time.sleep(30) or {})
+signal.signal(signal.SIGALRM, stop)
+signal.setitimer(signal.ITIMER_REAL, 0.5)  # (not inherited by the forked job)
+started = time.monotonic()
+try:
+    writing.wait()
+except Stopped:
+    pass
+print(json.dumps(dict(job=writing.process.pid, seconds=time.monotonic() - started, alive=writing.process.is_alive(),
+                      exitcode=writing.process.exitcode)))
+"""
+
+
+@pytest.mark.programs
+def test_a_build_stopped_while_it_waits_ends_its_job_at_once():
+    """Ctrl-C (or any error) in wait() stops the build there: its job is ended, not waited for to the end."""
+    said = _alone(STOPPED_WHILE_WAITING)
+    assert said["seconds"] < 10 and not said["alive"] and said["exitcode"] == -signal.SIGKILL
+
+
 BUILD_KILLED = """
-import os, signal, sys, time
-from notice_archive.site_files import Writing
 writing = Writing.start(lambda: time.sleep(120) or {})
 print(writing.process.pid, flush=True)
 time.sleep(0.5)  # (the child has passed its first lines)
@@ -134,9 +192,9 @@ os.kill(os.getpid(), signal.SIGKILL)
 @pytest.mark.programs
 def test_the_second_process_dies_with_the_build_process_whatever_kills_it():
     """SIGKILL leaves the build no time to end its job: the kernel does (PR_SET_PDEATHSIG)."""
-    with subprocess.Popen([sys.executable, "-c", BUILD_KILLED], stdout=subprocess.PIPE, text=True) as build:
-        child = int(build.stdout.readline())
-        assert build.wait(timeout=60) == -signal.SIGKILL
+    with subprocess.Popen([sys.executable, "-c", PRELUDE + BUILD_KILLED], stdout=subprocess.PIPE, text=True) as run:
+        child = int(run.stdout.readline())
+        assert run.wait(timeout=60) == -signal.SIGKILL
     deadline = time.monotonic() + 20
     while _running(child) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -150,3 +208,53 @@ def _running(pid: int) -> bool:
             return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
     except FileNotFoundError:
         return False
+
+
+FAILING_HOOK = """
+import builtins, os, time
+
+def on_config(config):
+    if os.environ.get("STOP"):
+        site = config["notice_archive_site"]
+        part = site.part
+        site.part = lambda *args: time.sleep(30) or part(*args)  # the job, forked in on_files, is still at work
+    return config
+
+def on_files(files, config):
+    if os.environ.get("STOP"):
+        raise getattr(builtins, os.environ["STOP"])("một bước sau khi việc nền bắt đầu hỏng")
+"""
+
+BUILDS_IN_PROCESS = """
+import multiprocessing, os, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+try:
+    build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
+except BaseException as error:  # a caller that goes on
+    print("caught:", type(error).__name__, error)
+print("jobs after the failed build:", len(multiprocessing.active_children()))
+del os.environ["STOP"]
+build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
+print("jobs after the next build:", len(multiprocessing.active_children()))
+"""
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("stop", "left"), [("RuntimeError", 0), ("KeyboardInterrupt", 1)])
+def test_a_build_that_fails_before_waiting_ends_its_job(tiny_archive, tmp_path, stop, left):
+    """A caller of MkDocs' build() that catches the error and goes on (another build into the same folder) finds
+    no job of the failed build still writing there: on_build_error ends it; MkDocs does not call that on Ctrl-C
+    (KeyboardInterrupt), so the next build ends it before it empties the folder (on_config)."""
+    root = tiny_archive()
+    (root / "failing_hook.py").write_text(FAILING_HOOK, encoding="utf-8")
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["hooks"].append(str(root / "failing_hook.py"))
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NOTICE_ARCHIVE_CACHE="off",
+               STOP=stop)
+    run = subprocess.run([sys.executable, "-c", BUILDS_IN_PROCESS, str(root / "mkdocs.yml"), str(tmp_path / "site")],
+                         capture_output=True, text=True, env=env, cwd=root, timeout=120)
+    assert f"caught: {stop} một bước sau khi việc nền bắt đầu hỏng" in run.stdout, run.stderr
+    assert f"jobs after the failed build: {left}" in run.stdout
+    assert "jobs after the next build: 0" in run.stdout, run.stderr

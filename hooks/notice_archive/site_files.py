@@ -42,6 +42,7 @@ ALTERNATE_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 OPEN_DATA, FEEDS = ARCHIVE_PATH.split("/")[0], all_feed_path().split("/")[0]
 OWNED = (SEARCH_PATH, OPEN_DATA, FEEDS)  # top-level folders these files own: written whole, replacing earlier copies
+JOB = "notice-archive-site-files"  # the name of Writing's process: how a build that failed finds it (end_writing)
 
 
 def write_site_files(site: Site, site_dir: str | Path, site_name: str, site_url: str | None) -> dict:
@@ -66,12 +67,13 @@ def write_site_files(site: Site, site_dir: str | Path, site_name: str, site_url:
 @dataclass
 class Writing:
     """Writing the site's files (write_site_files): the build's one background job. A build alone in its process
-    (`mkdocs build`) starts it once the archive is loaded and MkDocs has emptied the site folder (on_files): a
-    second process, forked, writes the files while MkDocs renders the pages on the other core, and the build waits
-    for it at the end (on_post_build), taking its figures or its error. It dies with the build: it is a daemon
-    (ended when the build's process exits, as it does on any error), and the kernel kills it if that process dies
-    (PR_SET_PDEATHSIG). With threads beside the build (the live-reload server of `mkdocs serve`), forking is not
-    safe: the files are written in the build's own process, when it waits."""
+    (`mkdocs build`) starts it once the archive is loaded and MkDocs has emptied the site folder (on_files; with
+    --dirty it empties nothing, and the job rewrites only the files that changed, as inline): a second process,
+    forked, writes the files while MkDocs renders the pages on the other core, and the build waits for it at the
+    end (on_post_build), taking its figures or its error. It dies with the build: a build that fails ends it
+    (on_build_error: end_writing), it is a daemon (ended when the build's process exits), and the kernel kills it
+    if that process dies (PR_SET_PDEATHSIG). With threads beside the build (the live-reload server of `mkdocs
+    serve`), forking is not safe: the files are written in the build's own process, when it waits."""
 
     process: multiprocessing.process.BaseProcess | None
     result: Connection | None
@@ -79,16 +81,24 @@ class Writing:
 
     @classmethod
     def start(cls, work: Callable[[], dict], background: bool = True) -> Writing:
-        """``work`` (write_site_files with its arguments): forked now if ``background`` and the process is alone,
-        else run by wait()."""
-        if not background or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        """``work`` (write_site_files with its arguments): forked now if ``background``, the process is alone, may
+        have children and the system gives it one; else run by wait()."""
+        # Linux only: elsewhere no kernel ends the job with a killed build (PR_SET_PDEATHSIG), and macOS' libraries
+        # are not safe to fork.
+        if (not background or not sys.platform.startswith("linux") or threading.active_count() > 1
+                or multiprocessing.current_process().daemon):  # (a pool's worker: multiprocessing forbids it children)
             return cls(None, None, work)
         result, send = multiprocessing.Pipe(duplex=False)
         # Forked, not spawned: the child has the loaded archive as it is, nothing is pickled to it.
         process = multiprocessing.get_context("fork").Process(target=_write_in_child, args=(work, send, os.getpid()),
-                                                              name="notice-archive-site-files", daemon=True)
-        process.start()
-        send.close()
+                                                              name=JOB, daemon=True)
+        try:
+            process.start()
+        except OSError:  # no second process to be had (EAGAIN: a limit of processes; ENOMEM): written here
+            result.close()
+            return cls(None, None, work)
+        finally:
+            send.close()
         return cls(process, result, None)
 
     def wait(self) -> dict:
@@ -100,15 +110,37 @@ class Writing:
         try:
             outcome, value = self.result.recv()
         except EOFError:  # it ended without a word (killed)
-            outcome, value = "error", None
+            outcome, value = "ended", None
+        except BaseException:  # the build stops while waiting (Ctrl-C): its job now too, not once its work is done
+            self.process.kill()
+            raise
         finally:
             self.result.close()
             self.process.join()
-        if value is None:
-            value = f"tiến trình ghi tệp dừng giữa chừng (mã thoát {self.process.exitcode})"
+        if outcome == "ended":
+            value = f"tiến trình ghi tệp dừng giữa chừng ({_ended(self.process.exitcode)})"
         if outcome != "ok":
             raise WritingFailed(f"ghi dữ liệu mở, tìm kiếm và nguồn tin thất bại:\n{value}")
         return value
+
+
+def end_writing() -> None:
+    """End this process's job, if it still runs: the build failed before waiting for it. MkDocs gives that event
+    (on_build_error) the error alone, not the config that holds the Writing; and a caller of MkDocs' build() that
+    goes on (another build into the same folder) would find the job still writing there, until the process exits."""
+    for process in multiprocessing.active_children():
+        if process.name == JOB:
+            process.kill()
+            process.join()
+
+
+def _ended(code: int | None) -> str:
+    """How a process ended, for the build log: a negative exit code is the signal that killed it, said by name."""
+    if code is None or code >= 0:
+        return f"mã thoát {code}"
+    name = signal.Signals(-code).name if -code in signal.valid_signals() else f"tín hiệu {-code}"
+    hint = ", thường do hệ thống hết bộ nhớ" if -code == signal.SIGKILL else ""
+    return f"mã thoát {code}: bị dừng bởi {name}{hint}"
 
 
 class WritingFailed(Exception):
@@ -116,8 +148,7 @@ class WritingFailed(Exception):
 
 
 def _write_in_child(work: Callable[[], dict], send: Connection, build: int) -> None:
-    if sys.platform.startswith("linux"):  # killed with the build's process, whatever kills it
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1: killed with the build
     if os.getppid() != build:  # (it died before the line above)
         os._exit(1)
     try:
