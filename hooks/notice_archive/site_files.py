@@ -47,7 +47,9 @@ JOB = "notice-archive-site-files"  # the name of Writing's process: how a build 
 
 def write_site_files(site: Site, site_dir: str | Path, site_name: str, site_url: str | None) -> dict:
     """Write the open data, the search index and the feeds into the site; figures for the build log. Each notice's
-    share of them is made once per content (Site.part: the per-notice cache), then joined."""
+    share of them is made once per content (Site.part: the per-notice cache), then joined. Run by the background
+    job (Writing), in a process of its own: it says what it found by its figures or an exception, never by logging
+    (a warning logged there would not reach the build's strict count)."""
     site_dir = Path(site_dir)
     archive, registry = site.archive, site.registry
     by_url = sorted(archive.notices, key=lambda n: n.url)
