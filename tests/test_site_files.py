@@ -258,3 +258,35 @@ def test_a_build_that_fails_before_waiting_ends_its_job(tiny_archive, tmp_path, 
     assert f"caught: {stop} một bước sau khi việc nền bắt đầu hỏng" in run.stdout, run.stderr
     assert f"jobs after the failed build: {left}" in run.stdout
     assert "jobs after the next build: 0" in run.stdout, run.stderr
+
+
+BUILT_INLINE = """
+import multiprocessing.process, sys, threading
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+started, start = [], multiprocessing.process.BaseProcess.start
+multiprocessing.process.BaseProcess.start = lambda self: started.append(self.name) or start(self)
+done = threading.Event()
+threading.Thread(target=done.wait, daemon=True).start()  # a thread beside the build, as a server's: no job forked
+build(load_config(sys.argv[1], site_dir=sys.argv[2], strict=True))
+print("processes started:", len(started))
+"""
+
+
+@pytest.mark.build
+def test_the_job_writes_the_same_site_as_the_build_process_does(tiny_archive, tmp_path):
+    """The job's files, forked after loading, are byte for byte those the build's own process writes."""
+    root = tiny_archive()
+    env = {"SOURCE_DATE_EPOCH": "1767225600", "NOTICE_ARCHIVE_CACHE": "off"}
+    forked = build(root, site=tmp_path / "forked", env=env)
+    assert forked.returncode == 0, forked.output
+    inline = subprocess.run([sys.executable, "-c", BUILT_INLINE, str(root / "mkdocs.yml"), str(tmp_path / "inline")],
+                            capture_output=True, text=True, cwd=root, timeout=300,
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", **env))
+    assert inline.returncode == 0 and "processes started: 0" in inline.stdout, inline.stderr
+    files = {kind: {p.relative_to(tmp_path / kind): p.read_bytes() for p in (tmp_path / kind).rglob("*") if p.is_file()}
+             for kind in ("forked", "inline")}
+    assert any(p.parts[0] == "tim-kiem" for p in files["forked"]) and any(p.name == "index.json" for p in files["forked"])
+    assert files["forked"].keys() == files["inline"].keys()
+    assert [p for p in files["forked"] if files["forked"][p] != files["inline"][p]] == []
