@@ -192,7 +192,7 @@ def read_links(body: str) -> tuple[list[Refusal], list[str]]:
 def relative_links(body: str, kept: list[str]) -> list[tuple[int, str]]:
     """(line offset in the body, destination) for each kept destination with no scheme and no host (a path, an
     #anchor): the engine resolves them among the site's files, which only the whole archive knows
-    (archive_rules.check_link_targets); placed like refusals (_locate)."""
+    (archive_rules.check_link_targets); placed like refusals (_Places)."""
     relative = []
     for raw in kept:
         parts = urlsplit(raw)
@@ -259,8 +259,10 @@ class _Places:
         for offset, text in enumerate(lines):
             for run in (m.group(1) for m in OPENING.finditer(text)) if needles else ():
                 for size in sizes:
-                    if run[:size] in needles and offset not in self.opened.setdefault(run[:size], [offset])[-1:]:
-                        self.opened[run[:size]].append(offset)
+                    if run[:size] in needles:
+                        opened = self.opened.setdefault(run[:size], [])
+                        if not opened or opened[-1] != offset:  # (a line that opens it twice counts once)
+                            opened.append(offset)
             for segment in BRACES.findall(text) if "{" in text else ():
                 for word in ATTRIBUTE_WORD.findall(segment):
                     self.words.setdefault(word, offset)
